@@ -1,0 +1,61 @@
+# Hearthlink — the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test serve assets install install-test bench bench-outcomes bench-directory bench-dashboard clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+
+install: $(VENV)/.installed assets
+
+install-test: $(VENV)/.installed-test assets
+
+run: install
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask demo load --if-empty
+	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest -q
+
+# Production: several stateless gunicorn workers against PostgreSQL (DATABASE_URL) and a
+# shared rate-limit store (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379).
+WORKERS ?= 4
+serve: install
+	HEARTHLINK_ENV=production $(VENV)/bin/flask db upgrade
+	HEARTHLINK_ENV=production $(VENV)/bin/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) \
+	  --access-logfile - --error-logfile - \
+	  --access-logformat '{"at":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s,"remote":"%(h)s"}' \
+	  wsgi:app
+
+bench: bench-outcomes bench-directory bench-dashboard
+
+bench-outcomes: install-test
+	$(PY) bench/outcomes_bench.py
+
+bench-directory: install-test
+	$(PY) bench/directory_bench.py
+
+bench-dashboard: install-test
+	$(PY) bench/dashboard_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,62 @@
+"""The Hearthlink application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from app import config, logging_setup
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(config.INSTANCE_DIR))
+    app.config.from_mapping(config.load())
+    if overrides:
+        app.config.update(overrides)
+    logging_setup.configure(app)
+    register_templates(app)  # before any extension touches app.jinja_env
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers the tables with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.REPO_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from app.auth.session import configure_login
+
+    configure_login(app, login_manager)
+
+
+def register_templates(app: Flask) -> None:
+    from app.templating import configure_jinja
+
+    configure_jinja(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints import ALL_BLUEPRINTS
+    from app.security import enforce_declared_access
+
+    for blueprint in ALL_BLUEPRINTS():
+        app.register_blueprint(blueprint)
+    app.before_request(enforce_declared_access)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,8 @@
+"""Commands added by later areas (imports, outcomes); each area registers its own group here."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_extra(app: Flask) -> None:
+    pass

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.extensions import db
+from app.main import bp
+from app.security import ALL_STAFF, home_endpoint, public, requires
+
+
+@bp.route("/")
+@requires(*ALL_STAFF)
+def index():
+    return redirect(url_for(home_endpoint(current_user.role_enum)))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database is the answer, not a crash
+        db.session.rollback()
+        return jsonify(status="error", database="error"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/start")
+@requires(*ALL_STAFF)
+def start():
+    from app.navigation import navigation_for
+
+    return render_template("main/start.html", areas=navigation_for(current_user))

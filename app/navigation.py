@@ -1,0 +1,32 @@
+"""The header navigation each role sees."""
+from __future__ import annotations
+
+from flask import request, url_for
+
+from app.security import Role
+
+# (label, endpoint) in the order they appear; an endpoint only shows once its blueprint exists.
+NAVIGATION: dict[Role, list[tuple[str, str]]] = {
+    Role.GP_PRACTICE: [("Referrals", "referrals.index"), ("Refer someone", "referrals.new"),
+                       ("Activity data", "activity.upload"), ("Directory", "directory.index")],
+    Role.MANAGER: [("Triage", "triage.index"), ("Referrals", "referrals.index"),
+                   ("Caseloads", "caseload.index"), ("Visits", "visits.index"),
+                   ("Directory", "directory.index"), ("Dashboard", "dashboard.index"),
+                   ("Audit log", "audit.index")],
+    Role.LINK_OFFICER: [("My caseload", "caseload.index"), ("Directory", "directory.index")],
+    Role.COMMISSIONER: [("Dashboard", "dashboard.index"), ("Methods", "dashboard.methods")],
+    Role.ADMIN: [("Administration", "admin.index"), ("Directory", "directory.index")],
+}
+
+
+def navigation_for(user) -> list[dict]:
+    from flask import current_app
+
+    items = []
+    for label, endpoint in NAVIGATION.get(Role(user.role), []):
+        if endpoint not in current_app.view_functions:
+            continue
+        href = url_for(endpoint)
+        items.append({"text": label, "href": href,
+                      "current": request.path == href or (href != "/" and request.path.startswith(href))})
+    return items

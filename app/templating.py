@@ -1,0 +1,40 @@
+"""Jinja set-up: our templates first, then the NHS.UK frontend macros."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from app.assets import NHSUK_VERSION
+from app.config import REPO_ROOT
+
+
+def format_date(value: date | datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "short":
+        return value.strftime("%d/%m/%Y")
+    text = f"{value.day} {value.strftime('%B %Y')}"
+    if isinstance(value, datetime) and style == "time":
+        text += value.strftime(" at %H:%M")
+    return text
+
+
+def configure_jinja(app: Flask) -> None:
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader([
+            FileSystemLoader(str(REPO_ROOT / "templates")),
+            PackageLoader("nhsuk_frontend_jinja"),
+        ]),
+    }
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["NHSUK_VERSION"] = NHSUK_VERSION
+
+    from app.navigation import navigation_for
+
+    @app.context_processor
+    def navigation():
+        return {"navigation_for": navigation_for}

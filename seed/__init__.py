@@ -1,0 +1,1 @@
+"""The synthetic demo data set (see seed/MODEL.md)."""

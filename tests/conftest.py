@@ -1,0 +1,144 @@
+"""Fixtures: an app per test on a fresh database — SQLite always, PostgreSQL too when
+TEST_DATABASE_URL is set — plus a client, a CLI runner and sign-in helpers."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from tests import factories
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+_postgres_schema_ready: set[str] = set()
+
+
+def _psycopg_url(url: str) -> str:
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare):]
+    return url
+
+
+def pytest_generate_tests(metafunc):
+    if "database_engine" in metafunc.fixturenames:
+        metafunc.parametrize("database_engine", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def database_engine(request):
+    if request.param == "postgresql" and not POSTGRES_URL:
+        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
+    return request.param
+
+
+def _reset_postgres(app) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url not in _postgres_schema_ready:
+        db.drop_all()
+        db.create_all()
+        _postgres_schema_ready.add(url)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The test keeps an app context open for its factories; without this, Flask would reuse
+    it for every request and `g` (where Flask-Login caches the user) would leak between
+    requests and between clients, hiding authorisation bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed, already isolated
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's session sees what the request committed
+        return response
+
+
+def make_app(url: str, **overrides):
+    settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+                **overrides}
+    application = create_app(settings)
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture
+def app(database_engine, tmp_path):
+    if database_engine == "postgresql":
+        application = make_app(_psycopg_url(POSTGRES_URL))
+    else:
+        application = make_app(f"sqlite:///{tmp_path / 'test.db'}")
+    with application.app_context():
+        if database_engine == "postgresql":
+            _reset_postgres(application)
+        else:
+            db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def no_csrf(app):
+    """Most tests post forms directly; the CSRF tests switch it back on."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+class SignIn:
+    """Sign a test client in as a user made by the factories."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def as_user(self, user, password: str = factories.PASSWORD):
+        page = self.client.get("/login")
+        token = _csrf_token(page.get_data(as_text=True))
+        response = self.client.post("/login", data={"email": user.email, "password": password,
+                                                     "csrf_token": token})
+        assert response.status_code in (302, 303), f"sign-in failed for {user.email}"
+        return user
+
+    def as_role(self, role: str, **kwargs):
+        return self.as_user(factories.user(role=role, **kwargs))
+
+    def out(self):
+        page = self.client.get("/", follow_redirects=True).get_data(as_text=True)
+        self.client.post("/logout", data={"csrf_token": _csrf_token(page)})
+
+
+def _csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def csrf_token_from(client, path: str) -> str:
+    return _csrf_token(client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def sign_in(client):
+    return SignIn(client)
