@@ -1,0 +1,88 @@
+"""Reading the engine's CSV files into DataFrames, with people-readable errors.
+
+Row numbers in every message count the header as row 1, so the first data
+row is row 2 (the number a spreadsheet shows).  Validation of the values
+themselves happens in the frame-level functions (:mod:`outcomes.cohort`,
+:mod:`outcomes.activity`, :mod:`outcomes.costs`), which the web app calls
+with frames read from its database; this module only gets a file into a
+frame, or says precisely why it cannot.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import OutcomesInputError
+
+ACTIVITY_COLUMNS = ("person_id", "date", "activity_type", "count")
+
+
+def _header(path: str | Path, source: str) -> list[str]:
+    """The header row's column names (stripped); errors for unreadable files."""
+    try:
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise OutcomesInputError(source, None, f"cannot open the file ({exc.strerror})") from None
+    except pd.errors.EmptyDataError:
+        raise OutcomesInputError(
+            source, 1, "the file is empty; it needs a header row naming its columns"
+        ) from None
+    except UnicodeDecodeError:
+        raise OutcomesInputError(source, 1, "the file is not UTF-8 text") from None
+    return [str(c) for c in header.columns]
+
+
+def _read(path: str | Path, source: str, **options) -> pd.DataFrame:
+    """pd.read_csv with parser errors turned into row-numbered messages."""
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, **options)
+    except pd.errors.ParserError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        row = int(found.group(1)) if found else None
+        detail = str(exc).split(". ")[-1].strip()
+        raise OutcomesInputError(source, row, f"malformed CSV row ({detail})") from None
+    except UnicodeDecodeError:
+        raise OutcomesInputError(source, None, "the file is not UTF-8 text") from None
+
+
+def _stripped(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def read_csv_text(path: str | Path, *, source: str | None = None) -> pd.DataFrame:
+    """Read a small CSV file with every cell as text (blank cells are '')."""
+    source = source or str(path)
+    _header(path, source)
+    return _stripped(_read(path, source, dtype=str))
+
+
+def read_cohort_csv(path: str | Path, *, source: str | None = None) -> pd.DataFrame:
+    """Read REFERRALS.csv or COMPARISON.csv (CONTRACT.md 4.1, 4.6) as text."""
+    return read_csv_text(path, source=source)
+
+
+def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.DataFrame:
+    """Read ACTIVITY.csv (CONTRACT.md 4.2), only the columns the engine uses.
+
+    The count column is read as integers when it is clean (fast for millions
+    of rows) and otherwise as text, so that validation can name the bad row.
+    """
+    source = source or str(path)
+    header = _header(path, source)
+    wanted = [c for c in header if c.strip() in ACTIVITY_COLUMNS]
+    dtypes = {c: str for c in wanted}
+    counts = [c for c in wanted if c.strip() == "count"]
+    options = dict(usecols=wanted, na_filter=False, low_memory=False)
+    if counts:
+        try:
+            frame = _read(path, source, dtype={**dtypes, counts[0]: "int64"}, **options)
+        except (ValueError, TypeError, OverflowError) as exc:
+            if isinstance(exc, OutcomesInputError):
+                raise
+            frame = _read(path, source, dtype=dtypes, **options)
+    else:
+        frame = _read(path, source, dtype=dtypes, **options)
+    return _stripped(frame)

@@ -1,0 +1,102 @@
+"""Wellbeing change from baseline to latest measure (ONS4 and UCLA 3-item).
+
+Measures frame columns: ``person_id``, ``date`` (YYYY-MM-DD), ``instrument``
+("ons4" or "ucla3") and the item scores: for ONS4 personal wellbeing (ONS,
+*Personal well-being user guidance*) ``life_satisfaction``, ``worthwhile``,
+``happiness`` and ``anxiety``, each 0–10; for the UCLA 3-item loneliness
+scale (Hughes et al. 2004, *Research on Aging* 26(6)) ``total``, 3–9.
+
+For each instrument, a person's baseline is their earliest measure and their
+latest is their last; only people with a latest measure dated after the
+baseline count, and only people in the referrals.  Each item reports the
+mean baseline, mean latest and mean change (latest − baseline) with a 95%
+bootstrap interval over people, and the ``people`` it rests on.  Higher is
+better for ONS4 life satisfaction, worthwhile and happiness; lower is better
+for ONS4 anxiety and for UCLA3 loneliness (``higher_is_better`` says which).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cohort import Cohort, known_people, require_columns, text_ids
+from .dates import parse_date_column
+from .errors import OutcomesInputError, first_row
+from .stats import bootstrap_sums, percentile_interval, tidy_round
+
+INSTRUMENTS: dict[str, dict[str, tuple[float, float, bool]]] = {
+    "ons4": {
+        "life_satisfaction": (0, 10, True),
+        "worthwhile": (0, 10, True),
+        "happiness": (0, 10, True),
+        "anxiety": (0, 10, False),
+    },
+    "ucla3": {"total": (3, 9, False)},
+}
+
+
+def _scores(frame: pd.DataFrame, rows: np.ndarray, item: str, bounds, source: str) -> np.ndarray:
+    """Validated scores of one item on the given rows (positional mask)."""
+    low, high, _ = bounds
+    if item not in frame.columns:
+        raise OutcomesInputError(source, first_row(rows), f"missing column '{item}'")
+    raw = frame[item]
+    values = pd.to_numeric(raw.where(raw.astype(str).str.strip() != ""), errors="coerce")
+    values = values.to_numpy(dtype=np.float64)
+    bad = rows & ~((values >= low) & (values <= high))
+    if bad.any():
+        row = first_row(bad)
+        raise OutcomesInputError(
+            source, row, f"{item} '{raw.iloc[row - 2]}' is not a score from {low} to {high}"
+        )
+    return values
+
+
+def wellbeing_change(
+    measures: pd.DataFrame, referrals: Cohort, *, source: str, rng: np.random.Generator,
+    replicates: int,
+) -> dict:
+    """The ``wellbeing`` object: instrument -> item -> change figures."""
+    require_columns(measures, source, ("person_id", "date", "instrument"))
+    measures = measures.reset_index(drop=True)
+    ids = text_ids(measures["person_id"], source=source)
+    day, _ = parse_date_column(measures["date"], source=source, column="date", required=True)
+    instrument = measures["instrument"].fillna("").astype(str).str.strip().str.lower().to_numpy()
+    unknown = ~np.isin(instrument, list(INSTRUMENTS))
+    if unknown.any():
+        row = first_row(unknown)
+        raise OutcomesInputError(
+            source, row,
+            f"instrument '{measures['instrument'].iloc[row - 2]}' is not one of ons4, ucla3",
+        )
+    known = known_people(ids, referrals)
+    result: dict = {"rows_unmatched": int((~known).sum())}
+    for name, items in INSTRUMENTS.items():
+        rows = instrument == name
+        if rows.any():
+            scores = {item: _scores(measures, rows, item, b, source) for item, b in items.items()}
+        else:
+            scores = {item: np.zeros(len(measures)) for item in items}
+        use = rows & known
+        table = pd.DataFrame({"person": ids[use], "day": day[use]})
+        for item in items:
+            table[item] = scores[item][use]
+        table = table.sort_values(["person", "day"], kind="stable")
+        first = table.drop_duplicates("person", keep="first").set_index("person")
+        last = table.drop_duplicates("person", keep="last").set_index("person")
+        paired = last["day"] > first["day"]
+        first, last = first[paired], last[paired]
+        people = len(first)
+        change = (last[list(items)] - first[list(items)]).to_numpy()
+        reps = bootstrap_sums(change, rng=rng, replicates=replicates) / max(people, 1)
+        result[name] = {}
+        for i, (item, (_, _, higher_better)) in enumerate(items.items()):
+            result[name][item] = {
+                "people": people,
+                "baseline_mean": tidy_round(first[item].mean(), 2) if people else None,
+                "latest_mean": tidy_round(last[item].mean(), 2) if people else None,
+                "mean_change": tidy_round(change[:, i].mean(), 2) if people else None,
+                "mean_change_ci95": percentile_interval(reps[:, i], 2) if people else None,
+                "higher_is_better": higher_better,
+            }
+    return result
