@@ -1,10 +1,23 @@
-"""People, referrals, support and activity for the demo (filled in as those areas land)."""
+"""The demo's people, in the order the service meets them: the directory they can be linked to,
+referrals from the practices, the support that follows, and the practices' activity data.
+
+Each part lives in its own module and goes through the app's services where a user would.
+"""
 from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Person, Referral
 
 
 def has_people() -> bool:
-    return False
+    return bool(db.session.scalar(select(func.count(Person.id)))
+                or db.session.scalar(select(func.count(Referral.id))))
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
-    return None
+    from seed import activity, directory, referrals, support
+
+    for part in (directory, referrals, support, activity):
+        part.load(rng=rng, fake=fake, world=world, people=people, summary=summary)

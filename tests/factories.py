@@ -40,3 +40,59 @@ def user(role: str = Role.MANAGER, *, email: str | None = None, name: str | None
     db.session.add(item)
     db.session.commit()
     return item
+
+
+# --- referrals, people and support episodes -------------------------------------------
+from datetime import date, timedelta  # noqa: E402
+
+from app.models import Episode, Person, Referral, ReferralEvent, ReferralNeed, ReferralRisk  # noqa: E402
+from app.models.base import utcnow  # noqa: E402
+
+def nhs_number(index: int | None = None) -> str:
+    """A valid NHS number from the 999 range reserved for testing (check digit by nhs-number)."""
+    from nhs_number import is_valid
+
+    stem = 999_000_000 + (index if index is not None else 5000 + next(_sequence))
+    while True:
+        for check in range(10):
+            if is_valid(f"{stem}{check}"):
+                return f"{stem}{check}"
+        stem += 1  # a stem whose check digit would be 10 has no valid number
+
+
+def referral(practice_: Practice | None = None, *, status: str = "received", needs=("loneliness",),
+             risks=(), nhs: str | None = None, given_name: str = "Ada", family_name: str | None = None,
+             mdt_meeting_date: date | None = None, received_days_ago: int = 3, by: User | None = None) -> Referral:
+    practice_ = practice_ or practice()
+    number = next(_sequence)
+    item = Referral(
+        practice=practice_, status=status, nhs_number=nhs or nhs_number(number), given_name=given_name,
+        family_name=family_name or f"Testperson{number}", date_of_birth=date(1950, 5, 17),
+        address="1 Test Street\nDudley", postcode="DY1 1AA", phone="01384 000000", contact_method="phone",
+        referrer_name="Dr Test", referrer_role="GP", mdt_meeting_date=mdt_meeting_date or date.today() - timedelta(days=7),
+        consent_to_referral=True, consent_to_share=True, concerns="Visits the GP every week; lonely since bereavement.",
+        received_at=utcnow() - timedelta(days=received_days_ago),
+        decline_reason="Not eligible" if status == "declined" else None, submitted_by=by)
+    item.needs = [ReferralNeed(area=area) for area in needs]
+    item.risks = [ReferralRisk(risk=risk) for risk in risks]
+    item.events = [ReferralEvent(from_status=None, to_status="received", by=by, at=item.received_at)]
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def episode(officer: User | None = None, *, referral_: Referral | None = None, status: str = "allocated",
+            first_contact_on: date | None = None, seen: bool = False) -> Episode:
+    """An accepted referral with its person and an open episode allocated to `officer`."""
+    referral_ = referral_ or referral(status=status)
+    referral_.status = status
+    person = Person(nhs_number=referral_.nhs_number, given_name=referral_.given_name,
+                    family_name=referral_.family_name, date_of_birth=referral_.date_of_birth,
+                    address=referral_.address, postcode=referral_.postcode, phone=referral_.phone,
+                    contact_method=referral_.contact_method, practice=referral_.practice)
+    referral_.person = person
+    item = Episode(person=person, referral=referral_, officer=officer, allocated_at=utcnow() if officer else None,
+                   officer_seen_at=utcnow() if seen else None, first_contact_on=first_contact_on)
+    db.session.add(item)
+    db.session.commit()
+    return item

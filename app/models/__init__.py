@@ -1,5 +1,9 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from app.models.audit import AuditEvent
+from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
+from app.models.person import Episode, Person
+from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
 
-__all__ = ["AuditEvent", "Locality", "Practice", "User"]
+__all__ = ["AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
+           "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "User"]

@@ -1,0 +1,183 @@
+"""A GP practice's referral and its append-only status history."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.org import Practice, User
+
+
+class ReferralStatus(StrEnum):
+    RECEIVED = "received"
+    MORE_INFO_REQUESTED = "more_info_requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ALLOCATED = "allocated"
+    FIRST_CONTACT = "first_contact"
+    IN_SUPPORT = "in_support"
+    DISCHARGED = "discharged"
+
+    @property
+    def label(self) -> str:
+        return {
+            "received": "Received", "more_info_requested": "More information requested",
+            "accepted": "Accepted", "declined": "Declined", "allocated": "Allocated to a link officer",
+            "first_contact": "First contact made", "in_support": "In support", "discharged": "Discharged",
+        }[self.value]
+
+    @property
+    def colour(self) -> str:
+        return {"received": "blue", "more_info_requested": "orange", "accepted": "aqua-green",
+                "declined": "red", "allocated": "purple", "first_contact": "aqua-green",
+                "in_support": "green", "discharged": "grey"}[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in TERMINAL
+
+    def can_move_to(self, target: ReferralStatus) -> bool:
+        return target in MOVES[self]
+
+
+S = ReferralStatus
+# The allowed moves. Re-allocation is allocated → allocated; the history row names the new officer.
+MOVES: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    S.RECEIVED: frozenset({S.ACCEPTED, S.DECLINED, S.MORE_INFO_REQUESTED}),
+    S.MORE_INFO_REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.DECLINED}),
+    S.ACCEPTED: frozenset({S.ALLOCATED, S.DISCHARGED}),
+    S.ALLOCATED: frozenset({S.ALLOCATED, S.FIRST_CONTACT, S.IN_SUPPORT, S.DISCHARGED}),
+    S.FIRST_CONTACT: frozenset({S.FIRST_CONTACT, S.IN_SUPPORT, S.DISCHARGED}),
+    S.IN_SUPPORT: frozenset({S.IN_SUPPORT, S.DISCHARGED}),
+    S.DECLINED: frozenset(),
+    S.DISCHARGED: frozenset(),
+}
+TERMINAL = frozenset(status for status, moves in MOVES.items() if not moves)
+WAITING_FOR_DECISION = (S.RECEIVED, S.MORE_INFO_REQUESTED)
+STATUS_CHECK = "status IN (" + ", ".join(f"'{s.value}'" for s in ReferralStatus) + ")"
+
+
+class Referral(db.Model):
+    __tablename__ = "referral"
+    __table_args__ = (
+        # A referral without both consents cannot exist, whatever route it came by.
+        CheckConstraint("consent_to_referral AND consent_to_share", name="has_both_consents"),
+        CheckConstraint(STATUS_CHECK, name="status_known"),
+        CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+        Index("ix_referral_practice_status", "practice_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(24), default=ReferralStatus.RECEIVED.value, index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    # Who the person is, as the practice gave it.
+    nhs_number: Mapped[str] = mapped_column(String(10), index=True)
+    given_name: Mapped[str] = mapped_column(String(80))
+    family_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(Text)
+    postcode: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_method: Mapped[str] = mapped_column(String(20))
+    contact_times: Mapped[str] = mapped_column(String(200), default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+
+    # Why, and what a lone worker must know.
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    risk_notes: Mapped[str] = mapped_column(Text, default="")
+
+    # Where it came from.
+    referrer_name: Mapped[str] = mapped_column(String(120))
+    referrer_role: Mapped[str] = mapped_column(String(80))
+    mdt_meeting_date: Mapped[date] = mapped_column(Date, index=True)
+
+    consent_to_referral: Mapped[bool] = mapped_column(Boolean)
+    consent_to_share: Mapped[bool] = mapped_column(Boolean)
+
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    info_question: Mapped[str | None] = mapped_column(Text)
+    info_answer: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    practice: Mapped[Practice] = relationship()
+    submitted_by: Mapped[User | None] = relationship()
+    person: Mapped["Person | None"] = relationship(back_populates="referrals")  # noqa: F821
+    needs: Mapped[list[ReferralNeed]] = relationship(cascade="all, delete-orphan", order_by="ReferralNeed.area")
+    risks: Mapped[list[ReferralRisk]] = relationship(cascade="all, delete-orphan", order_by="ReferralRisk.risk")
+    events: Mapped[list[ReferralEvent]] = relationship(back_populates="referral", order_by="ReferralEvent.id",
+                                                       cascade="all, delete-orphan")
+    episode: Mapped["Episode | None"] = relationship(back_populates="referral", uselist=False)  # noqa: F821
+
+    @property
+    def status_enum(self) -> ReferralStatus:
+        return ReferralStatus(self.status)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_spaced(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}"
+
+    @property
+    def need_areas(self) -> list[str]:
+        return [need.area for need in self.needs]
+
+    @property
+    def risk_flags(self) -> list[str]:
+        return [risk.risk for risk in self.risks]
+
+
+class ReferralNeed(db.Model):
+    """A need area the practice ticked (vocab.NeedArea)."""
+    __tablename__ = "referral_need"
+    __table_args__ = (UniqueConstraint("referral_id", "area", name="uq_referral_need_area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    area: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class ReferralRisk(db.Model):
+    """A home-visit risk the practice ticked (vocab.HomeVisitRisk)."""
+    __tablename__ = "referral_risk"
+    __table_args__ = (UniqueConstraint("referral_id", "risk", name="uq_referral_risk_risk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    risk: Mapped[str] = mapped_column(String(40))
+
+
+class ReferralEvent(db.Model):
+    """Append-only history: who moved the referral, when, from what, to what."""
+    __tablename__ = "referral_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    # Shown to the practice: the decline reason, the question asked, the officer allocated,
+    # the discharge summary. Never case notes.
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+    by: Mapped[User | None] = relationship()
+
+    @property
+    def to_status_enum(self) -> ReferralStatus:
+        return ReferralStatus(self.to_status)
