@@ -1,0 +1,99 @@
+"""Browser tests: a real server thread, Debian's Chromium driven by Playwright.
+
+Skipped with a one-line reason when Chromium is absent (CI installs it and sets
+HEARTHLINK_REQUIRE_BROWSER=1, which turns the skip into a failure).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from tests.conftest import make_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _require_chromium():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("HEARTHLINK_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required in CI but /usr/bin/chromium is missing")
+        pytest.skip("Chromium not installed at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The app on a file SQLite database, served from a thread on a free port."""
+    application = make_app(f"sqlite:///{tmp_path / 'browser.db'}", WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    application.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    ctx = application.app_context()
+    ctx.push()
+    try:
+        yield application
+    finally:
+        db.session.remove()
+        ctx.pop()
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def base_url(live_app):
+    return live_app.config["LIVE_URL"]
+
+
+@pytest.fixture
+def new_page(browser, base_url):
+    """Open a fresh browser context (its own cookies) at a given viewport size."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=base_url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a full-page screenshot for people to look at (screenshots/ is not committed)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
