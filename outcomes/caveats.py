@@ -79,15 +79,17 @@ def report_caveats(
         )
     if unmatched_rows:
         caveats.append(
-            f"{_plural(unmatched_rows, 'activity row was', 'activity rows were')} for people"
-            " not in the referrals"
+            f"{_plural(unmatched_rows, 'activity row', 'activity rows')} for people not in the"
+            " referrals"
             + (" or the comparison cohort" if has_comparison else "")
-            + " and were ignored."
+            + (" was" if unmatched_rows == 1 else " were")
+            + " ignored."
         )
     if suppressed_groups:
         caveats.append(
             f"{_plural(suppressed_groups, 'group', 'groups')} with fewer than 5 included people"
-            " suppressed in by_group (shown without numbers); their people still count in the"
+            + (" is" if suppressed_groups == 1 else " are")
+            + " suppressed in by_group (shown without numbers); their people still count in the"
             " overall figures."
         )
     return caveats
