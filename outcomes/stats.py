@@ -12,8 +12,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats as scipy_stats
-
 from .definitions import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
 
 # Draws per batch: bounds memory at about 40 MB of indices and weights.
@@ -81,6 +79,8 @@ def wilcoxon_p(pre: np.ndarray, post: np.ndarray) -> float:
     diff = np.asarray(post, dtype=np.float64) - np.asarray(pre, dtype=np.float64)
     if not np.any(diff != 0):
         return 1.0
+    from scipy import stats as scipy_stats  # imported here: it is slow to load
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
