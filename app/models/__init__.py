@@ -1,9 +1,15 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from app.models.audit import AuditEvent
+from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
+                                  ServiceNeedArea)
+from app.models.contact import Contact, HomeVisit
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.person import Episode, Person
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
+from app.models.support import Goal, GoalAction, Need, PeerSupport
+from app.models.wellbeing import WellbeingMeasure
 
 __all__ = ["AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
-           "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "User"]
+           "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "User",
+           "Contact", "Goal", "GoalAction", "HomeVisit", "Need", "PeerSupport", "WellbeingMeasure"]

@@ -1,0 +1,70 @@
+"""Rules shared by every change to a support record: the episode must be open, the change is
+audited against the person, and the referral's status follows the work done.
+
+Status moves (shown to the practice on its referral):
+- the first contact that is *held* (any kind) sets `episode.first_contact_on` and moves the
+  referral to `first_contact`;
+- the support plan is agreed — the first need or goal is recorded once first contact has been
+  made, or a held contact is recorded when needs or goals already exist, or a second contact is
+  held — and the referral moves to `in_support`;
+- discharge moves it to `discharged` with the discharge summary as the note (services/discharge.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Contact, Episode, Goal, Need, User
+from app.models.contact import ContactStatus
+from app.models.referral import ReferralStatus
+from app.services import audit, referral_status
+from app.services.errors import RuleBroken
+
+
+def require_open(episode: Episode) -> None:
+    if not episode.is_open:
+        raise RuleBroken(f"Support ended on {episode.discharged_on:%d %B %Y}; this record can no longer be changed. "
+                         "If the person needs support again, the practice can make a new referral.")
+
+
+def record(*, by: User | None, episode: Episode, action: str, detail: str = "") -> None:
+    """Audit a change (or a view) of a person's support record, against the person."""
+    audit.record(by=by, action=action, subject_type="person", subject_id=episode.person_id,
+                 detail=f"episode {episode.id}: {detail}" if detail else f"episode {episode.id}")
+
+
+def _move(by: User | None, episode: Episode, to: ReferralStatus, note: str) -> None:
+    referral = episode.referral
+    if referral.status_enum is not to and referral.status_enum.can_move_to(to):
+        referral_status.move(by=by, referral=referral, to=to, note=note)
+
+
+def _held_contacts(episode: Episode) -> int:
+    return db.session.scalar(select(func.count(Contact.id)).where(
+        Contact.episode_id == episode.id, Contact.status == ContactStatus.HELD.value)) or 0
+
+
+def _has_plan(episode: Episode) -> bool:
+    needs = db.session.scalar(select(func.count(Need.id)).where(Need.episode_id == episode.id)) or 0
+    goals = db.session.scalar(select(func.count(Goal.id)).where(Goal.episode_id == episode.id)) or 0
+    return bool(needs or goals)
+
+
+def contact_held(*, by: User | None, episode: Episode, on: date) -> None:
+    """Call after a held contact is added (flushed): first contact, then in support when due."""
+    db.session.flush()
+    if episode.first_contact_on is None or on < episode.first_contact_on:
+        first = episode.first_contact_on is None
+        episode.first_contact_on = on
+        if first:
+            _move(by, episode, ReferralStatus.FIRST_CONTACT, f"First contact on {on:%d %B %Y}")
+    if _has_plan(episode) or _held_contacts(episode) >= 2:
+        _move(by, episode, ReferralStatus.IN_SUPPORT, "Support plan agreed with the person")
+
+
+def plan_agreed(*, by: User | None, episode: Episode) -> None:
+    """Call after a need or goal is added: once first contact is made the person is in support."""
+    if episode.first_contact_on is not None:
+        _move(by, episode, ReferralStatus.IN_SUPPORT, "Support plan agreed with the person")

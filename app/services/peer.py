@@ -1,0 +1,31 @@
+"""Peer support and volunteering: connecting people with each other is an outcome in itself."""
+from __future__ import annotations
+
+from datetime import date
+
+from app.extensions import db
+from app.models import Episode, PeerSupport, User
+from app.models.support import PeerKind
+from app.services import casework
+from app.services.errors import RuleBroken
+
+
+def record(*, by: User, episode: Episode, kind: str, started_on: date, where: str, notes: str = "",
+           service_id: str | None = None) -> PeerSupport:
+    """Record the date the person joined a peer-led activity or started volunteering, and where."""
+    casework.require_open(episode)
+    try:
+        kind_ = PeerKind(kind)
+    except ValueError:
+        raise RuleBroken("Choose a peer-led activity or volunteering", field="kind")
+    if not where.strip():
+        raise RuleBroken("Say where: the group, organisation or venue", field="where")
+    if started_on > date.today():
+        raise RuleBroken("The start date cannot be in the future", field="started_on")
+    item = PeerSupport(episode=episode, kind=kind_.value, started_on=started_on, where=where.strip()[:200],
+                       notes=notes.strip(), service_id=service_id or None, created_by_id=by.id if by else None)
+    db.session.add(item)
+    db.session.flush()
+    casework.record(by=by, episode=episode, action="peer.create", detail=f"{kind_.value} at {item.where}")
+    db.session.commit()
+    return item

@@ -1,0 +1,117 @@
+"""Lone-working safety for home visits: check in with an expected end, check out on leaving.
+
+A visit still checked in after its expected end plus the grace (VISIT_OVERDUE_GRACE_MINUTES) is
+overdue and shows on the manager's panel. Times are stored in UTC and shown in UK time.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Episode, HomeVisit, Person, Referral, User
+from app.models.base import utcnow
+from app.models.contact import ContactKind, ContactStatus
+from app.services import casework, contacts
+from app.services.errors import RuleBroken
+
+UK = ZoneInfo("Europe/London")
+LONGEST_VISIT = timedelta(hours=8)
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(UK).replace(tzinfo=None)
+
+
+def local_today_at(clock: time, now: datetime | None = None) -> datetime:
+    """The UTC moment of a UK clock time today (the day of `now`, in UK time)."""
+    local_day = to_local(now or utcnow()).date()
+    return datetime.combine(local_day, clock, tzinfo=UK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def grace() -> timedelta:
+    return timedelta(minutes=current_app.config["VISIT_OVERDUE_GRACE_MINUTES"])
+
+
+def check_in(*, by: User, episode: Episode, expected_end_at: datetime, note: str = "",
+             now: datetime | None = None) -> HomeVisit:
+    """Start a home visit. The expected end is required and must be later today (at most 8 hours);
+    an officer can be checked in to one visit at a time."""
+    casework.require_open(episode)
+    now = now or utcnow()
+    if expected_end_at <= now:
+        raise RuleBroken("The expected end time must be later than now", field="expected_end")
+    if expected_end_at - now > LONGEST_VISIT:
+        raise RuleBroken("A home visit can be planned for up to 8 hours; enter an earlier end time",
+                         field="expected_end")
+    open_visit = db.session.scalar(select(HomeVisit).where(HomeVisit.officer_id == by.id,
+                                                           HomeVisit.checked_out_at.is_(None)))
+    if open_visit:
+        raise RuleBroken("You are still checked in to another home visit. Check out of it first.")
+    visit = HomeVisit(episode=episode, officer_id=by.id, checked_in_at=now, expected_end_at=expected_end_at,
+                      check_in_note=note.strip())
+    db.session.add(visit)
+    db.session.flush()
+    casework.record(by=by, episode=episode, action="visit.check_in",
+                    detail=f"visit {visit.id}, expected end {expected_end_at:%Y-%m-%d %H:%M} UTC")
+    db.session.commit()
+    return visit
+
+
+def check_out(*, by: User, visit: HomeVisit, notes: str = "", who_was_there: str = "",
+              now: datetime | None = None) -> HomeVisit:
+    """End a home visit and log it as a held home-visit contact lasting from check-in to check-out.
+    The officer who checked in does this; a manager may record it after confirming they are safe."""
+    if visit.checked_out_at is not None:
+        raise RuleBroken("This visit was already checked out")
+    if by.id != visit.officer_id and by.role != "manager":
+        raise RuleBroken("Only the officer on the visit, or a manager, can check it out")
+    now = max(now or utcnow(), visit.checked_in_at)
+    minutes = max(1, round((now - visit.checked_in_at).total_seconds() / 60))
+    if by.id != visit.officer_id:
+        notes = (notes + "\n" if notes else "") + f"Checked out by {by.name} after confirming the officer was safe."
+    visit.checked_out_at = now
+    visit.checked_out_by_id = by.id
+    contact = contacts.record(by=by, episode=visit.episode, kind=ContactKind.HOME_VISIT.value,
+                              status=ContactStatus.HELD.value, on=to_local(visit.checked_in_at).date(),
+                              at_time=to_local(visit.checked_in_at).time().replace(second=0, microsecond=0),
+                              duration_minutes=min(minutes, contacts.MAX_MINUTES),
+                              who_was_there=who_was_there, notes=notes, commit=False)
+    visit.contact = contact
+    casework.record(by=by, episode=visit.episode, action="visit.check_out", detail=f"visit {visit.id}, {minutes} min")
+    db.session.commit()
+    return visit
+
+
+def _with_people(query: Select) -> Select:
+    return query.options(
+        joinedload(HomeVisit.officer),
+        joinedload(HomeVisit.episode).joinedload(Episode.person).joinedload(Person.practice),
+        joinedload(HomeVisit.episode).joinedload(Episode.referral).selectinload(Referral.risks))
+
+
+def in_progress() -> Select:
+    """Visits checked in and not yet out, the longest overdue first."""
+    return _with_people(select(HomeVisit).where(HomeVisit.checked_out_at.is_(None))
+                        .order_by(HomeVisit.expected_end_at))
+
+
+def overdue(now: datetime | None = None) -> Select:
+    cutoff = (now or utcnow()) - grace()
+    return in_progress().where(HomeVisit.expected_end_at < cutoff)
+
+
+def recent(days: int = 14, now: datetime | None = None) -> Select:
+    since = (now or utcnow()) - timedelta(days=days)
+    return _with_people(select(HomeVisit).where(HomeVisit.checked_out_at.is_not(None),
+                                                HomeVisit.checked_in_at >= since)
+                        .order_by(HomeVisit.checked_in_at.desc()))
+
+
+def open_visit_for(officer: User) -> HomeVisit | None:
+    return db.session.scalar(select(HomeVisit).where(HomeVisit.officer_id == officer.id,
+                                                     HomeVisit.checked_out_at.is_(None)))
