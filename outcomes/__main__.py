@@ -21,6 +21,7 @@ from .text import render_text
 
 
 def _months(text: str) -> int:
+    """--window-months: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -31,6 +32,7 @@ def _months(text: str) -> int:
 
 
 def _date(text: str) -> str:
+    """--as-of: a real YYYY-MM-DD date."""
     try:
         parse_date_text(text, what="--as-of")
     except ValueError as exc:
@@ -39,6 +41,7 @@ def _date(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line of CONTRACT.md section 4, plus --comparison and the extras."""
     parser = argparse.ArgumentParser(
         prog="python -m outcomes",
         description="Hearthlink outcomes report: use of services before and after support, priced.",
@@ -88,6 +91,7 @@ def run(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; exit status 2 with one line on stderr for bad input (4.5)."""
     args = build_parser().parse_args(argv)
     try:
         output = run(args)

@@ -56,9 +56,10 @@ def _counts(values: pd.Series, *, source: str) -> np.ndarray:
             )
         return counts
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = np.ones(len(uniques), dtype=np.int64)
-    bad_u = np.zeros(len(uniques), dtype=bool)
-    for i, value in enumerate(uniques):  # distinct values only: a handful
+    # One entry per distinct value (a handful); a trailing 1 serves blank/NaN cells (code -1).
+    parsed = np.ones(len(uniques) + 1, dtype=np.int64)
+    bad_value = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, value in enumerate(uniques):
         text = str(value).strip()
         if text == "" or text.lower() == "nan":
             continue
@@ -67,16 +68,14 @@ def _counts(values: pd.Series, *, source: str) -> np.ndarray:
         elif isinstance(value, float) and value.is_integer() and value >= 1:
             parsed[i] = int(value)
         else:
-            bad_u[i] = True
-    bad = (codes >= 0) & bad_u[np.maximum(codes, 0)] if len(uniques) else codes < -1
+            bad_value[i] = True
+    bad = bad_value[codes]
     if bad.any():
         row = first_row(bad)
         raise OutcomesInputError(
             source, row, f"count '{values.iloc[row - 2]}' is not a whole number of at least 1"
         )
-    return np.where(codes >= 0, parsed[np.maximum(codes, 0)], 1) if len(uniques) else np.ones(
-        len(codes), dtype=np.int64
-    )
+    return parsed[codes]
 
 
 def prepare_activity(frame: pd.DataFrame, *, source: str) -> ActivityRows:

@@ -33,6 +33,7 @@ class UnitCost:
     source: str
 
     def as_json(self) -> dict:
+        """The ``unit_costs`` entry of CONTRACT.md 4.5."""
         return {
             "unit_cost_gbp": self.unit_cost_gbp,
             "price_year": self.price_year,

@@ -39,10 +39,15 @@ def _read(path: str | Path, source: str, **options) -> pd.DataFrame:
     try:
         return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, **options)
     except pd.errors.ParserError as exc:
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if fields:
+            expected, row, saw = (int(g) for g in fields.groups())
+            raise OutcomesInputError(
+                source, row, f"the row has {saw} fields but the header has {expected}"
+            ) from None
         found = re.search(r"line (\d+)", str(exc))
         row = int(found.group(1)) if found else None
-        detail = str(exc).split(". ")[-1].strip()
-        raise OutcomesInputError(source, row, f"malformed CSV row ({detail})") from None
+        raise OutcomesInputError(source, row, f"malformed CSV ({str(exc).strip()})") from None
     except UnicodeDecodeError:
         raise OutcomesInputError(source, None, "the file is not UTF-8 text") from None
 
@@ -65,17 +70,18 @@ def read_cohort_csv(path: str | Path, *, source: str | None = None) -> pd.DataFr
 
 
 def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.DataFrame:
-    """Read ACTIVITY.csv (CONTRACT.md 4.2), only the columns the engine uses.
+    """Read ACTIVITY.csv (CONTRACT.md 4.2), keeping only the columns the engine uses.
 
     The count column is read as integers when it is clean (fast for millions
     of rows) and otherwise as text, so that validation can name the bad row.
     """
     source = source or str(path)
     header = _header(path, source)
-    wanted = [c for c in header if c.strip() in ACTIVITY_COLUMNS]
-    dtypes = {c: str for c in wanted}
-    counts = [c for c in wanted if c.strip() == "count"]
-    options = dict(usecols=wanted, na_filter=False, low_memory=False)
+    # Every column is read (no usecols) so that pandas still rejects a row
+    # with more fields than the header instead of silently dropping them.
+    dtypes = {c: str for c in header}
+    counts = [c for c in header if c.strip() == "count"]
+    options = dict(na_filter=False, low_memory=False)
     if counts:
         try:
             frame = _read(path, source, dtype={**dtypes, counts[0]: "int64"}, **options)
@@ -85,4 +91,5 @@ def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.Data
             frame = _read(path, source, dtype=dtypes, **options)
     else:
         frame = _read(path, source, dtype=dtypes, **options)
-    return _stripped(frame)
+    frame = _stripped(frame)
+    return frame[[c for c in frame.columns if c in ACTIVITY_COLUMNS]]

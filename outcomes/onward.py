@@ -15,6 +15,7 @@ from .cohort import Cohort, known_people, labels_or_not_recorded, require_column
 
 
 def _counted(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Onward referrals and distinct people per value of ``by``."""
     return table.groupby(by, sort=True).agg(
         referrals=("person", "size"), people=("person", "nunique")
     )

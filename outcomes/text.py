@@ -13,12 +13,14 @@ def money(value: float | None) -> str:
 
 
 def interval(ci, fmt) -> str:
+    """' (95% interval A to B)' with each end formatted by ``fmt``; '' without one."""
     if not ci:
         return ""
     return f" (95% interval {fmt(ci[0])} to {fmt(ci[1])})"
 
 
 def _pct(value: float) -> str:
+    """A percentage to 1 decimal place."""
     return f"{value:.1f}%"
 
 
@@ -51,6 +53,7 @@ def change_sentence(name: str, entry: dict) -> str:
 
 
 def did_lines(report: dict) -> list[str]:
+    """The difference-in-differences beside the plain figure, and which is better (4.6)."""
     comparison = report["comparison"]["people"]
     lines = [
         "",
@@ -86,8 +89,11 @@ def did_lines(report: dict) -> list[str]:
 
 
 def group_lines(report: dict) -> list[str]:
+    """Total saving per group; a group under 5 people shows only that it is suppressed."""
     lines = []
     for column, groups in report.get("by_group", {}).items():
+        if not groups:
+            continue
         lines.append("")
         lines.append(f"By {column.replace('_', ' ')} (total saving):")
         for name, group in groups.items():
@@ -101,6 +107,7 @@ def group_lines(report: dict) -> list[str]:
 
 
 def extra_lines(report: dict) -> list[str]:
+    """Wellbeing, onward referrals and service figures, when the report has them."""
     lines = []
     if "wellbeing" in report:
         lines += ["", "Wellbeing (mean change from first to latest measure):"]

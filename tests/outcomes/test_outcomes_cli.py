@@ -110,6 +110,8 @@ BAD_INPUTS = [
     ("activity", "person_id,date\nA,2023-06-01\n",
      "row 1", "missing column 'activity_type'"),
     ("activity", "", "row 1", "the file is empty"),
+    ("activity", "person_id,date,activity_type\nA,2023-06-01,gp_surgery\nA,2023-06-01,gp_surgery,5\n",
+     "row 3", "the row has 4 fields but the header has 3"),
     ("referrals", "person_id,referral_date\nA,2024-01-15\nB,15/01/2024\n",
      "row 3", "referral_date '15/01/2024' is not a valid YYYY-MM-DD date"),
     ("unit_costs", "activity_type,unit_cost_gbp,price_year,source\ngp_surgery,45,,PSSRU\n",
