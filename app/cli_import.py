@@ -1,0 +1,30 @@
+"""`flask --app app import …` (CONTRACT.md §2): files into the database, all or nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+import_cli = AppGroup("import", help="Import files: the community directory (organisations), practice activity.")
+
+
+@import_cli.command("organisations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_organisations(file: Path):
+    """Import the community directory from Open Referral UK 3.0 JSON (a service, an array of
+    services, or a /services page) or from the CSV of docs/directory-csv.md."""
+    from app.services.oruk_import import ImportRejected, import_file
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        outcome = import_file(by=None, filename=file.name, content=file.read_bytes())
+    except ImportRejected as error:
+        db.session.rollback()
+        for problem in error.problems[1:]:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    click.echo(str(outcome))
