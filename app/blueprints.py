@@ -5,6 +5,8 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.admin import bp as admin
     from app.assets import asset_blueprints
     from app.auth import bp as auth
+    from app.directory import bp as directory
     from app.main import bp as main
+    from app.openreferral import bp as openreferral
 
-    return [main, auth, admin, *asset_blueprints()]
+    return [main, auth, admin, directory, openreferral, *asset_blueprints()]

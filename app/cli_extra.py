@@ -5,4 +5,6 @@ from flask import Flask
 
 
 def register_extra(app: Flask) -> None:
-    pass
+    from app.cli_import import import_cli
+
+    app.cli.add_command(import_cli)

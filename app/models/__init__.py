@@ -1,5 +1,7 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from app.models.audit import AuditEvent
+from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
+                                  ServiceNeedArea)
 from app.models.contact import Contact, HomeVisit
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
