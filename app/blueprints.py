@@ -8,5 +8,7 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.directory import bp as directory
     from app.main import bp as main
     from app.openreferral import bp as openreferral
+    from app.referrals import bp as referrals
+    from app.triage import bp as triage
 
-    return [main, auth, admin, directory, openreferral, *asset_blueprints()]
+    return [main, auth, admin, referrals, triage, directory, openreferral, *asset_blueprints()]

@@ -8,6 +8,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from app.assets import NHSUK_VERSION
 from app.config import REPO_ROOT
+from app.models.vocab import HomeVisitRisk, NeedArea
 
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
@@ -32,6 +33,8 @@ def configure_jinja(app: Flask) -> None:
     }
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["NHSUK_VERSION"] = NHSUK_VERSION
+    app.jinja_env.filters["need_label"] = lambda value: NeedArea(value).label
+    app.jinja_env.filters["risk_label"] = lambda value: HomeVisitRisk(value).label
 
     from app.navigation import navigation_for
 

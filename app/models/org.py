@@ -68,6 +68,8 @@ class User(UserMixin, db.Model):
     # Bumped on password reset and deactivation so existing sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    # When a practice user last looked at their referral list: later status changes are shown as new.
+    referrals_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     practice: Mapped[Practice | None] = relationship()
     locality: Mapped[Locality | None] = relationship()

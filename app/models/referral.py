@@ -181,3 +181,7 @@ class ReferralEvent(db.Model):
     @property
     def to_status_enum(self) -> ReferralStatus:
         return ReferralStatus(self.to_status)
+
+    @property
+    def from_status_label(self) -> str:
+        return ReferralStatus(self.from_status).label if self.from_status else ""

@@ -90,6 +90,12 @@ def need_areas_by_dimension() -> list[tuple[Dimension, list[NeedArea]]]:
     return [(dimension, [area for area in NeedArea if area.dimension is dimension]) for dimension in Dimension]
 
 
+def need_area_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(dimension label, [(value, label)]) for grouped checkboxes."""
+    return [(dimension.label, [(area.value, area.label) for area in areas])
+            for dimension, areas in need_areas_by_dimension()]
+
+
 class HomeVisitRisk(StrEnum):
     """Risks a lone worker must know before a home visit."""
     DOG = "dog"

@@ -1,0 +1,58 @@
+"""A date field that reads the NHS.UK date input (three boxes: day, month, year)."""
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import Field
+from wtforms.validators import StopValidation, ValidationError
+
+
+class DateInputField(Field):
+    """Posts `<name>-day`, `<name>-month`, `<name>-year`; keeps what was typed when it is wrong."""
+
+    def __init__(self, label=None, validators=None, required_message="Enter a date", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.parts = {"day": "", "month": "", "year": ""}
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.data = data if data is not None else (self.default() if callable(self.default) else self.default)
+        if self.data:
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        if formdata is not None and any(f"{self.name}-{part}" in formdata for part in self.parts):
+            self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.parts}
+            self.data = None
+            self._parse()
+
+    def _parse(self):
+        day, month, year = self.parts["day"], self.parts["month"], self.parts["year"]
+        if not (day or month or year):
+            return
+        if not (day and month and year):
+            missing = [name for name, value in self.parts.items() if not value]
+            self.process_errors.append(f"{self.label.text} must include a {' and '.join(missing)}")
+            return
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            self.process_errors.append(f"{self.label.text} must be a real date, like 27 3 1950")
+            return
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.process_errors.append(f"{self.label.text} must be a real date, like 27 3 1950")
+
+    def pre_validate(self, form):
+        if self.process_errors:  # already in self.errors; stop the other validators
+            raise StopValidation()
+
+    def _value(self):
+        return self.parts
+
+
+class DateRequired:
+    """Marks a DateInputField required (the message comes from the field)."""
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if field.data is None:
+            raise StopValidation(field.required_message)

@@ -1,0 +1,90 @@
+"""The referral form used at or straight after a GP MDT meeting."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.fields import DateInputField, DateRequired
+from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, choices
+from app.validators import Normalised, age_on, normalise_nhs_number, normalise_phone, normalise_postcode
+
+ADULT_AGE = 18
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError(f"{field.label.text} must be today or in the past")
+
+
+def _adult(form, field):
+    if field.data is None:
+        return
+    if field.data > date.today():
+        raise ValidationError("Date of birth must be in the past")
+    if age_on(field.data, date.today()) < ADULT_AGE:
+        raise ValidationError("The link service supports adults: the person must be 18 or over")
+    if field.data < date.today() - timedelta(days=365 * 120):
+        raise ValidationError("Date of birth must be within the last 120 years")
+
+
+def _recent_meeting(form, field):
+    if field.data and field.data < date.today() - timedelta(days=366):
+        raise ValidationError("MDT meeting date must be within the last year")
+
+
+class ReferralForm(FlaskForm):
+    given_name = StringField("First name", validators=[InputRequired("Enter the person's first name"), Length(max=80)])
+    family_name = StringField("Last name", validators=[InputRequired("Enter the person's last name"), Length(max=80)])
+    date_of_birth = DateInputField("Date of birth", validators=[DateRequired(), _adult],
+                                   required_message="Enter the person's date of birth")
+    nhs_number = StringField("NHS number", validators=[Normalised(normalise_nhs_number)])
+    address = TextAreaField("Address", validators=[InputRequired("Enter the person's address"), Length(max=500)])
+    postcode = StringField("Postcode", validators=[Normalised(normalise_postcode)])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=30), Normalised(normalise_phone)])
+    contact_method = RadioField("How does the person prefer to be contacted?", choices=choices(ContactMethod),
+                                validators=[InputRequired("Choose how the person prefers to be contacted")])
+    contact_times = StringField("Best times to contact them", validators=[Optional(), Length(max=200)])
+    accessibility_needs = TextAreaField("Interpreter or accessibility needs", validators=[Optional(), Length(max=1000)])
+
+    need_areas = MultiCheckboxField("Why are you referring them?", choices=choices(NeedArea),
+                                    validators=[InputRequired("Tick at least one reason for the referral")])
+    concerns = TextAreaField("What is the practice worried about?",
+                             validators=[InputRequired("Say what the practice is worried about"), Length(max=4000)])
+    risks = MultiCheckboxField("Risks for a lone home visit", choices=choices(HomeVisitRisk), validators=[Optional()])
+    risk_notes = TextAreaField("Anything else a lone worker should know", validators=[Optional(), Length(max=2000)])
+
+    referrer_name = StringField("Your name", validators=[InputRequired("Enter your name"), Length(max=120)])
+    referrer_role = StringField("Your role", validators=[InputRequired("Enter your role, for example GP or practice nurse"),
+                                                        Length(max=80)])
+    mdt_meeting_date = DateInputField("MDT meeting date", validators=[DateRequired(), _not_in_future, _recent_meeting],
+                                      required_message="Enter the date of the MDT meeting")
+
+    consent_to_referral = BooleanField("The person agreed to be referred to the link service", validators=[
+        InputRequired("The person must agree to be referred. Ask them, or do not refer them yet")])
+    consent_to_share = BooleanField(
+        "The person agreed to their information being shared with the link service", validators=[
+            InputRequired("The person must agree to their information being shared with the link service. "
+                          "Without it we cannot make the referral")])
+
+    def details(self) -> dict:
+        """The referral's fields as the service function takes them."""
+        names = ["given_name", "family_name", "date_of_birth", "nhs_number", "address", "postcode", "phone",
+                 "contact_method", "contact_times", "accessibility_needs", "need_areas", "concerns", "risks",
+                 "risk_notes", "referrer_name", "referrer_role", "mdt_meeting_date", "consent_to_referral",
+                 "consent_to_share"]
+        return {name: getattr(self, name).data for name in names}
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Your answer", validators=[InputRequired("Enter your answer to the question"),
+                                                      Length(max=4000)])
+    version = StringField(validators=[InputRequired()])

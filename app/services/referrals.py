@@ -1,0 +1,97 @@
+"""A practice submits a referral; duplicates are caught before a second one is made."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Episode, Person, Practice, Referral, ReferralEvent, ReferralNeed, ReferralRisk, User
+from app.models.referral import TERMINAL, ReferralStatus
+from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
+from app.services import audit
+from app.services.errors import RuleBroken
+from app.services.locking import check_version
+from app.validators import normalise_nhs_number, normalise_postcode
+
+
+class DuplicateReferral(RuleBroken):
+    """The person already has an open referral or support episode."""
+
+    def __init__(self, message: str, *, existing: Referral):
+        super().__init__(message, field="nhs_number")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class MeetingDefaults:
+    """What "Save and refer another" carries over to the next referral from the same meeting."""
+    referrer_name: str
+    referrer_role: str
+    mdt_meeting_date: date
+
+
+def open_referral_for(nhs_number: str) -> Referral | None:
+    """The person's open referral, or the referral behind their open support episode."""
+    open_statuses = [status.value for status in ReferralStatus if status not in TERMINAL]
+    found = db.session.scalar(select(Referral).where(Referral.nhs_number == nhs_number,
+                                                     Referral.status.in_(open_statuses))
+                              .order_by(Referral.received_at.desc()))
+    if found:
+        return found
+    return db.session.scalar(select(Referral).join(Episode, Episode.referral_id == Referral.id)
+                             .join(Person, Person.id == Episode.person_id)
+                             .where(Person.nhs_number == nhs_number, Episode.discharged_on.is_(None)))
+
+
+def submit(*, by: User, practice: Practice, given_name: str, family_name: str, date_of_birth: date,
+           nhs_number: str, address: str, postcode: str, phone: str, contact_method: str,
+           contact_times: str, accessibility_needs: str, need_areas: list[str], concerns: str,
+           risks: list[str], risk_notes: str, referrer_name: str, referrer_role: str,
+           mdt_meeting_date: date, consent_to_referral: bool, consent_to_share: bool) -> Referral:
+    """Store a referral from `practice`. Both consents are required (seed 000: consent to referral
+    and to release of information is a legal requirement); one open referral per NHS number."""
+    if not consent_to_referral:
+        raise RuleBroken("The person must agree to be referred", field="consent_to_referral")
+    if not consent_to_share:
+        raise RuleBroken("The person must agree to their information being shared", field="consent_to_share")
+    nhs_number = normalise_nhs_number(nhs_number)
+    postcode = normalise_postcode(postcode)
+    ContactMethod(contact_method)
+    if not need_areas:
+        raise RuleBroken("Tick at least one reason for the referral", field="need_areas")
+    existing = open_referral_for(nhs_number)
+    if existing is not None:
+        raise DuplicateReferral("This person already has an open referral with the link service", existing=existing)
+    referral = Referral(
+        practice=practice, submitted_by=by, status=ReferralStatus.RECEIVED.value, nhs_number=nhs_number,
+        given_name=given_name.strip(), family_name=family_name.strip(), date_of_birth=date_of_birth,
+        address=address.strip(), postcode=postcode, phone=phone.strip(), contact_method=contact_method,
+        contact_times=contact_times.strip(), accessibility_needs=accessibility_needs.strip(),
+        concerns=concerns.strip(), risk_notes=risk_notes.strip(), referrer_name=referrer_name.strip(),
+        referrer_role=referrer_role.strip(), mdt_meeting_date=mdt_meeting_date,
+        consent_to_referral=True, consent_to_share=True)
+    referral.needs = [ReferralNeed(area=NeedArea(area).value) for area in dict.fromkeys(need_areas)]
+    referral.risks = [ReferralRisk(risk=HomeVisitRisk(risk).value) for risk in dict.fromkeys(risks)]
+    db.session.add(referral)
+    db.session.flush()
+    db.session.add(ReferralEvent(referral=referral, by=by, from_status=None, to_status=ReferralStatus.RECEIVED.value,
+                                 note=f"Referred from the MDT meeting on {mdt_meeting_date:%d %B %Y}"))
+    audit.record(by=by, action="referral.submit", subject_type="referral", subject_id=referral.id,
+                 detail=f"practice {practice.ods_code}")
+    db.session.commit()
+    return referral
+
+
+def answer_question(*, by: User, referral: Referral, answer: str, version: int) -> None:
+    """The practice answers the manager's request for more information; triage sees it again."""
+    from app.services import referral_status
+
+    check_version(referral, version, what="this referral")
+    if referral.status_enum is not ReferralStatus.MORE_INFO_REQUESTED:
+        raise RuleBroken("This referral is not waiting for an answer")
+    referral.info_answer = answer.strip()
+    referral_status.move(by=by, referral=referral, to=ReferralStatus.RECEIVED,
+                         note=f"The practice answered: {answer.strip()}")
+    db.session.commit()

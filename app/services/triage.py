@@ -1,0 +1,103 @@
+"""The manager's decisions on a referral: accept, decline, ask for more, allocate."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Episode, Person, Referral, User
+from app.models.base import utcnow
+from app.models.referral import ReferralStatus
+from app.security import Role
+from app.services import audit, referral_status
+from app.services.errors import RuleBroken
+from app.services.locking import check_version
+
+
+def _person_from(referral: Referral) -> Person:
+    """One person per NHS number: a returning person is found and their details refreshed."""
+    person = db.session.scalar(select(Person).where(Person.nhs_number == referral.nhs_number))
+    if person is None:
+        person = Person(nhs_number=referral.nhs_number)
+    for name in ("given_name", "family_name", "date_of_birth", "address", "postcode", "phone",
+                 "contact_method", "contact_times", "accessibility_needs", "practice_id"):
+        setattr(person, name, getattr(referral, name))
+    db.session.add(person)
+    return person
+
+
+def accept(*, by: User, referral: Referral, version, officer: User | None = None) -> Episode:
+    """Accept: create (or re-open, for a returning person) the person and a new support episode;
+    allocate at once when an officer is chosen."""
+    check_version(referral, version, what="this referral")
+    if db.session.scalar(select(Episode).join(Person).where(Person.nhs_number == referral.nhs_number,
+                                                            Episode.discharged_on.is_(None))):
+        raise RuleBroken("This person already has an open support episode; decline this referral as a duplicate")
+    person = _person_from(referral)
+    referral.person = person
+    episode = Episode(person=person, referral=referral)
+    db.session.add(episode)
+    referral_status.move(by=by, referral=referral, to=ReferralStatus.ACCEPTED,
+                         note="Accepted by the link service")
+    db.session.flush()
+    audit.record(by=by, action="episode.open", subject_type="person", subject_id=person.id,
+                 detail=f"episode {episode.id} from referral {referral.id}")
+    if officer is not None:
+        _allocate(by=by, referral=referral, episode=episode, officer=officer)
+    db.session.commit()
+    return episode
+
+
+def decline(*, by: User, referral: Referral, version, reason: str) -> None:
+    check_version(referral, version, what="this referral")
+    if not reason.strip():
+        raise RuleBroken("Give the reason for declining; the practice will see it", field="reason")
+    referral.decline_reason = reason.strip()
+    referral_status.move(by=by, referral=referral, to=ReferralStatus.DECLINED, note=reason.strip())
+    db.session.commit()
+
+
+def request_information(*, by: User, referral: Referral, version, question: str) -> None:
+    check_version(referral, version, what="this referral")
+    if not question.strip():
+        raise RuleBroken("Write the question for the practice", field="question")
+    referral.info_question = question.strip()
+    referral.info_answer = None
+    referral_status.move(by=by, referral=referral, to=ReferralStatus.MORE_INFO_REQUESTED, note=question.strip())
+    db.session.commit()
+
+
+def _allocate(*, by: User, referral: Referral, episode: Episode, officer: User) -> None:
+    if officer.role != Role.LINK_OFFICER or not officer.active:
+        raise RuleBroken("Choose an active link officer", field="officer_id")
+    previous = episode.officer
+    if previous is not None and previous.id == officer.id:
+        raise RuleBroken(f"{officer.name} already has this person", field="officer_id")
+    episode.officer = officer
+    episode.allocated_at = utcnow()
+    episode.officer_seen_at = None  # "new" at the top of the officer's caseload
+    note = (f"Re-allocated from {previous.name} to {officer.name}" if previous else f"Allocated to {officer.name}")
+    target = ReferralStatus.ALLOCATED if referral.status_enum in (ReferralStatus.ACCEPTED, ReferralStatus.ALLOCATED) \
+        else referral.status_enum
+    referral_status.move(by=by, referral=referral, to=target, note=note)
+
+
+def allocate(*, by: User, referral: Referral, version, officer: User) -> None:
+    """Allocate, or re-allocate, the person's open episode to a link officer."""
+    check_version(referral, version, what="this referral")
+    episode = referral.episode
+    if episode is None or not episode.is_open:
+        raise RuleBroken("Only an accepted referral with open support can be allocated")
+    _allocate(by=by, referral=referral, episode=episode, officer=officer)
+    db.session.commit()
+
+
+def officers_with_caseloads() -> list[tuple[User, int]]:
+    """Active link officers with the number of open episodes each holds, in one query."""
+    open_count = (select(Episode.officer_id, func.count(Episode.id).label("n"))
+                  .where(Episode.discharged_on.is_(None)).group_by(Episode.officer_id).subquery())
+    rows = db.session.execute(
+        select(User, func.coalesce(open_count.c.n, 0))
+        .outerjoin(open_count, open_count.c.officer_id == User.id)
+        .where(User.role == Role.LINK_OFFICER.value, User.active.is_(True))
+        .order_by(User.name)).all()
+    return [(user, count) for user, count in rows]

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.form_errors import attach_rule_error
+from app.models import Episode, Referral, User
+from app.models.base import utcnow
+from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
+from app.referrals.queries import referral_for
+from app.security import Role, requires
+from app.services import triage
+from app.services.errors import RuleBroken
+from app.triage import bp
+from app.triage.forms import AcceptForm, AllocateForm, DeclineForm, QuestionForm
+
+
+def officer_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    """Each officer with their locality and open caseload size, to allocate fairly."""
+    options = [(officer.id, f"{officer.name} – {officer.locality.name if officer.locality else 'no locality'} – "
+                            f"{count} open") for officer, count in triage.officers_with_caseloads()]
+    return [(0, blank)] + options if blank else options
+
+
+def days_since(moment: datetime) -> int:
+    return (utcnow() - moment).days
+
+
+@bp.route("/")
+@requires(Role.MANAGER)
+def index():
+    base = select(Referral).options(selectinload(Referral.practice), selectinload(Referral.needs))
+    waiting = db.session.scalars(base.where(Referral.status.in_([s.value for s in WAITING_FOR_DECISION]))
+                                 .order_by(Referral.received_at, Referral.id)).all()
+    unallocated = db.session.scalars(base.where(Referral.status == ReferralStatus.ACCEPTED.value)
+                                     .order_by(Referral.received_at, Referral.id)).all()
+    return render_template("triage/index.html", waiting=waiting, unallocated=unallocated,
+                           officers=triage.officers_with_caseloads(), days_since=days_since)
+
+
+def _forms(referral: Referral):
+    version = str(referral.version)
+    accept = AcceptForm(prefix="accept", version=version)
+    accept.officer_id.choices = officer_choices(blank="Decide later")
+    allocate = AllocateForm(prefix="allocate", version=version)
+    allocate.officer_id.choices = officer_choices()
+    return {"accept_form": accept, "decline_form": DeclineForm(prefix="decline", version=version),
+            "question_form": QuestionForm(prefix="question", version=version), "allocate_form": allocate}
+
+
+def _decision_page(referral: Referral, status: int = 200, **forms):
+    page_forms = _forms(referral)
+    page_forms.update(forms)
+    return render_template("triage/decide.html", referral=referral, days_since=days_since, **page_forms), status
+
+
+@bp.route("/<int:referral_id>")
+@requires(Role.MANAGER)
+def decide(referral_id: int):
+    return _decision_page(referral_for(current_user, referral_id))
+
+
+def _act(referral_id: int, form_name: str, action):
+    referral = referral_for(current_user, referral_id)
+    form = _forms(referral)[form_name]
+    if form.validate_on_submit():
+        try:
+            message = action(referral, form)
+        except RuleBroken as error:
+            attach_rule_error(form, error)
+        else:
+            flash(message, "success")
+            return redirect(url_for("triage.index"), code=303)
+    return _decision_page(referral, 400, **{form_name: form})
+
+
+def _officer(form) -> User | None:
+    return db.session.get(User, form.officer_id.data) if form.officer_id.data else None
+
+
+@bp.route("/<int:referral_id>/accept", methods=["POST"])
+@requires(Role.MANAGER)
+def accept(referral_id: int):
+    def do(referral, form):
+        officer = _officer(form)
+        triage.accept(by=current_user, referral=referral, version=form.version.data, officer=officer)
+        return f"Accepted {referral.full_name}" + (f" and allocated to {officer.name}" if officer else "")
+    return _act(referral_id, "accept_form", do)
+
+
+@bp.route("/<int:referral_id>/decline", methods=["POST"])
+@requires(Role.MANAGER)
+def decline(referral_id: int):
+    def do(referral, form):
+        triage.decline(by=current_user, referral=referral, version=form.version.data, reason=form.reason.data)
+        return f"Declined the referral for {referral.full_name}; the practice can see your reason"
+    return _act(referral_id, "decline_form", do)
+
+
+@bp.route("/<int:referral_id>/question", methods=["POST"])
+@requires(Role.MANAGER)
+def question(referral_id: int):
+    def do(referral, form):
+        triage.request_information(by=current_user, referral=referral, version=form.version.data,
+                                   question=form.question.data)
+        return f"Your question has been sent to {referral.practice.name}"
+    return _act(referral_id, "question_form", do)
+
+
+@bp.route("/<int:referral_id>/allocate", methods=["POST"])
+@requires(Role.MANAGER)
+def allocate(referral_id: int):
+    def do(referral, form):
+        officer = _officer(form) or abort(400)
+        triage.allocate(by=current_user, referral=referral, version=form.version.data, officer=officer)
+        return f"{referral.full_name} allocated to {officer.name}"
+    return _act(referral_id, "allocate_form", do)

@@ -1,0 +1,71 @@
+"""Validators for identifiers people type: NHS numbers, UK postcodes, phone numbers, dates.
+
+Each is a plain function (normalise or raise ValueError with the message a user sees) wrapped as
+a WTForms validator, so forms, imports and the CLI share one definition.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import nhs_number
+from wtforms.validators import ValidationError
+
+# The UK postcode format (outward code, space, inward code), as used by Royal Mail, plus GIR 0AA.
+_POSTCODE = re.compile(
+    r"^(GIR0AA|"
+    r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]|"
+    r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+_PHONE = re.compile(r"^\+?[0-9]{10,13}$")
+
+
+def normalise_nhs_number(value: str) -> str:
+    """Accept spaces and dashes; return the 10 digits, or raise with the reason."""
+    text = (value or "").strip()
+    digits = re.sub(r"[\s-]", "", text)
+    if not digits:
+        raise ValueError("Enter the person's NHS number")
+    if not digits.isdigit() or len(digits) != 10:
+        raise ValueError("NHS number must be 10 digits, like 999 123 4560")
+    if not nhs_number.is_valid(digits):
+        raise ValueError("Enter a valid NHS number – the check digit does not match. Check it against the record")
+    return digits
+
+
+def normalise_postcode(value: str) -> str:
+    """Return the postcode in capitals with one space before the inward code, or raise."""
+    compact = re.sub(r"\s+", "", (value or "")).upper()
+    if not compact:
+        raise ValueError("Enter the person's postcode")
+    if not _POSTCODE.match(compact):
+        raise ValueError("Enter a real UK postcode, like DY1 1HF")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def normalise_phone(value: str) -> str:
+    """UK phone numbers: digits with optional spaces, dashes, brackets and a leading +."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    compact = re.sub(r"[\s\-()]", "", text)
+    if not _PHONE.match(compact):
+        raise ValueError("Enter a phone number, like 01384 456 789 or 07700 900 982")
+    return text
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Normalised:
+    """WTForms validator: run a normaliser, store its result on the field, show its message."""
+
+    def __init__(self, normaliser):
+        self.normaliser = normaliser
+
+    def __call__(self, form, field):
+        try:
+            field.data = self.normaliser(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
