@@ -7,9 +7,9 @@ only one page of rows is loaded (with its children in a few selectin queries, ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -47,6 +47,7 @@ class DirectoryQuery:
     open_now: bool = False
     include_inactive: bool = False
     taxonomy_term_id: str = ""
+    checked_before: date | None = None  # entries last checked before this day (or never)
     at: datetime | None = None  # the local time "open now" means (tests fix it)
     extra: dict = field(default_factory=dict)
 
@@ -72,6 +73,9 @@ def matching(query: DirectoryQuery) -> Select:
 
         statement = statement.where(exists().where(Schedule.owner_service_id == Service.id,
                                                    open_at_clause(query.at or london_now())))
+    if query.checked_before:
+        statement = statement.where(or_(Service.last_checked_on.is_(None),
+                                        Service.last_checked_on < query.checked_before))
     if query.taxonomy_term_id:
         statement = statement.where(_has_term(query.taxonomy_term_id))
     return statement.order_by(Service.name, Service.id)
