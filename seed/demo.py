@@ -116,7 +116,7 @@ def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSum
     summary = DemoSummary()
     try:
         world = load_organisation(rng, fake, summary)
-        population.load(rng=rng, fake=fake, world=world, people=people, summary=summary)
+        population.load(seed=seed, world=world, people=people, summary=summary)
         db.session.commit()
     except Exception:
         db.session.rollback()

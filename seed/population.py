@@ -16,8 +16,17 @@ def has_people() -> bool:
                 or db.session.scalar(select(func.count(Referral.id))))
 
 
-def load(*, rng, fake, world: dict, people: int, summary) -> None:
+def load(*, seed: int, world: dict, people: int, summary) -> None:
+    """Each part draws from its own generator seeded from (seed, part), so what one part finds
+    already loaded cannot shift the random numbers another part sees."""
+    import random
+
+    from faker import Faker
+
     from seed import activity, directory, referrals, support
 
     for part in (directory, referrals, support, activity):
-        part.load(rng=rng, fake=fake, world=world, people=people, summary=summary)
+        name = part.__name__.rsplit(".", 1)[-1]
+        fake = Faker("en_GB")
+        fake.seed_instance(f"{seed}:{name}")
+        part.load(rng=random.Random(f"{seed}:{name}"), fake=fake, world=world, people=people, summary=summary)

@@ -96,3 +96,16 @@ def episode(officer: User | None = None, *, referral_: Referral | None = None, s
     db.session.add(item)
     db.session.commit()
     return item
+
+
+# --- community directory ------------------------------------------------------------------
+def directory_service(name: str = "Befriending service", *, organisation: str = "Dudley Befriending",
+                      sector: str = "voluntary", need_areas=("loneliness",), localities=(), schedule: str = "",
+                      phone: str = "01384 000111", checked_on: date | None = None, **details):
+    """A directory service added as a manager would (through app.services.directory.create)."""
+    from app.services import directory as directory_service
+
+    fields = directory_service.ServiceDetails(
+        name=name, organisation_name=organisation, sector=sector, need_areas=list(need_areas),
+        locality_ids=[loc.id for loc in localities], schedule=schedule, phone=phone, **details)
+    return directory_service.create(by=None, details=fields, checked_on=checked_on)

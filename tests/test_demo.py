@@ -1,0 +1,69 @@
+"""The demo data set: reproducible, synthetic, and loading it twice changes nothing."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Episode, Locality, Practice, Referral, User
+from app.security import Role
+
+
+def _counts():
+    return {model.__name__: db.session.scalar(select(func.count(model.id)))
+            for model in (Locality, Practice, User, Referral, Episode)}
+
+
+def test_demo_load_builds_the_organisation_and_referrals_in_every_status(app, runner):
+    result = runner.invoke(args=["demo", "load", "--people", "80", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "hearthlink-demo" in result.output and "manager@hearthlink.example" in result.output
+    counts = _counts()
+    assert (counts["Locality"], counts["Practice"]) == (3, 12)
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    assert roles == {"admin": 1, "manager": 1, "commissioner": 1, "link_officer": 6, "gp_practice": 12}
+    statuses = {status for (status,) in db.session.execute(select(Referral.status).distinct())}
+    assert {"received", "declined", "allocated"} <= statuses
+    practices_used = db.session.scalar(select(func.count(func.distinct(Referral.practice_id))))
+    assert practices_used == 12
+
+
+def test_demo_nhs_numbers_are_valid_and_from_the_test_range(app, runner):
+    from nhs_number import is_valid
+
+    runner.invoke(args=["demo", "load", "--people", "40", "--seed", "5"])
+    numbers = db.session.scalars(select(Referral.nhs_number)).all()
+    assert len(numbers) == 40 and len(set(numbers)) == 40
+    assert all(n.startswith("999") and is_valid(n) for n in numbers)
+
+
+def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):
+    runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
+    before = _counts()
+    refused = runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    forced = runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _counts() == before
+
+
+def test_make_run_style_reload_skips_quietly_and_prints_the_logins(app, runner):
+    runner.invoke(args=["demo", "load", "--people", "10", "--seed", "1"])
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "not loaded again" in result.output and "officer1@hearthlink.example" in result.output
+
+
+def test_the_same_seed_gives_the_same_people(app, runner, tmp_path):
+    runner.invoke(args=["demo", "load", "--people", "15", "--seed", "11"])
+    first = db.session.execute(select(Referral.nhs_number, Referral.given_name, Referral.status)
+                               .order_by(Referral.nhs_number)).all()
+    assert len(first) == 15
+    from tests.conftest import make_app
+    other = make_app(f"sqlite:///{tmp_path / 'other.db'}")
+    with other.app_context():
+        db.create_all()
+        other.test_cli_runner().invoke(args=["demo", "load", "--people", "15", "--seed", "11"])
+        second = db.session.execute(select(Referral.nhs_number, Referral.given_name, Referral.status)
+                                    .order_by(Referral.nhs_number)).all()
+        db.session.remove()
+    assert first == second
