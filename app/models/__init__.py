@@ -1,4 +1,5 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
+from app.models.activity import Activity, ActivityImport
 from app.models.audit import AuditEvent
 from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
                                   ServiceNeedArea)
@@ -10,6 +11,6 @@ from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralR
 from app.models.support import Goal, GoalAction, Need, PeerSupport
 from app.models.wellbeing import WellbeingMeasure
 
-__all__ = ["AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
+__all__ = ["Activity", "ActivityImport", "AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
            "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "User",
            "Contact", "Goal", "GoalAction", "HomeVisit", "Need", "PeerSupport", "WellbeingMeasure"]
