@@ -24,9 +24,9 @@ SCHEDULE_COLUMNS = ("valid_from", "valid_to", "dtstart", "freq", "interval", "by
 TEXT_DEFAULTS = {"description": "", "eligibility_description": "", "application_process": ""}
 
 
-def _assign(row, values: dict, columns) -> None:
+def _assign(row, values: dict, columns, defaults: dict | None = None) -> None:
     for column in columns:
-        value = values.get(column, TEXT_DEFAULTS.get(column))
+        value = values.get(column, (defaults or {}).get(column))
         if getattr(row, column) != value:
             setattr(row, column, value)
 
@@ -68,7 +68,7 @@ def _term(item: dict) -> TaxonomyTerm:
         db.session.add(Taxonomy(id=item["taxonomy_id"], name=item.get("taxonomy") or "Imported taxonomy",
                                 description=item.get("taxonomy") or ""))
         db.session.flush()
-    _assign(term, item, ("name", "description", "parent_id", "taxonomy_id", "term_uri", "code"))
+    _assign(term, item, ("name", "description", "parent_id", "taxonomy_id", "term_uri", "code"), TEXT_DEFAULTS)
     db.session.add(term)
     return term
 
@@ -91,7 +91,7 @@ def localities_by_name() -> dict[str, Locality]:
 def write_organization(item: dict) -> Organization:
     org = db.session.get(Organization, item["id"]) or Organization(id=item["id"])
     db.session.add(org)
-    _assign(org, item, ("name", "description", "email", "website", "sector"))
+    _assign(org, item, ("name", "description", "email", "website", "sector"), TEXT_DEFAULTS)
     _sync_attributes(org.id, item.get("attributes", []))
     return org
 
@@ -111,7 +111,7 @@ def _write(record: dict, localities: dict[str, Locality]) -> Service:
     service = db.session.get(Service, record["id"]) or Service(id=record["id"])
     db.session.add(service)
     service.organization = organization
-    _assign(service, record, SERVICE_COLUMNS)
+    _assign(service, record, SERVICE_COLUMNS, TEXT_DEFAULTS)
     service.last_modified = record.get("last_modified") or utcnow().replace(microsecond=0)
     service.set_access_routes(record.get("access_routes", []))
     set_need_areas(service, record.get("need_areas", []))
