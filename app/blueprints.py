@@ -2,6 +2,7 @@
 
 
 def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
+    from app.activity import bp as activity
     from app.admin import bp as admin
     from app.assets import asset_blueprints
     from app.auth import bp as auth
@@ -11,4 +12,4 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.referrals import bp as referrals
     from app.triage import bp as triage
 
-    return [main, auth, admin, referrals, triage, directory, openreferral, *asset_blueprints()]
+    return [main, auth, admin, referrals, triage, activity, directory, openreferral, *asset_blueprints()]

@@ -28,3 +28,31 @@ def import_organisations(file: Path):
             click.echo(f"  {problem}", err=True)
         raise click.ClickException(f"{file.name}: {error.message}") from None
     click.echo(str(outcome))
+
+
+@import_cli.command("activity")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--practice", "practice_ods", help="ODS code of the practice whose extract this is "
+              "(default: each row belongs to the person's registered practice)")
+def import_activity(file: Path, practice_ods: str | None):
+    """Import a practice activity extract (CONTRACT.md §4.2; person_id is the NHS number)."""
+    from sqlalchemy import select
+
+    from app.models import Practice
+    from app.services.activity_import import ExtractRejected, import_extract
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    practice = None
+    if practice_ods:
+        practice = db.session.scalar(select(Practice).where(Practice.ods_code == practice_ods.strip().upper()))
+        if practice is None:
+            raise click.ClickException(f"No practice with ODS code {practice_ods}.")
+    try:
+        outcome = import_extract(by=None, content=file.read_bytes(), filename=file.name, practice=practice)
+    except ExtractRejected as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {file.name}: {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    click.echo(f"{file.name}: {outcome}")

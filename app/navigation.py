@@ -12,7 +12,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
     Role.MANAGER: [("Triage", "triage.index"), ("Referrals", "referrals.index"),
                    ("Caseloads", "caseload.index"), ("Visits", "visits.index"),
                    ("Directory", "directory.index"), ("Dashboard", "dashboard.index"),
-                   ("Audit log", "audit.index")],
+                   ("Activity data", "activity.upload"), ("Audit log", "audit.index")],
     Role.LINK_OFFICER: [("My caseload", "caseload.index"), ("Directory", "directory.index")],
     Role.COMMISSIONER: [("Dashboard", "dashboard.index"), ("Methods", "dashboard.methods")],
     Role.ADMIN: [("Administration", "admin.index"), ("Directory", "directory.index")],

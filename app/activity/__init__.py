@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("activity", __name__, url_prefix="/activity")
+
+from app.activity import routes  # noqa: E402,F401

@@ -1,0 +1,170 @@
+"""Importing a practice activity extract (CONTRACT.md §4.2, person_id = NHS number).
+
+All or nothing: every bad row is listed (row number, column, problem) and nothing changes.
+Idempotent: rows are stored by their natural key (practice, person, date, type) and a
+re-imported or overlapping extract replaces counts instead of adding them. Rows for people
+the service does not know are counted and dropped, never stored.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, tuple_
+
+from app.extensions import db
+from app.models import Activity, ActivityImport, Person, Practice, User
+from app.models.vocab import ActivityType
+from app.services import audit
+from app.services.errors import RuleBroken
+from app.validators import normalise_nhs_number
+
+REQUIRED = ("person_id", "date", "activity_type")
+ACTIVITY_TYPES = frozenset(t.value for t in ActivityType)
+MAX_LISTED_PROBLEMS = 100
+
+
+class ExtractRejected(RuleBroken):
+    """The file has problems; `problems` lists each as 'row N, column C: what is wrong'."""
+
+    def __init__(self, problems: list[str], total: int):
+        shown = len(problems)
+        more = f" (the first {shown} are listed)" if total > shown else ""
+        super().__init__(f"Nothing was imported: the file has {total} problem{'s' if total != 1 else ''}{more}. "
+                         "Correct them and upload the whole file again.", field="file")
+        self.problems = problems
+        self.total = total
+
+
+@dataclass
+class ImportOutcome:
+    rows: int = 0
+    matched_rows: int = 0
+    unmatched_rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    import_id: int | None = None
+    practices: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        return (f"{self.rows} rows read: {self.matched_rows} for people known to the service "
+                f"({self.inserted} new, {self.updated} changed, {self.unchanged} already held); "
+                f"{self.unmatched_rows} for people not known to the service were dropped.")
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1)
+
+
+def parse(content: bytes) -> list[tuple[int, str, date, str, int]]:
+    """Read and check every row; return (row number, NHS number, date, type, count) or raise."""
+    reader = csv.DictReader(io.StringIO(_decode(content)))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if not header:
+        raise ExtractRejected(["row 1: the file is empty; it needs a header row: person_id,date,activity_type,count"], 1)
+    if missing:
+        raise ExtractRejected([f"row 1: the header has no {', '.join(missing)} column"], 1)
+    reader.fieldnames = header
+    problems: list[str] = []
+    total = 0
+    rows = []
+    for number, record in enumerate(reader, start=2):
+        row_problems = []
+        if None in record:
+            row_problems.append(f"row {number}: it has more values than the header has columns")
+        try:
+            nhs = normalise_nhs_number(record.get("person_id") or "")
+        except ValueError as error:
+            row_problems.append(f"row {number}, column person_id: {error}")
+        text = (record.get("date") or "").strip()
+        try:
+            when = date.fromisoformat(text)
+            if len(text) != 10:
+                raise ValueError
+        except ValueError:
+            row_problems.append(f"row {number}, column date: '{text}' is not a date in the form YYYY-MM-DD")
+        kind = (record.get("activity_type") or "").strip()
+        if kind not in ACTIVITY_TYPES:
+            row_problems.append(f"row {number}, column activity_type: '{kind}' is not one of "
+                                f"{', '.join(t.value for t in ActivityType)}")
+        count_text = (record.get("count") or "").strip() or "1"
+        if not count_text.isdigit() or int(count_text) < 1:
+            row_problems.append(f"row {number}, column count: '{count_text}' is not a whole number of 1 or more")
+        total += len(row_problems)
+        problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
+        if not row_problems:
+            rows.append((number, nhs, when, kind, int(count_text)))
+    if total:
+        raise ExtractRejected(problems, total)
+    return rows
+
+
+def import_extract(*, by: User | None, content: bytes, filename: str = "",
+                   practice: Practice | None = None) -> ImportOutcome:
+    """Import an extract. With `practice`, it is that practice's extract: only its registered
+    patients are matched. Without (manager or command line), each row belongs to the person's
+    registered practice."""
+    rows = parse(content)
+    outcome = ImportOutcome(rows=len(rows))
+    people = dict(db.session.execute(select(Person.nhs_number, Person.id).where(
+        Person.nhs_number.in_({row[1] for row in rows}),
+        *([Person.practice_id == practice.id] if practice else []))).all()) if rows else {}
+    person_practice = dict(db.session.execute(select(Person.id, Person.practice_id).where(
+        Person.id.in_(people.values()))).all()) if people else {}
+    totals: dict[tuple[int, int, date, str], int] = defaultdict(int)
+    for _, nhs, when, kind, count in rows:
+        person_id = people.get(nhs)
+        if person_id is None:
+            outcome.unmatched_rows += 1
+            continue
+        outcome.matched_rows += 1
+        practice_id = practice.id if practice else person_practice[person_id]
+        totals[(practice_id, person_id, when, kind)] += count  # a key split over rows is summed
+    record = ActivityImport(by=by, practice=practice, filename=filename[:255])
+    db.session.add(record)
+    db.session.flush()
+    _store(totals, outcome, record.id)
+    for name in ("rows", "matched_rows", "unmatched_rows", "inserted", "updated", "unchanged"):
+        setattr(record, name, getattr(outcome, name))
+    outcome.import_id = record.id
+    audit.record(by=by, action="activity.import", subject_type="activity_import", subject_id=record.id,
+                 detail=str(outcome))
+    db.session.commit()
+    return outcome
+
+
+def _store(totals: dict, outcome: ImportOutcome, import_id: int) -> None:
+    """Insert new keys, replace changed counts, leave identical ones alone."""
+    keys = list(totals)
+    existing: dict[tuple, Activity] = {}
+    for chunk in range(0, len(keys), 500):
+        part = keys[chunk:chunk + 500]
+        query = select(Activity).where(tuple_(Activity.practice_id, Activity.person_id, Activity.activity_date,
+                                              Activity.activity_type).in_(part))
+        for activity in db.session.scalars(query):
+            existing[(activity.practice_id, activity.person_id, activity.activity_date, activity.activity_type)] = activity
+    new_rows = []
+    for key, count in totals.items():
+        found = existing.get(key)
+        if found is None:
+            practice_id, person_id, when, kind = key
+            new_rows.append({"practice_id": practice_id, "person_id": person_id, "activity_date": when,
+                             "activity_type": kind, "count": count, "import_id": import_id})
+        elif found.count != count:
+            found.count, found.import_id = count, import_id
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+    if new_rows:
+        db.session.execute(Activity.__table__.insert(), new_rows)
+    outcome.inserted = len(new_rows)
