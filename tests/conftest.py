@@ -34,6 +34,8 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture
 def database_engine(request):
     if request.param == "postgresql" and not POSTGRES_URL:
+        if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
+            pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
         pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
     return request.param
 
