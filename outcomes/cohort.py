@@ -97,7 +97,7 @@ def prepare_cohort(frame: pd.DataFrame, *, source: str) -> Cohort:
 
 def check_disjoint(referrals: Cohort, comparison: Cohort) -> None:
     """A person in both the referrals and the comparison cohort is an error (4.6)."""
-    both = np.isin(comparison.person_ids, referrals.person_ids)
+    both = known_people(comparison.person_ids, referrals)
     if both.any():
         row = first_row(both)
         raise OutcomesInputError(

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import UnitCost
-from .definitions import ACTIVITY_TYPES, BOOTSTRAP_REPLICATES
-from .stats import bootstrap_sums, percentile_interval, tidy_round
+from .definitions import ACTIVITY_TYPES
+from .stats import percentile_interval, tidy_round
 
 
 def difference_in_differences(
@@ -31,12 +31,14 @@ def difference_in_differences(
     cmp_post: np.ndarray,
     costs: dict[str, UnitCost],
     *,
-    rngs: tuple[np.random.Generator, np.random.Generator],
-    replicates: int = BOOTSTRAP_REPLICATES,
+    ref_resampled: tuple[np.ndarray, np.ndarray],
+    cmp_resampled: tuple[np.ndarray, np.ndarray],
 ) -> dict:
     """The ``difference_in_differences`` object of CONTRACT.md 4.6.
 
-    Covers every activity type that appears in either cohort's windows.
+    ``*_resampled`` are each cohort's bootstrap (pre, post) replicate sums
+    (replicates × 7, :func:`outcomes.stats.bootstrap_pre_post`), drawn
+    independently.  Covers every activity type in either cohort's windows.
     """
     n_ref, n_cmp = ref_pre.shape[0], cmp_pre.shape[0]
     columns = [
@@ -45,12 +47,12 @@ def difference_in_differences(
         if ref_pre[:, j].sum() + ref_post[:, j].sum() + cmp_pre[:, j].sum() + cmp_post[:, j].sum()
         > 0
     ]
-    ref_change = (ref_post - ref_pre)[:, columns]
-    cmp_change = (cmp_post - cmp_pre)[:, columns]
-    ref_b = bootstrap_sums(ref_change, rng=rngs[0], replicates=replicates)
-    cmp_b = bootstrap_sums(cmp_change, rng=rngs[1], replicates=replicates)
+    ref_change = (ref_post - ref_pre).sum(axis=0)
+    cmp_change = (cmp_post - cmp_pre).sum(axis=0)
+    ref_b = ref_resampled[1] - ref_resampled[0]
+    cmp_b = cmp_resampled[1] - cmp_resampled[0]
     result = {}
-    for i, j in enumerate(columns):
+    for j in columns:
         name = ACTIVITY_TYPES[j]
         cost = costs.get(name)
         entry = {
@@ -64,12 +66,12 @@ def difference_in_differences(
             "people": {"referred": n_ref, "comparison": n_cmp},
         }
         if n_ref:
-            entry["referred_change_per_person"] = tidy_round(ref_change[:, i].sum() / n_ref, 3)
+            entry["referred_change_per_person"] = tidy_round(ref_change[j] / n_ref, 3)
         if n_cmp:
-            entry["comparison_change_per_person"] = tidy_round(cmp_change[:, i].sum() / n_cmp, 3)
+            entry["comparison_change_per_person"] = tidy_round(cmp_change[j] / n_cmp, 3)
         if n_ref and n_cmp:
-            did = ref_change[:, i].sum() / n_ref - cmp_change[:, i].sum() / n_cmp
-            did_b = ref_b[:, i] / n_ref - cmp_b[:, i] / n_cmp
+            did = ref_change[j] / n_ref - cmp_change[j] / n_cmp
+            did_b = ref_b[:, j] / n_ref - cmp_b[:, j] / n_cmp
             entry["did_per_person"] = tidy_round(did, 3)
             entry["did_per_person_ci95"] = percentile_interval(did_b, 3)
             entry["visits_avoided"] = tidy_round(-did * n_ref, 1)

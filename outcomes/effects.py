@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import UnitCost
-from .definitions import ACTIVITY_TYPES, BOOTSTRAP_REPLICATES
-from .stats import bootstrap_sums, percentile_interval, tidy_round, wilcoxon_p
+from .definitions import ACTIVITY_TYPES
+from .stats import percentile_interval, tidy_round, wilcoxon_p
 
 
 def types_in_windows(pre: np.ndarray, post: np.ndarray) -> list[int]:
@@ -69,31 +69,28 @@ def activity_effects(
     costs: dict[str, UnitCost],
     *,
     months: int,
-    rng: np.random.Generator,
-    replicates: int = BOOTSTRAP_REPLICATES,
+    resampled: tuple[np.ndarray, np.ndarray],
 ) -> tuple[dict, float, list[float] | None]:
     """``by_activity``, ``total_saving_gbp`` and its interval for one cohort.
 
     ``pre``/``post`` are (people × 7) per-person counts of the included
-    people, in a canonical order (sorted by person_id) so that the bootstrap
-    does not depend on the order of input rows.
+    people; ``resampled`` their bootstrap replicate sums (replicates × 7)
+    from :func:`outcomes.stats.bootstrap_pre_post`, drawn over people in
+    person_id order so that the result does not depend on input row order.
     """
     people = pre.shape[0]
     columns = types_in_windows(pre, post)
-    sums = bootstrap_sums(
-        np.hstack([pre[:, columns], post[:, columns]]), rng=rng, replicates=replicates
-    )
-    m = len(columns)
+    pre_reps, post_reps = resampled
     by_activity: dict[str, dict] = {}
     total = 0.0
-    total_reps = np.zeros(replicates)
+    total_reps = np.zeros(len(pre_reps))
     any_cost = False
-    for i, j in enumerate(columns):
+    for j in columns:
         name = ACTIVITY_TYPES[j]
         cost = costs.get(name)
         pre_total, post_total = float(pre[:, j].sum()), float(post[:, j].sum())
         point = summarise(pre_total, post_total, people, months, cost)
-        pre_b, post_b = sums[:, i], sums[:, m + i]
+        pre_b, post_b = pre_reps[:, j], post_reps[:, j]
         with np.errstate(divide="ignore", invalid="ignore"):
             red_b = np.where(pre_b > 0, 100.0 * (pre_b - post_b) / pre_b, np.nan)
         saving_b = (pre_b - post_b) * (cost.unit_cost_gbp if cost else 0.0)

@@ -79,7 +79,9 @@ def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.Data
     header = _header(path, source)
     # Every column is read (no usecols) so that pandas still rejects a row
     # with more fields than the header instead of silently dropping them.
-    dtypes = {c: str for c in header}
+    # Text columns are read as categories: a large extract repeats the same
+    # people, dates and types, and low_memory=False keeps that fast.
+    dtypes = {c: "category" for c in header}
     counts = [c for c in header if c.strip() == "count"]
     options = dict(na_filter=False, low_memory=False)
     if counts:
@@ -88,7 +90,7 @@ def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.Data
         except (ValueError, TypeError, OverflowError) as exc:
             if isinstance(exc, OutcomesInputError):
                 raise
-            frame = _read(path, source, dtype=dtypes, **options)
+            frame = _read(path, source, dtype={**dtypes, counts[0]: str}, **options)
     else:
         frame = _read(path, source, dtype=dtypes, **options)
     frame = _stripped(frame)

@@ -23,7 +23,7 @@ from .effects import activity_effects, types_in_windows
 from .errors import OutcomesInputError
 from .groups import group_results
 from .onward import onward_referrals
-from .stats import rng_streams, tidy_round
+from .stats import bootstrap_pre_post, rng_streams, tidy_round
 from .support import service_support
 from .wellbeing import wellbeing_change
 from .windows import match_people, person_windows, window_counts
@@ -124,13 +124,14 @@ def compute_report(
         costs = prepare_unit_costs(unit_costs, source=names["unit_costs"])
     as_of_day = resolve_as_of(as_of, rows, names["activity"])
     as_of_text = day_to_date(as_of_day).isoformat()
-    rng = rng_streams(5, seed)
+    rng = rng_streams(3, seed)
 
     settings = dict(anchor=anchor, months=window_months, as_of_day=as_of_day)
     people, pre, post, labels, index = cohort_counts(referred, rows, **settings)
     unmatched = index < 0
+    resampled = bootstrap_pre_post(pre, post, rng=rng[0], replicates=replicates)
     by_activity, total, total_ci = activity_effects(
-        pre, post, costs, months=window_months, rng=rng[0], replicates=replicates
+        pre, post, costs, months=window_months, resampled=resampled
     )
     person_years = people["included"] * window_months / 12.0
     by_group = group_results(pre, post, labels, costs, months=window_months)
@@ -163,12 +164,13 @@ def compute_report(
         }
         report["comparison"] = {"people": c_people, "by_activity": c_by_activity}
         report["difference_in_differences"] = difference_in_differences(
-            pre, post, c_pre, c_post, costs, rngs=(rng[1], rng[2]), replicates=replicates
+            pre, post, c_pre, c_post, costs, ref_resampled=resampled,
+            cmp_resampled=bootstrap_pre_post(c_pre, c_post, rng=rng[1], replicates=replicates),
         )
     report["activity_rows_unmatched"] = int(unmatched.sum())
     if measures is not None:
         report["wellbeing"] = wellbeing_change(
-            measures, referred, source=names["measures"], rng=rng[3], replicates=replicates
+            measures, referred, source=names["measures"], rng=rng[2], replicates=replicates
         )
     if onward is not None:
         report["onward_referrals"] = onward_referrals(onward, referred, source=names["onward"])

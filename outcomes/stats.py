@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from .definitions import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
 
-# Draws per batch: bounds memory at about 40 MB of indices and weights.
+# People x replicates per batch: bounds the weight matrix at about 16 MB.
 _BATCH_DRAWS = 2_000_000
 
 
@@ -40,13 +40,30 @@ def bootstrap_sums(
     if n == 0:
         return out
     batch = max(1, min(replicates, _BATCH_DRAWS // n))
+    weights = np.empty((batch, n), dtype=np.float64)
+    draw_type = np.int32 if n < 2**31 else np.int64
     for start in range(0, replicates, batch):
         b = min(batch, replicates - start)
-        draws = rng.integers(0, n, size=(b, n), dtype=np.int64)
-        draws += (np.arange(b, dtype=np.int64) * n)[:, None]
-        weights = np.bincount(draws.ravel(), minlength=b * n).reshape(b, n)
-        out[start : start + b] = weights.astype(np.float64) @ values
+        for r in range(b):
+            # How many times each person is drawn in this replicate.
+            weights[r] = np.bincount(rng.integers(0, n, size=n, dtype=draw_type), minlength=n)
+        out[start : start + b] = weights[:b] @ values
     return out
+
+
+def bootstrap_pre_post(
+    pre: np.ndarray, post: np.ndarray, *, rng: np.random.Generator, replicates: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Summed pre and post counts per activity type over bootstrap resamples of people.
+
+    ``pre``/``post`` are (people × types); returns two (replicates × types)
+    arrays drawn from the same resamples, so every statistic of one cohort
+    (reductions, savings, the total, its side of a difference-in-differences)
+    is computed on the same replicates.
+    """
+    sums = bootstrap_sums(np.hstack([pre, post]), rng=rng, replicates=replicates)
+    k = pre.shape[1]
+    return sums[:, :k], sums[:, k:]
 
 
 def percentile_interval(replicates: np.ndarray, digits: int) -> list[float] | None:
