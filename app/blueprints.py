@@ -5,11 +5,16 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.activity import bp as activity
     from app.admin import bp as admin
     from app.assets import asset_blueprints
+    from app.audit_log import bp as audit
     from app.auth import bp as auth
+    from app.caseload import bp as caseload
     from app.directory import bp as directory
     from app.main import bp as main
     from app.openreferral import bp as openreferral
+    from app.people import bp as people
     from app.referrals import bp as referrals
     from app.triage import bp as triage
+    from app.visits import bp as visits
 
-    return [main, auth, admin, referrals, triage, activity, directory, openreferral, *asset_blueprints()]
+    return [main, auth, admin, referrals, triage, activity, directory, openreferral,
+            caseload, people, visits, audit, *asset_blueprints()]

@@ -73,6 +73,9 @@ def test_each_role_is_refused_every_area_of_the_others(app, client, sign_in, no_
 CONTRACT_AREAS = {
     # URL: roles that may open it (CONTRACT.md §3); every other role is refused.
     "/admin/": {Role.ADMIN},
+    "/caseload/": {Role.LINK_OFFICER, Role.MANAGER},
+    "/visits/": {Role.MANAGER},
+    "/audit/": {Role.MANAGER},
 }
 
 

@@ -68,3 +68,15 @@ def plan_agreed(*, by: User | None, episode: Episode) -> None:
     """Call after a need or goal is added: once first contact is made the person is in support."""
     if episode.first_contact_on is not None:
         _move(by, episode, ReferralStatus.IN_SUPPORT, "Support plan agreed with the person")
+
+
+def viewed(*, by: User, episode: Episode) -> None:
+    """Every view of a support record is audited. The allocated officer's first view also ends
+    'newly allocated' on their caseload."""
+    from app.models.base import utcnow
+
+    if episode.officer_id == by.id and episode.officer_seen_at is None:
+        episode.officer_seen_at = utcnow()
+    casework_detail = "" if episode.is_open else "discharged"
+    record(by=by, episode=episode, action="person.view", detail=casework_detail)
+    db.session.commit()

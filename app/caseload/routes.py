@@ -1,0 +1,28 @@
+"""The link officer's caseload; a manager can open any officer's."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app.caseload import bp, queries
+from app.extensions import db
+from app.models import HomeVisit, User
+from app.security import Role, requires
+from app.services import visits
+
+
+@bp.get("/")
+@requires(Role.LINK_OFFICER, Role.MANAGER)
+def index():
+    if current_user.role == Role.LINK_OFFICER:
+        officer = current_user
+    else:
+        officer_id = request.args.get("officer", type=int)
+        if officer_id is None:
+            return render_template("caseload/officers.html", summaries=queries.by_officer())
+        officer = db.session.get(User, officer_id)
+        if officer is None or officer.role != Role.LINK_OFFICER:
+            abort(404)
+    open_visit = db.session.scalar(visits.in_progress().where(HomeVisit.officer_id == officer.id).limit(1))
+    return render_template("caseload/index.html", officer=officer, rows=queries.caseload(officer.id),
+                           open_visit=open_visit, own=officer.id == current_user.id)

@@ -1,0 +1,61 @@
+"""A manager searches the audit log by person, user, action and date."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.security import Role
+from app.services import needs
+from tests import factories
+
+
+@pytest.fixture
+def officer(app):
+    return factories.user(role=Role.LINK_OFFICER, email="olive@example.nhs.uk")
+
+
+@pytest.fixture
+def two_people(officer):
+    return [factories.episode(officer, referral_=factories.referral(status="allocated")) for _ in range(2)]
+
+
+def _rows(html: str) -> int:
+    return html.count('<tr role="row" class="nhsuk-table__row">')
+
+
+def test_manager_finds_who_viewed_a_persons_record(client, sign_in, officer, two_people):
+    first, second = two_people
+    sign_in.as_user(officer)
+    client.get(f"/people/{first.person_id}")
+    client.get(f"/people/{first.person_id}")
+    client.get(f"/people/{second.person_id}")
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    html = client.get(f"/audit/?person={first.person.nhs_number}&action=person.view").get_data(as_text=True)
+    assert _rows(html) == 2
+    assert "olive@example.nhs.uk" in html and "2 events" in html
+
+
+def test_search_by_user_and_by_action(client, sign_in, officer, two_people):
+    needs.add(by=officer, episode=two_people[0], area="debt", severity="low")
+    other = factories.user(role=Role.LINK_OFFICER, email="other@example.nhs.uk")
+    needs.add(by=other, episode=two_people[1], area="food", severity="low")
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/audit/?user=olive&action=need.create").get_data(as_text=True)
+    assert _rows(html) == 1 and "debt" in html and "food (low)" not in html
+
+
+def test_search_by_date_excludes_other_days(client, sign_in, officer, two_people):
+    needs.add(by=officer, episode=two_people[0], area="debt", severity="low")
+    sign_in.as_role(Role.MANAGER)
+    yesterday = date.today() - timedelta(days=2)
+    html = client.get(f"/audit/?action=need.create&until-day={yesterday.day}&until-month={yesterday.month}"
+                      f"&until-year={yesterday.year}").get_data(as_text=True)
+    assert "0 events" in html
+
+
+@pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER])
+def test_only_managers_search_the_audit_log(client, sign_in, role):
+    sign_in.as_role(role)
+    assert client.get("/audit/").status_code == 403

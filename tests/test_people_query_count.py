@@ -1,0 +1,97 @@
+"""The caseload and the support record run a fixed number of SQL queries, whatever their size (no N+1)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import event
+
+from app.extensions import db
+from app.security import Role
+from app.services import contacts, goals, measures, needs, onward, peer, visits
+from app.models.vocab import NeedArea
+from tests import factories
+
+TODAY = date.today()
+
+
+@contextmanager
+def counting_queries():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _filled_episode(officer, size: int):
+    """An episode with `size` of everything the record and caseload show."""
+    referral = factories.referral(status="allocated", needs=("loneliness", "debt"), risks=("dog", "smoking"))
+    episode = factories.episode(officer, referral_=referral, seen=True)
+    areas = list(NeedArea)
+    for i in range(min(size, len(areas))):
+        needs.add(by=officer, episode=episode, area=areas[i].value, severity="medium")
+    for i in range(size):
+        contacts.record(by=officer, episode=episode, kind="phone", status="held", on=TODAY - timedelta(days=i),
+                        duration_minutes=10, notes=f"call {i}")
+        contacts.record(by=officer, episode=episode, kind="video", status="planned", on=TODAY + timedelta(days=i + 1))
+        goals.add(by=officer, episode=episode, description=f"Goal {i}", review_on=TODAY + timedelta(days=30),
+                  action="Do it", action_by="Person")
+        onward.create(by=officer, episode=episode, service_id=None, organisation_name=f"Org {i}", service_name="",
+                      sector="voluntary", kind="linkage", need_areas=["loneliness", "debt"], consent_to_share=False,
+                      consent_recorded_on=None)
+        peer.record(by=officer, episode=episode, kind="peer_activity", started_on=TODAY, where=f"Group {i}")
+        start = datetime(2026, 1, 1, 9) + timedelta(days=i)
+        visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+        visits.check_out(by=officer, visit=visit, now=start + timedelta(minutes=30))
+        measures.record(by=officer, episode=episode, instrument="ucla3", stage="baseline" if i == 0 else "review",
+                        taken_on=TODAY, scores={"ucla_companionship": 2, "ucla_left_out": 2, "ucla_isolated": 2})
+    return episode
+
+
+def _queries_for(client, url) -> int:
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_caseload_query_count_does_not_grow_with_the_caseload(client, sign_in):
+    small, large = factories.user(role=Role.LINK_OFFICER), factories.user(role=Role.LINK_OFFICER)
+    for _ in range(3):
+        _filled_episode(small, 2)
+    for _ in range(30):
+        _filled_episode(large, 2)
+    sign_in.as_user(small)
+    small_count = _queries_for(client, "/caseload/")
+    sign_in.out()
+    sign_in.as_user(large)
+    large_count = _queries_for(client, "/caseload/")
+    assert large_count == small_count
+    assert small_count <= 8
+
+
+def test_manager_overview_query_count_does_not_grow(client, sign_in):
+    officer = factories.user(role=Role.LINK_OFFICER)
+    sign_in.as_role(Role.MANAGER)
+    _filled_episode(officer, 1)
+    before = _queries_for(client, "/caseload/")
+    for _ in range(10):
+        _filled_episode(factories.user(role=Role.LINK_OFFICER), 1)
+    assert _queries_for(client, "/caseload/") == before
+
+
+def test_support_record_query_count_does_not_grow_with_the_record(client, sign_in):
+    officer = factories.user(role=Role.LINK_OFFICER)
+    small = _filled_episode(officer, 3)
+    large = _filled_episode(officer, 30)
+    sign_in.as_user(officer)
+    small_count = _queries_for(client, f"/people/{small.person_id}")
+    large_count = _queries_for(client, f"/people/{large.person_id}")
+    assert large_count == small_count
+    assert small_count <= 25

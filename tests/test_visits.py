@@ -1,0 +1,119 @@
+"""Lone working: check-in shows the risks first, check-out logs the visit, and the manager's
+panel shows visits in progress with the overdue ones first."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Contact, HomeVisit
+from app.models.base import utcnow
+from app.security import Role
+from app.services import visits
+from tests import factories
+
+
+@pytest.fixture
+def officer(app):
+    return factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
+
+
+@pytest.fixture
+def episode(officer):
+    referral = factories.referral(status="allocated", risks=("aggression",), given_name="Vera")
+    referral.risk_notes = "Son can be verbally aggressive; visit in pairs if he is home."
+    db.session.commit()
+    return factories.episode(officer, referral_=referral)
+
+
+def test_check_in_page_shows_the_risks_before_the_button(client, sign_in, officer, episode):
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
+    risks_at = html.index("History of aggression or violence")
+    assert "visit in pairs" in html
+    assert risks_at < html.index(">Check in<")
+
+
+def test_check_in_needs_an_expected_end_and_confirmation(client, sign_in, no_csrf, officer, episode):
+    sign_in.as_user(officer)
+    response = client.post(f"/people/{episode.person_id}/visits/check-in", data={"note": "Back door"})
+    html = response.get_data(as_text=True)
+    assert "Enter the time you expect to leave" in html
+    assert "Confirm you have read the risk information" in html
+    assert 'value="Back door"' in html
+    assert db.session.scalar(select(HomeVisit)) is None
+
+
+def test_officer_checks_in_and_out_and_the_visit_is_logged(client, sign_in, no_csrf, officer, episode):
+    sign_in.as_user(officer)
+    end = visits.to_local(utcnow() + timedelta(hours=1))
+    response = client.post(f"/people/{episode.person_id}/visits/check-in",
+                           data={"expected_end": end.strftime("%H:%M"), "risks_read": "y"})
+    if end.date() != visits.to_local(utcnow()).date():
+        pytest.skip("an hour from now is tomorrow; the check-in form is for today")
+    assert response.status_code == 303
+    visit = db.session.scalar(select(HomeVisit))
+    assert visit.checked_out_at is None
+    response = client.post(f"/people/{episode.person_id}/visits/{visit.id}/check-out",
+                           data={"notes": "Talked about the garden", "who_was_there": "Vera"})
+    assert response.status_code == 303
+    db.session.refresh(visit)
+    contact = db.session.get(Contact, visit.contact_id)
+    assert (contact.kind, contact.status, contact.notes) == ("home_visit", "held", "Talked about the garden")
+    assert contact.duration_minutes >= 1
+
+
+def test_manager_panel_shows_overdue_visits_first_and_in_progress(client, sign_in, officer, episode):
+    now = utcnow()
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
+                    now=now - timedelta(hours=2))
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Colin Colleague")
+    visits.check_in(by=colleague, episode=episode, expected_end_at=now + timedelta(minutes=30), now=now)
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    assert "1 overdue visit" in html
+    overdue_section, rest = html.split("<h2>In progress</h2>")
+    assert "Olive Officer" in overdue_section and "Overdue by 30 min" in overdue_section
+    assert "Colin Colleague" in rest.split("Visit history")[0]
+
+
+def test_within_the_grace_a_late_visit_is_not_yet_overdue(app, client, sign_in, officer, episode):
+    now = utcnow()
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=10),
+                    now=now - timedelta(hours=1))
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    assert "No overdue visits" in html
+    app.config["VISIT_OVERDUE_GRACE_MINUTES"] = 5
+    assert "1 overdue visit" in client.get("/visits/").get_data(as_text=True)
+
+
+def test_manager_can_record_an_overdue_officer_as_safe(client, sign_in, no_csrf, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=40),
+                            now=now - timedelta(hours=1))
+    manager = sign_in.as_role(Role.MANAGER)
+    response = client.post(f"/people/{episode.person_id}/visits/{visit.id}/check-out",
+                           data={"notes": "Phoned Olive, she is fine"})
+    assert response.status_code == 303
+    db.session.refresh(visit)
+    assert visit.checked_out_by_id == manager.id
+    assert "after confirming the officer was safe" in visit.contact.notes
+
+
+def test_visit_history_lists_finished_visits(client, sign_in, officer, episode):
+    start = utcnow() - timedelta(hours=3)
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+    visits.check_out(by=officer, visit=visit, now=start + timedelta(minutes=50))
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    history = html.split("Visit history")[1]
+    assert "Olive Officer" in history and "No overdue visits" in html
+
+
+@pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER])
+def test_only_managers_see_the_visits_panel(client, sign_in, role):
+    sign_in.as_role(role)
+    assert client.get("/visits/").status_code == 403
