@@ -73,7 +73,7 @@ def _merge(base: dict, details: ServiceDetails, service_id: str) -> tuple[dict, 
     org = base.get("organization") or {}
     existing_org = _organisation_named(details.organisation_name)
     org_id = existing_org.id if existing_org else (org.get("id") if org.get("name") == details.organisation_name
-                                                   else str(uuid.uuid4()))
+                                                   else terms.stable_id("organisation", details.organisation_name.strip().lower()))
     raw = serialise_record(base)
     raw.update({"id": service_id, "organization_id": org_id, "name": details.name.strip(), "status": details.status,
                 "description": details.description.strip(), "eligibility_description": details.who_it_is_for.strip(),
@@ -171,9 +171,10 @@ def _label(path: str) -> str:
         path, "This")
 
 
-def create(*, by: User, details: ServiceDetails, checked_on: date | None = None) -> Service:
-    """Add a service (and its organisation if new); it counts as checked today."""
-    service_id = str(uuid.uuid4())
+def create(*, by: User | None, details: ServiceDetails, checked_on: date | None = None,
+           service_id: str | None = None) -> Service:
+    """Add a service (and its organisation if new); it counts as checked today (or on checked_on)."""
+    service_id = service_id or str(uuid.uuid4())
     raw, problems = _merge({}, details, service_id)
     raw["assured_date"] = (checked_on or date.today()).isoformat()
     record = _check(raw, problems)
