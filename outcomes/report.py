@@ -146,7 +146,7 @@ def compute_report(
         "total_saving_gbp_ci95": total_ci,
         "unit_costs": {t: c.as_json() for t, c in costs.items()},
         "caveats": [],
-        "price_years": sorted({costs[t].price_year for t in by_activity if t in costs}),
+        "price_years": [],
         "person_years": {"pre": tidy_round(person_years, 2), "post": tidy_round(person_years, 2)},
         "bootstrap": {
             "replicates": replicates,
@@ -176,9 +176,13 @@ def compute_report(
         report["onward_referrals"] = onward_referrals(onward, referred, source=names["onward"])
     if support is not None:
         report["support"] = service_support(support, referred, source=names["support"])
+    priced_types = list(by_activity) + [
+        t for t in report.get("difference_in_differences", {}) if t not in by_activity
+    ]
+    report["price_years"] = sorted({costs[t].price_year for t in priced_types if t in costs})
     report["caveats"] = report_caveats(
         costs=costs,
-        used_types=list(by_activity),
+        used_types=priced_types,
         people=people,
         window_months=window_months,
         as_of=as_of_text,

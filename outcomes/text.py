@@ -67,18 +67,21 @@ def did_lines(report: dict) -> list[str]:
             continue
         plain = report["by_activity"].get(name)
         plain_text = (
-            f"plain before-and-after saving {money(plain['saving_gbp'])}"
+            f"the plain before-and-after saving is {money(plain['saving_gbp'])}"
             if plain and plain["saving_gbp"] is not None
-            else "plain before-and-after not priced"
+            else "the plain before-and-after figure is not priced"
         )
+        avoided = entry["visits_avoided"]
+        fewer = f"about {abs(avoided):g} {'fewer' if avoided >= 0 else 'more'}"
         lines.append(
             f"  {label}: referred people changed by {entry['referred_change_per_person']:+g} per"
             f" person, comparison people by {entry['comparison_change_per_person']:+g};"
             f" difference-in-differences {entry['did_per_person']:+g} per person"
             + interval(entry["did_per_person_ci95"], lambda v: f"{v:+g}")
-            + f", about {entry['visits_avoided']:g} avoided, saving {money(entry['saving_gbp'])}"
-            + interval(entry["saving_gbp_ci95"], money)
-            + f" — beside the {plain_text}."
+            + f", {fewer} than the comparison trend predicts."
+            + (f" Saving {money(entry['saving_gbp'])}" + interval(entry["saving_gbp_ci95"], money)
+               if entry["saving_gbp"] is not None else " Not priced")
+            + f"; beside it, {plain_text}."
         )
     lines.append(
         "  The difference-in-differences figures are the better estimate of what the service"

@@ -82,7 +82,8 @@ def test_plain_pre_post_figures_are_still_reported(result):
 def test_text_report_shows_did_beside_plain_figure_and_names_the_better_estimate(result):
     text = render_text(result)
     assert "difference-in-differences -1.667 per person" in text
-    assert "plain before-and-after saving £180.00" in text
+    assert "about 5 fewer than the comparison trend predicts. Saving £225.00" in text
+    assert "beside it, the plain before-and-after saving is £180.00" in text
     assert "better estimate" in text
 
 
