@@ -92,11 +92,12 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     assert "allocated to Olu Adeyemi" in manager_page.locator(".nhsuk-notification-banner").inner_text()
 
     # The officer: the new person is at the top of the caseload.
-    if "caseload.index" in live_app.view_functions:  # TODO(lead): drop once the caseload lands
-        officer_page = new_page(TABLET)
-        sign_in(officer_page, officer.email, factories.PASSWORD)
-        officer_page.goto("/caseload/")
-        assert "Maureen Hollis" in officer_page.locator("main").inner_text()
+    officer_page = new_page(TABLET)
+    sign_in(officer_page, officer.email, factories.PASSWORD)
+    assert officer_page.url.endswith("/caseload/")
+    first_row = officer_page.locator("main").inner_text()
+    assert "Maureen Hollis" in first_row
+    screenshot(officer_page, "caseload-after-allocation-tablet")
 
     # The practice sees the new status, and what changed since it last looked.
     page.goto("/referrals/")
