@@ -142,7 +142,11 @@ def extra_lines(report: dict) -> list[str]:
         lines.append(f"  Median wait to first contact: {wait['median']} days ({wait['referrals']:,} referrals).")
         lines.append(f"  Contacts per person: mean {contacts['mean']}, median {contacts['median']} ({contacts['people']:,} people).")
         lines.append(f"  Median length of support: {length['median']} days ({length['referrals']:,} referrals).")
-        lines.append(f"  Into peer support: {s['peer_support']['people']:,} people; into volunteering: {s['volunteering']['people']:,} people.")
+        peer, volunteering = s["peer_support"], s["volunteering"]
+        lines.append(
+            f"  Into peer support: {peer['people']:,} of {peer['of_people']:,} people;"
+            f" into volunteering: {volunteering['people']:,} of {volunteering['of_people']:,} people."
+        )
     return lines
 
 

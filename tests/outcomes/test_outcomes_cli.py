@@ -151,3 +151,23 @@ def test_importing_outcomes_loads_neither_flask_nor_sqlalchemy():
             "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_extras_flags_appear_in_json_and_text(files):
+    measures = write(files["dir"], "measures.csv",
+                     "person_id,date,instrument,total\nA,2024-01-20,ucla3,9\nA,2024-09-01,ucla3,6\n")
+    support = write(files["dir"], "support.csv",
+                    "person_id,referral_date,first_contact_date,peer_support_date\n"
+                    "A,2024-01-15,2024-01-25,2024-03-01\nB,2024-01-20,2024-01-22,\n")
+    common = ["--referrals", files["referrals"], "--activity", files["activity"],
+              "--measures", measures, "--support", support]
+    report = json.loads(outcomes(*common, "--format", "json").stdout)
+    assert report["wellbeing"]["ucla3"]["total"]["mean_change"] == -3.0
+    assert report["wellbeing"]["ons4"]["anxiety"]["people"] == 0
+    # waits of 10 and 2 days -> median 6.0
+    assert report["support"]["wait_to_first_contact_days"]["median"] == 6.0
+    assert report["support"]["peer_support"] == {"people": 1, "of_people": 2}
+    text = outcomes(*common).stdout
+    assert "ucla3 total: 9 to 6, change -3" in text
+    assert "Median wait to first contact: 6.0 days (2 referrals)." in text
+    assert "Into peer support: 1 of 2 people; into volunteering: 0 of 2 people." in text
