@@ -1,6 +1,234 @@
-"""Demo support (see seed/MODEL.md)."""
+"""Demo support: what followed each allocation (see seed/MODEL.md).
+
+For every episode from seed/referrals.py (its transient `demo_stage` says how far it got) this adds,
+through the same services an officer uses: the first contact (usually a checked-in home visit),
+needs from the referral and needs found at home, goals with actions, a contact every week or two
+with the next one planned, onward support (over 70% to the voluntary and community sector, as in
+Integrated Plus), peer support and volunteering, ONS4 and UCLA loneliness at baseline, review and
+discharge with a plausible improvement, and discharges. Exactly one home visit is left checked in
+and overdue, so the manager's panel has something to show. The services stamp "today"; the dates
+they cannot take as arguments are moved back afterwards, as seed/referrals.py does.
+
+Loading twice changes nothing: an episode that already has contacts or needs is skipped.
+"""
 from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Contact, Need, ReferralEvent
+from app.models.base import utcnow
+from app.models.onward import OnwardStatus
+from app.models.vocab import VOLUNTARY_AND_COMMUNITY, NeedArea, Sector
+from app.services import contacts, discharge, goals, measures, needs, onward, peer, visits
+from seed import support_plan as plan
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
-    """Filled in when the support area lands."""
+    if "episodes" not in world:  # seed/referrals.py did not run: make a few of our own
+        world["episodes"] = plan.fallback_episodes(rng=rng, fake=fake, world=world)
+    episodes = [e for e in world["episodes"] if e.officer_id is not None]
+    organisations = plan.organisations(world.get("services"))
+    today = date.today()
+    counts = {"episodes": 0, "needs": 0, "onward": 0, "vcs": 0, "peer_activity": 0, "volunteering": 0,
+              "discharged": 0}
+    for episode in episodes:
+        if _already_filled(episode):
+            continue
+        stage = getattr(episode, "demo_stage", "in_support")
+        officer = episode.officer
+        start = max(episode.allocated_at.date(), episode.opened_at.date())
+        if stage == "allocated" or start >= today:
+            continue
+        counts["episodes"] += 1
+        first = min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11])))
+        episode.officer_seen_at = datetime.combine(start, time(9))
+        _first_visit(rng, officer, episode, first)
+        if stage == "first_contact":
+            _plan_next(rng, officer, episode, today)
+            continue
+        areas = plan.assessed_needs(rng, episode.referral.need_areas)
+        made = [needs.add(by=officer, episode=episode, area=area, severity=rng.choice(["low", "medium", "medium", "high"]),
+                          on=first, notes=plan.need_note(rng, area)) for area in areas]
+        counts["needs"] += len(made)
+        goals.set_what_matters(by=officer, episode=episode, text=rng.choice(plan.WHAT_MATTERS), version=episode.version)
+        for need in made[:rng.choice([1, 2, 2, 3])]:
+            goals.add(by=officer, episode=episode, description=plan.goal_for(need.area), need_area=need.area, on=first,
+                      review_on=first + timedelta(days=28), action=plan.action_for(need.area),
+                      action_by=rng.choice(["The person", "Link officer", "The person, with their daughter"]),
+                      action_due=first + timedelta(days=14))
+        _baseline(rng, officer, episode, first)
+        end = today if stage != "discharged" else min(today, first + timedelta(days=rng.randint(40, 150)))
+        last = _contacts_until(rng, officer, episode, first, end)
+        for need in made:
+            need_start = min(end, first + timedelta(days=rng.randint(3, 20)))
+            needs.update(by=officer, need=need, severity=need.severity, status="being_addressed", notes=need.notes,
+                         version=need.version, on=need_start)
+        counts["onward"], counts["vcs"] = _onward(rng, officer, episode, made, organisations, first, end,
+                                                  counts["onward"], counts["vcs"])
+        kind = _peer(rng, officer, episode, first, end)
+        if kind:
+            counts[kind] += 1
+        if stage == "discharged":
+            _close_needs(rng, officer, made, end)
+            _measure(rng, officer, episode, "discharge", end, improvement=rng.uniform(0.3, 1.0))
+            reason = rng.choices(plan.DISCHARGE_REASONS, weights=plan.DISCHARGE_WEIGHTS)[0]
+            discharge.discharge(by=officer, episode=episode, reason=reason, on=end, version=episode.version,
+                                summary=plan.summary_for(rng, episode, reason))
+            counts["discharged"] += 1
+        else:
+            if (end - first).days > 60:
+                _measure(rng, officer, episode, "review", last, improvement=rng.uniform(0.0, 0.7))
+            if rng.random() < 0.85:
+                _plan_next(rng, officer, episode, today)
+        _backdate_events(episode)
+    _one_overdue_visit(rng, episodes)
+    db.session.commit()
+    share = counts["vcs"] / counts["onward"] if counts["onward"] else 0
+    summary.extra.append(
+        f"Support for {counts['episodes']} people: {counts['needs']} needs, {counts['onward']} onward referrals "
+        f"({share:.0%} to the voluntary and community sector), {counts['peer_activity']} into peer-led activities, "
+        f"{counts['volunteering']} into volunteering, {counts['discharged']} discharged; one home visit overdue.")
+
+
+def _already_filled(episode) -> bool:
+    return bool(db.session.scalar(select(func.count(Contact.id)).where(Contact.episode_id == episode.id))
+                or db.session.scalar(select(func.count(Need.id)).where(Need.episode_id == episode.id)))
+
+
+def _first_visit(rng, officer, episode, day: date) -> None:
+    """Most first contacts are a home visit, checked in and out; some start with a phone call."""
+    if rng.random() < 0.2:
+        contacts.record(by=officer, episode=episode, kind="phone", status="held", on=day,
+                        duration_minutes=rng.randint(10, 30), notes="Introduced the service; agreed to a home visit.")
+        return
+    _home_visit(rng, officer, episode, day, notes="First visit: talked through the referral and what matters.")
+
+
+def _home_visit(rng, officer, episode, day: date, notes: str) -> None:
+    start = datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), rng.choice([0, 15, 30])))
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(minutes=90), now=start)
+    visits.check_out(by=officer, visit=visit, notes=notes, who_was_there=rng.choice(["", "", "Their daughter"]),
+                     now=start + timedelta(minutes=rng.randint(40, 100)))
+
+
+def _contacts_until(rng, officer, episode, first: date, end: date) -> date:
+    day, last = first, first
+    while True:
+        day += timedelta(days=rng.randint(6, 16))
+        if day > end:
+            return last
+        kind = rng.choices(["home_visit", "phone", "community_venue", "accompanied_visit", "group_session", "video"],
+                           weights=[3, 4, 2, 2, 1, 1])[0]
+        if kind == "home_visit":
+            _home_visit(rng, officer, episode, day, notes=rng.choice(plan.CONTACT_NOTES))
+        else:
+            contacts.record(by=officer, episode=episode, kind=kind, status="held", on=day,
+                            duration_minutes=rng.choice([15, 20, 30, 45, 60, 90]), notes=rng.choice(plan.CONTACT_NOTES))
+        last = day
+
+
+def _plan_next(rng, officer, episode, today: date) -> None:
+    contacts.record(by=officer, episode=episode, kind=rng.choice(["home_visit", "phone", "community_venue"]),
+                    status="planned", on=today + timedelta(days=rng.randint(0, 14)),
+                    at_time=time(rng.choice([9, 10, 11, 14, 15]), 0))
+
+
+def _scores(rng, instrument: str, improvement: float, base: dict | None = None) -> dict:
+    if instrument == "ons4":
+        if base is None:
+            return {"life_satisfaction": rng.randint(2, 6), "worthwhile": rng.randint(3, 6),
+                    "happiness": rng.randint(2, 6), "anxiety": rng.randint(5, 9)}
+        lift = lambda v: max(0, min(10, v + round(improvement * rng.randint(1, 4))))  # noqa: E731
+        return {"life_satisfaction": lift(base["life_satisfaction"]), "worthwhile": lift(base["worthwhile"]),
+                "happiness": lift(base["happiness"]),
+                "anxiety": max(0, min(10, base["anxiety"] - round(improvement * rng.randint(1, 4))))}
+    if base is None:
+        return {"ucla_companionship": rng.randint(2, 3), "ucla_left_out": rng.randint(2, 3),
+                "ucla_isolated": rng.randint(2, 3)}
+    return {item: max(1, value - (1 if rng.random() < improvement else 0)) for item, value in base.items()}
+
+
+def _baseline(rng, officer, episode, day: date) -> None:
+    for instrument in ("ons4", "ucla3"):
+        measures.record(by=officer, episode=episode, instrument=instrument, stage="baseline", taken_on=day,
+                        scores=_scores(rng, instrument, 0))
+
+
+def _measure(rng, officer, episode, stage: str, day: date, improvement: float) -> None:
+    for instrument in ("ons4", "ucla3"):
+        base = next(m for m in episode.measures if m.instrument == instrument and m.stage == "baseline")
+        items = {k: v for k, v in base.scores().items() if k != "ucla_total"}
+        measures.record(by=officer, episode=episode, instrument=instrument, stage=stage, taken_on=day,
+                        scores=_scores(rng, instrument, improvement, items))
+
+
+def _onward(rng, officer, episode, made, organisations, first, end, total, vcs):
+    for need in rng.sample(made, k=min(len(made), rng.choice([1, 1, 2, 3]))):
+        org = plan.organisation_for(rng, organisations, need.area)
+        formal = rng.random() < 0.35
+        on = min(end, first + timedelta(days=rng.randint(1, 21)))
+        item = onward.create(by=officer, episode=episode, service_id=org["service_id"],
+                             organisation_name=org["organisation_name"], service_name=org["service_name"],
+                             sector=org["sector"], kind="formal_referral" if formal else "linkage",
+                             need_areas=[need.area], consent_to_share=formal, consent_recorded_on=on if formal else None,
+                             accompanied=not formal and rng.random() < 0.4)
+        item.suggested_on = item.made_on = on
+        if formal:
+            item.consent_recorded_on = on
+        db.session.commit()
+        day = on
+        for step in plan.onward_path(rng):
+            day = min(end, day + timedelta(days=rng.randint(3, 21)))
+            onward.move(by=officer, onward=item, to=OnwardStatus(step), on=day, version=item.version)
+        total += 1
+        vcs += Sector(org["sector"]) in VOLUNTARY_AND_COMMUNITY
+    return total, vcs
+
+
+def _peer(rng, officer, episode, first: date, end: date) -> str | None:
+    roll = rng.random()
+    if roll > 0.45:
+        return None
+    kind = "volunteering" if roll < 0.1 else "peer_activity"
+    where = rng.choice(plan.VOLUNTEERING if kind == "volunteering" else plan.PEER_ACTIVITIES)
+    peer.record(by=officer, episode=episode, kind=kind, where=where,
+                started_on=min(end, first + timedelta(days=rng.randint(14, 60))))
+    return kind
+
+
+def _close_needs(rng, officer, made, end: date) -> None:
+    for need in made:
+        status = rng.choices(["met", "declined", "being_addressed"], weights=[7, 2, 1])[0]
+        if status != "being_addressed":
+            needs.update(by=officer, need=need, severity=need.severity, status=status, notes=need.notes,
+                         version=need.version, on=end)
+
+
+def _backdate_events(episode) -> None:
+    """The status moves the services made 'now' happened on the days of the work."""
+    dates = {"first_contact": episode.first_contact_on,
+             "in_support": episode.first_contact_on, "discharged": episode.discharged_on}
+    events = db.session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == episode.referral_id,
+                                                            ReferralEvent.to_status.in_(list(dates)))).all()
+    for event in events:
+        if dates[event.to_status]:
+            event.at = datetime.combine(dates[event.to_status], time(17, 0))
+    db.session.commit()
+
+
+def _one_overdue_visit(rng, episodes) -> None:
+    """Exactly one officer still checked in, 40 minutes past the expected end."""
+    from app.models import HomeVisit
+
+    if db.session.scalar(select(func.count(HomeVisit.id)).where(HomeVisit.checked_out_at.is_(None))):
+        return
+    open_ones = [e for e in episodes if e.is_open and e.officer_id is not None and e.first_contact_on]
+    if not open_ones:
+        return
+    episode = rng.choice(open_ones)
+    now = utcnow()
+    visits.check_in(by=episode.officer, episode=episode, expected_end_at=now - timedelta(minutes=40),
+                    now=now - timedelta(minutes=100), note="Mobile 07700 900123")
