@@ -109,3 +109,36 @@ def directory_service(name: str = "Befriending service", *, organisation: str = 
         name=name, organisation_name=organisation, sector=sector, need_areas=list(need_areas),
         locality_ids=[loc.id for loc in localities], schedule=schedule, phone=phone, **details)
     return directory_service.create(by=None, details=fields, checked_on=checked_on)
+
+
+# --- outcomes and the dashboard -------------------------------------------------------------
+def supported_person(practice_: Practice | None = None, *, referred_on: date, needs=("loneliness",),
+                     born: date = date(1950, 5, 17), first_contact_on: date | None = None,
+                     discharged_on: date | None = None, officer: User | None = None,
+                     given_name: str = "Ada") -> Episode:
+    """A person whose referral (received on `referred_on`) was accepted into an episode."""
+    from datetime import datetime
+
+    # Spaced NHS numbers of our own: neighbouring stems can share a number when one has no check digit.
+    item = referral(practice_, status="in_support", needs=needs, given_name=given_name,
+                    nhs=nhs_number(500_000 + 10 * next(_sequence)))
+    item.received_at = datetime.combine(referred_on, datetime.min.time()).replace(hour=10)
+    item.date_of_birth = born
+    found = episode(officer, referral_=item, status="discharged" if discharged_on else "in_support",
+                    first_contact_on=first_contact_on)
+    found.opened_at = item.received_at
+    if discharged_on:
+        found.discharged_on, found.discharge_reason = discharged_on, "goals_met"
+    db.session.commit()
+    return found
+
+
+def activity(person: Person, on: date, activity_type: str = "gp_surgery", count: int = 1):
+    """One row of practice activity for a person (as an imported extract would hold it)."""
+    from app.models import Activity
+
+    item = Activity(practice_id=person.practice_id, person_id=person.id, activity_date=on,
+                    activity_type=activity_type, count=count)
+    db.session.add(item)
+    db.session.commit()
+    return item

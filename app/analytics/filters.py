@@ -1,0 +1,90 @@
+"""The dashboard's filters — period, locality, practice — parsed from and written back to the URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which referrals the figures cover: received in [start, end), at practices in a locality
+    (by name) or one practice (by ODS code).  None means no restriction."""
+
+    start: date | None = None
+    end: date | None = None
+    locality: str | None = None
+    practice: str | None = None
+    period: str = "all"
+
+    def key(self) -> str:
+        """A stable text key for caching."""
+        return f"{self.start}|{self.end}|{self.locality}|{self.practice}"
+
+    def query_args(self) -> dict[str, str]:
+        """The URL query that reproduces these filters (only what is not the default)."""
+        args = {}
+        if self.period != "all":
+            args["period"] = self.period
+        if self.locality:
+            args["locality"] = self.locality
+        if self.practice:
+            args["practice"] = self.practice
+        return args
+
+    def describe(self, practice_names: dict[str, str] | None = None) -> str:
+        """Plain English: "All referrals · Stourbridge · 2024/25"."""
+        parts = [period_label(self.period)]
+        if self.locality:
+            parts.append(self.locality)
+        if self.practice:
+            name = (practice_names or {}).get(self.practice)
+            parts.append(f"{name} ({self.practice})" if name else self.practice)
+        return " · ".join(parts)
+
+
+def financial_year(value: str) -> tuple[date, date] | None:
+    """"2024-25" -> (1 April 2024, 1 April 2025); None if not that shape."""
+    try:
+        first, second = value.split("-")
+        year = int(first)
+        if len(first) != 4 or int(second) != (year + 1) % 100:
+            return None
+    except ValueError:
+        return None
+    return date(year, 4, 1), date(year + 1, 4, 1)
+
+
+def period_label(period: str) -> str:
+    if period == "all":
+        return "All referrals"
+    span = financial_year(period)
+    return f"Financial year {span[0].year}/{str(span[1].year)[2:]}" if span else "All referrals"
+
+
+def period_choices(today: date, earliest: date | None) -> list[tuple[str, str]]:
+    """All time, then each financial year from the latest back to the earliest referral."""
+    choices = [("all", "All referrals")]
+    if earliest is None:
+        return choices
+    year = today.year if today.month >= 4 else today.year - 1
+    first = earliest.year if earliest.month >= 4 else earliest.year - 1
+    for y in range(year, first - 1, -1):
+        value = f"{y}-{(y + 1) % 100:02d}"
+        choices.append((value, period_label(value)))
+    return choices
+
+
+def parse(args, *, localities: list[str], practices: list[str]) -> Filters:
+    """Filters from request args; unknown values are ignored (the page shows what was applied)."""
+    period = args.get("period", "all")
+    span = financial_year(period) if period != "all" else None
+    if span is None:
+        period = "all"
+    locality = args.get("locality") or None
+    if locality not in localities:
+        locality = None
+    practice = (args.get("practice") or "").upper() or None
+    if practice not in practices:
+        practice = None
+    start, end = span if span else (None, None)
+    return Filters(start=start, end=end, locality=locality, practice=practice, period=period)

@@ -1,0 +1,41 @@
+"""The outcomes report computed from the database: the same engine as ``python -m outcomes``."""
+from __future__ import annotations
+
+from datetime import date
+
+import outcomes
+from app.analytics import source
+from app.analytics.filters import Filters
+
+
+def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
+                  windowed: bool = True, as_of: date | None = None) -> dict:
+    """The frames and settings for ``outcomes.compute_report``, read from the database.
+
+    ``windowed`` hands the engine SQL-computed pre/post sums (fast, for the dashboard);
+    otherwise every activity row (exactly what an export would give ``python -m outcomes``).
+    ``as_of`` defaults to the latest activity date held (CONTRACT.md 4.4), or today when
+    there is no activity at all and ``windowed``.
+    """
+    if windowed:
+        as_of = as_of or source.latest_activity_date() or date.today()
+        activity = source.activity_in_windows(filters, window_months=window_months, anchor=anchor, as_of=as_of)
+    else:
+        activity = source.activity_rows()
+    return {
+        "referrals": source.referrals(filters),
+        "activity": activity,
+        "measures": source.measures(filters),
+        "onward": source.onward(filters),
+        "support": source.support(filters),
+        "window_months": window_months,
+        "anchor": anchor,
+        "as_of": as_of.isoformat() if as_of else None,
+    }
+
+
+def outcomes_report(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
+                    windowed: bool = True, as_of: date | None = None) -> dict:
+    """``outcomes.compute_report`` on the database's records (raises OutcomesInputError as it does)."""
+    inputs = engine_inputs(filters, window_months=window_months, anchor=anchor, windowed=windowed, as_of=as_of)
+    return outcomes.compute_report(**inputs)
