@@ -29,3 +29,8 @@ def shift_months(day, months: int, *, postgres: bool):
                          literal("+").op("||")(days_in).op("||")(literal(" days")))
     month_end = func.date(day, "start of month", f"{months + 1:+d} months", "-1 day")
     return func.min(same_day, month_end)
+
+
+def month_of(expression, *, postgres: bool):
+    """'YYYY-MM' of a date or timestamp column."""
+    return func.to_char(expression, "YYYY-MM") if postgres else func.strftime("%Y-%m", expression)

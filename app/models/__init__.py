@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
                                   ServiceNeedArea)
 from app.models.contact import Contact, HomeVisit
+from app.models.dashboard_cache import DashboardCache  # noqa: F401
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.person import Episode, Person

@@ -1,0 +1,61 @@
+"""The shared cache of dashboard figures: a database table keyed by (filters, data fingerprint).
+
+The fingerprint is one cheap query over the tables the figures are made from — row counts,
+highest ids and summed optimistic-lock versions — so any insert, delete or versioned edit
+changes it, and an activity import (which may update counts in place) is caught by its
+ActivityImport row.  Every app process reads and writes the same table, so nothing relies on
+one process's memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import (Activity, ActivityImport, Contact, DashboardCache, Episode, Locality, OnwardReferral,
+                        PeerSupport, Person, Practice, Referral, ReferralNeed, WellbeingMeasure)
+from app.models.base import utcnow
+
+#: Bump when the figures' shape or definitions change, so old rows are not used.
+FIGURES_VERSION = "dashboard-figures-1"
+KEEP_FOR = timedelta(days=7)
+
+
+def fingerprint() -> str:
+    """A digest that changes whenever the records behind the figures change."""
+    parts = []
+    for model in (Referral, ReferralNeed, Episode, Person, OnwardReferral, Contact, PeerSupport, WellbeingMeasure,
+                  ActivityImport, Practice, Locality):
+        parts += [func.count(model.id), func.coalesce(func.max(model.id), 0)]
+        if "version" in model.__table__.c:
+            parts.append(func.coalesce(func.sum(model.__table__.c.version), 0))
+    # Activity can hold millions of rows: its highest id (rows added) and the imports (rows
+    # replaced) stand for it without counting them all.
+    values = list(db.session.execute(select(*[select(p).scalar_subquery() for p in parts],
+                                            select(func.coalesce(func.max(Activity.id), 0)).scalar_subquery()))
+                  .one())
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
+def cache_key(filters_key: str, print_: str) -> str:
+    return hashlib.sha256(f"{FIGURES_VERSION}|{filters_key}|{print_}".encode()).hexdigest()
+
+
+def get(key: str) -> dict | None:
+    row = db.session.get(DashboardCache, key)
+    return json.loads(row.figures) if row else None
+
+
+def put(key: str, filters_key: str, figures: dict, seconds: float) -> None:
+    """Store figures; another process storing the same key first is fine (same figures)."""
+    db.session.execute(delete(DashboardCache).where(DashboardCache.created_at < utcnow() - KEEP_FOR))
+    db.session.add(DashboardCache(key=key, filters=filters_key[:200], seconds=f"{seconds:.2f}",
+                                  figures=json.dumps(figures, separators=(",", ":"), allow_nan=False)))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()

@@ -1,0 +1,99 @@
+"""The dashboard's figures for a set of filters: the outcomes engine's report plus the counts
+it does not make, computed once per (filters, data) and shared through the database cache.
+
+The figures hold plain aggregate numbers; suppression is applied when they are turned into
+tables (app.analytics.tables), so pages, charts and exports all hide the same cells.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+
+import numpy as np
+import outcomes
+from app.analytics import cache, counts
+from app.analytics.filters import Filters
+from app.analytics.report import engine_inputs
+from app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+WAIT_BANDS = ((0, 7, "Within a week"), (8, 14, "8 to 14 days"), (15, 28, "15 to 28 days"),
+              (29, 56, "29 to 56 days"), (57, None, "More than 8 weeks"))
+REPORT_KEYS = ("window_months", "anchor", "as_of", "people", "by_activity", "total_saving_gbp",
+               "total_saving_gbp_ci95", "unit_costs", "caveats", "price_years", "bootstrap", "wellbeing",
+               "onward_referrals", "support")
+
+
+def waits(support) -> dict:
+    """Days from referral to first contact, banded; people still waiting are counted apart."""
+    contacted = support["first_contact_date"].notna()
+    days = (support["first_contact_date"][contacted] - support["referral_date"][contacted]).dt.days.to_numpy()
+    bands = []
+    for low, high, label in WAIT_BANDS:
+        inside = (days >= low) & ((days <= high) if high is not None else True)
+        bands.append([label, int(np.count_nonzero(inside))])
+    waiting = int((~contacted & support["discharge_date"].isna()).sum())
+    return {"bands": bands, "waiting": waiting, "contacted": int(contacted.sum())}
+
+
+def compute(filters: Filters) -> dict:
+    """Every figure the dashboard shows for these filters (no suppression yet)."""
+    inputs = engine_inputs(filters)
+    report = None
+    if len(inputs["referrals"]):
+        try:
+            full = outcomes.compute_report(**inputs)
+            report = {key: full[key] for key in REPORT_KEYS if key in full}
+        except outcomes.OutcomesInputError:
+            log.exception("outcomes engine refused the database's records")
+    return {
+        "computed_at": utcnow().isoformat(timespec="seconds"),
+        "as_of": inputs["as_of"],
+        "flow": counts.flow(filters),
+        "report": report,
+        "referrals_by_month": counts.referrals_by_month(filters),
+        "needs": counts.needs(filters),
+        "onward_organisations": counts.onward_organisations(filters),
+        "waits": waits(inputs["support"]),
+    }
+
+
+def figures_for(filters: Filters) -> dict:
+    """The figures from the shared cache, computing and storing them on a miss."""
+    key = cache.cache_key(filters.key(), cache.fingerprint())
+    found = cache.get(key)
+    if found is not None:
+        return found
+    started = time.perf_counter()
+    result = compute(filters)
+    cache.put(key, filters.key(), result, time.perf_counter() - started)
+    return result
+
+
+def warm(today: date | None = None) -> tuple[int, float]:
+    """Fill the cache for the views a commissioner reaches in one click: everything, each
+    locality and each practice, over all referrals and the current financial year."""
+    from sqlalchemy import select
+
+    from app.analytics.filters import financial_year, period_choices
+    from app.extensions import db
+    from app.models import Locality, Practice
+
+    started = time.perf_counter()
+    periods = [("all", None)]
+    choices = period_choices(today or date.today(), date(1900, 1, 1))
+    if len(choices) > 1:
+        periods.append((choices[1][0], financial_year(choices[1][0])))
+    localities = db.session.scalars(select(Locality.name).order_by(Locality.name)).all()
+    practices = db.session.scalars(select(Practice.ods_code).order_by(Practice.ods_code)).all()
+    done = 0
+    for period, span in periods:
+        start, end = span or (None, None)
+        views = [Filters(start, end, period=period)]
+        views += [Filters(start, end, locality=name, period=period) for name in localities]
+        views += [Filters(start, end, practice=code, period=period) for code in practices]
+        for view in views:
+            figures_for(view)
+            done += 1
+    return done, time.perf_counter() - started
