@@ -189,3 +189,27 @@ def test_stale_and_checked_dates_are_published_as_assured_date(client, directory
     debt, _ = directory
     body = client.get(f"/openreferral/services/{debt.id}").get_json()
     assert body["assured_date"] == date.today().isoformat()
+
+
+def test_demo_directory_answers_valid_bodies(app, client, schemas):
+    import random
+
+    from faker import Faker
+
+    from seed import directory
+    from seed.demo import DemoSummary, load_organisation
+
+    rng, fake = random.Random(2014), Faker("en_GB")
+    fake.seed_instance(2014)
+    summary = DemoSummary()
+    world = load_organisation(rng, fake, summary)
+    directory.load(rng=rng, fake=fake, world=world, people=0, summary=summary)
+    page = client.get("/openreferral/services?per_page=200").get_json()
+    schemas.check_page(page, schemas.load("service_list.json"))
+    assert 55 <= page["total_items"] <= 65
+    full = schemas.load("service.json")
+    for item in page["contents"]:
+        schemas.check(full, client.get(f"/openreferral/services/{item['id']}").get_json())
+    sals = client.get("/openreferral/service_at_locations?per_page=200").get_json()
+    schemas.check_page(sals, schemas.load("service_at_location_list.json"))
+    assert sum(s.is_stale() for s in world["services"]) >= 3

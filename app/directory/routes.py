@@ -141,9 +141,11 @@ def correction_list():
     return render_template("directory/corrections.html", corrections=items, form=DecisionForm())
 
 
-@bp.route("/corrections/<int:correction_id>/<any(accept, reject):decision>", methods=["POST"])
+@bp.route("/corrections/<int:correction_id>/<decision>", methods=["POST"])
 @requires(*EDITORS)
 def decide_correction(correction_id: int, decision: str):
+    if decision not in ("accept", "reject"):
+        abort(404)
     correction = db.session.get(DirectoryCorrection, correction_id) or abort(404)
     form = DecisionForm()
     if form.validate_on_submit():

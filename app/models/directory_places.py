@@ -121,6 +121,8 @@ class CostOption(db.Model):
             price = "Free" if self.amount == 0 else ""
         else:
             price = f"£{self.amount:,.2f}".replace(".00", "")
+        if price and self.option and price.lower() in self.option.lower():
+            price = ""
         parts = [part for part in (self.option, price, self.amount_description) if part]
         return ", ".join(parts) or "Ask the service"
 
