@@ -8,6 +8,7 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.audit_log import bp as audit
     from app.auth import bp as auth
     from app.caseload import bp as caseload
+    from app.dashboard import bp as dashboard
     from app.directory import bp as directory
     from app.main import bp as main
     from app.openreferral import bp as openreferral
@@ -17,4 +18,4 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.visits import bp as visits
 
     return [main, auth, admin, referrals, triage, activity, directory, openreferral,
-            caseload, people, visits, audit, *asset_blueprints()]
+            caseload, people, visits, audit, dashboard, *asset_blueprints()]

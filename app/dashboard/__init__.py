@@ -1,0 +1,45 @@
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+from app.dashboard import routes  # noqa: E402,F401
+
+
+@bp.app_template_filter("dashboard_cell")
+def dashboard_cell(value, kind: str = "text") -> str:
+    """A table cell as shown on the page: "<5" and text as they are, numbers formatted by kind."""
+    if value is None or value == "":
+        return "—" if kind != "text" else ""
+    if isinstance(value, str):
+        return value
+    if kind == "count":
+        return f"{value:,}"
+    if kind == "pct":
+        return f"{value:.1f}%".replace("-", "−")
+    if kind == "gbp":
+        return ("−" if value < 0 else "") + f"£{abs(value):,.0f}"
+    if kind == "num":
+        return f"{value:.2f}".replace("-", "−")
+    if kind == "p":
+        return f"{value:.2g}" if value >= 0.001 else "<0.001"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@bp.app_context_processor
+def dashboard_helpers():
+    from flask import url_for
+
+    def export_url(name: str, fmt: str, view) -> str:
+        return url_for("dashboard.export", name=name, fmt=fmt, **view.filters.query_args())
+
+    def make_exporter(view):
+        return lambda name, fmt: export_url(name, fmt, view)
+
+    return {"export_url": export_url, "make_exporter": make_exporter}
+
+
+@bp.app_template_filter("activity_label")
+def activity_label(value: str) -> str:
+    from app.models.vocab import ActivityType
+
+    return ActivityType(value).label

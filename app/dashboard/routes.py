@@ -1,0 +1,60 @@
+"""The commissioners' outcomes dashboard: figures, charts, exports, methods and a printable report.
+
+Only aggregates leave these views — never a name, NHS number, date of birth, address or free text.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import abort, render_template
+from flask_login import current_user
+
+import outcomes
+from app.dashboard import bp, exports
+from app.dashboard.page import build_charts, current_view
+from app.security import Role, requires
+
+DASHBOARD_ROLES = (Role.COMMISSIONER, Role.MANAGER)
+
+
+def _view():
+    return current_view(with_caseloads=current_user.role == Role.MANAGER)
+
+
+@bp.route("/")
+@requires(*DASHBOARD_ROLES)
+def index():
+    view = _view()
+    return render_template("dashboard/index.html", view=view, charts=build_charts(view))
+
+
+@bp.route("/report")
+@requires(*DASHBOARD_ROLES)
+def report():
+    view = _view()
+    return render_template("dashboard/report.html", view=view)
+
+
+@bp.route("/methods")
+@requires(*DASHBOARD_ROLES)
+def methods():
+    return render_template("dashboard/methods.html", unit_costs=outcomes.shipped_unit_costs())
+
+
+@bp.route("/export/<name>.<fmt>")
+@requires(*DASHBOARD_ROLES)
+def export(name: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    view = _view()
+    table = view.tables.get(name) or abort(404)
+    slug = re.sub(r"[^a-z0-9]+", "-", view.description.lower()).strip("-")
+    filename = f"hearthlink-{name.replace('_', '-')}-{slug}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.as_csv(table), "text/csv"
+    else:
+        body = exports.as_xlsx(table, described=view.description)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{filename}"',
+                       "Cache-Control": "private, no-store"}
+
