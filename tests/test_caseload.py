@@ -66,9 +66,9 @@ def test_row_shows_last_contact_days_since_and_open_needs(client, sign_in, offic
     needs.add(by=officer, episode=episode, area="housing", severity="low")
     sign_in.as_user(officer)
     html = client.get("/caseload/").get_data(as_text=True)
-    row = html.split("Row Caseload")[1].split("</tr>")[0]
+    row = html.split("Row Caseload")[1].split("</li>")[0]
     assert "6 days ago" in row
-    assert re.search(r"Open needs </span>2<", row), "2 open needs: debt and housing (food is met)"
+    assert re.search(r'class="hl-case__needs">2<', row), "2 open needs: debt and housing (food is met)"
 
 
 def test_no_contact_for_more_than_14_days_is_flagged(client, sign_in, officer):
@@ -76,8 +76,8 @@ def test_no_contact_for_more_than_14_days_is_flagged(client, sign_in, officer):
     _episode(officer, "Recent", allocated_days_ago=30, first_contact_days_ago=14)
     sign_in.as_user(officer)
     html = client.get("/caseload/").get_data(as_text=True)
-    assert "No contact for 15 days" in html.split("Quiet Caseload")[1].split("</tr>")[0]
-    assert "No contact for" not in html.split("Recent Caseload")[1].split("</tr>")[0]
+    assert "No contact for 15 days" in html.split("Quiet Caseload")[1].split("</li>")[0]
+    assert "No contact for" not in html.split("Recent Caseload")[1].split("</li>")[0]
 
 
 def test_no_contact_flag_days_is_configurable(app, client, sign_in, officer):
@@ -92,9 +92,9 @@ def test_first_contact_not_made_after_five_working_days_is_flagged(client, sign_
     _episode(officer, "Fresh", allocated_days_ago=0)
     sign_in.as_user(officer)
     html = client.get("/caseload/").get_data(as_text=True)
-    waiting = html.split("Waiting Caseload")[1].split("</tr>")[0]
+    waiting = html.split("Waiting Caseload")[1].split("</li>")[0]
     assert "First contact not made" in waiting and "Waiting 10 days" in waiting
-    assert "First contact not made" not in html.split("Fresh Caseload")[1].split("</tr>")[0]
+    assert "First contact not made" not in html.split("Fresh Caseload")[1].split("</li>")[0]
 
 
 def test_working_days_skip_weekends():

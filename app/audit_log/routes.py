@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 
 from app.audit_log import bp
 from app.extensions import db
-from app.fields import DateInputField
+from app.people.forms import DateInputField
 from app.models import AuditEvent, Person
 from app.security import Role, requires
 

@@ -63,7 +63,7 @@ class CaseloadRow:
     @property
     def days_to_first_contact(self) -> int | None:
         first = self.episode.first_contact_on
-        return (first - self.allocated_on).days if first else None
+        return max(0, (first - self.allocated_on).days) if first else None
 
     @property
     def last_contact(self) -> date | None:

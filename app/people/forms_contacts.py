@@ -8,12 +8,12 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
                      TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.fields import DateInputField, DateRequired
+from app.fields import DateRequired
 from app.models.contact import ContactKind
 from app.models.onward import OnwardKind, OnwardStatus
 from app.models.support import PeerKind
 from app.models.vocab import Sector, choices
-from app.people.forms import VersionedForm, need_area_choices
+from app.people.forms import DateInputField, VersionedForm, need_area_choices
 
 
 class ContactForm(FlaskForm):

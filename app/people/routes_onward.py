@@ -39,8 +39,7 @@ def new_onward(person_id: int):
     form = OnwardForm()
     if request.method == "GET":
         form.process(data={**(directory_service(request.args.get("service_id")) or {}),
-                           "kind": request.args.get("kind") or None, "status": "made",
-                           "need_areas": [n.area for n in episode.needs if n.status_enum.is_open]})
+                           "kind": request.args.get("kind") or None, "status": "made"})
     if form.validate_on_submit():
         try:
             onward.create(by=current_user, episode=episode, service_id=form.service_id.data or None,

@@ -1,0 +1,214 @@
+"""The link officer's day at 768×1024: a newly allocated person, a checked-in home visit, the
+holistic assessment, goals, wellbeing baselines, onward support, check-out; then the manager's
+visits panel, discharge, and the practice reading the summary."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import Episode, ReferralEvent
+from app.models.base import utcnow
+from app.security import Role
+from app.services import contacts, visits
+from tests import factories
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, screenshot, sign_in
+
+SECTIONS = [("About", "about"), ("Needs", "needs"), ("Goals", "goals"), ("Contacts", "contacts"),
+            ("Home visits", "safety"), ("Onward support", "onward"), ("Peer support", "peer"),
+            ("Wellbeing", "wellbeing"), ("Discharge", "discharge")]
+
+
+def _fill_date(page, name: str, day: date) -> None:
+    page.fill(f"input[name='{name}-day']", str(day.day))
+    page.fill(f"input[name='{name}-month']", str(day.month))
+    page.fill(f"input[name='{name}-year']", str(day.year))
+
+
+def _tab(page, label: str) -> None:
+    page.click(f".hl-record-nav a:text-is('{label}')")
+
+
+def _section_shot(page, anchor: str, name: str) -> None:
+    """Each section of the record on its own, for people to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.locator(f"#{anchor}").screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def _world():
+    locality = factories.locality("Brierley Hill")
+    practice = factories.practice(ods_code="M87002", name="Canal Street Surgery", locality_=locality)
+    officer = factories.user(role=Role.LINK_OFFICER, name="Olive Adeyemi", locality_=locality)
+    manager = factories.user(role=Role.MANAGER, name="Maria Kowalski")
+    gp = factories.user(role=Role.GP_PRACTICE, practice_=practice, name="Priya Shah")
+    # Two people already in support, seen, with contacts: the new one must come first.
+    for name, days in (("Arthur", 3), ("Beryl", 20)):
+        ongoing = factories.episode(officer, referral_=factories.referral(practice, status="allocated",
+                                                                          given_name=name, family_name="Green"),
+                                    seen=True)
+        contacts.record(by=officer, episode=ongoing, kind="phone", status="held",
+                        on=date.today() - timedelta(days=days), duration_minutes=20)
+    referral = factories.referral(practice, status="allocated", given_name="Edna", family_name="Whitehouse",
+                                  needs=("loneliness",), risks=("dog",))
+    referral.risk_notes = "Two dogs; ask for them to be shut in the kitchen."
+    db.session.commit()
+    episode = factories.episode(officer, referral_=referral, seen=False)
+    return officer, manager, gp, episode
+
+
+def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(new_page, live_app):
+    officer, manager, gp, episode = _world()
+    person_id, referral_id = episode.person_id, episode.referral_id
+    end_local = visits.to_local(utcnow() + timedelta(hours=1))
+    if end_local.date() != visits.to_local(utcnow()).date():
+        pytest.skip("less than an hour to midnight: the check-in's expected end would be tomorrow")
+
+    page = new_page(TABLET)
+    sign_in(page, officer.email, factories.PASSWORD)
+    page.goto("/caseload/")
+    first_row = page.locator(".hl-case:not(.hl-case--head)").first
+    assert "Edna Whitehouse" in first_row.inner_text() and "New" in first_row.inner_text()
+    assert "Dog or other animal" in first_row.inner_text()
+    screenshot(page, "caseload-768")
+    page.click("text=Edna Whitehouse")
+
+    # Home visit: the risks come before the check-in button.
+    _tab(page, "Home visits")
+    page.click("text=Start a home visit")
+    callout = page.locator(".nhsuk-card--warning").first
+    assert "Dog or other animal in the home" in callout.inner_text() and "Two dogs" in callout.inner_text()
+    assert callout.bounding_box()["y"] < page.locator("button:has-text('Check in')").bounding_box()["y"]
+    screenshot(page, "check-in-768")
+    page.check("#risks_read")
+    page.fill("#expected_end", end_local.strftime("%H:%M"))
+    page.click("button:has-text('Check in')")
+    assert "Checked in" in page.locator(".nhsuk-notification-banner").inner_text()
+
+    # Two needs: loneliness from the referral, heating found at home.
+    _tab(page, "Needs")
+    page.click("text=Record loneliness and isolation")
+    page.check("input[name='severity'][value='high']")
+    page.click("button:has-text('Add need')")
+    page.click("a:has-text('Add a need')")
+    page.select_option("#area", "heating")
+    page.check("input[name='severity'][value='medium']")
+    page.fill("#notes", "Only the front room is heated; bills unopened.")
+    page.click("button:has-text('Add need')")
+    needs_panel = page.locator("#needs")
+    assert needs_panel.locator(".hl-need").count() == 2
+    assert "Found at home" in needs_panel.locator(".hl-need", has_text="Heating and fuel").inner_text()
+    assert "Found at home" not in needs_panel.locator(".hl-need", has_text="Loneliness").inner_text()
+
+    # A goal with its first action.
+    _tab(page, "Goals")
+    page.click("a:has-text('Add a goal')")
+    page.fill("#description", "Get to the Thursday lunch club")
+    page.select_option("#need_area", "loneliness")
+    _fill_date(page, "review_on", date.today() + timedelta(days=28))
+    page.fill("#action", "Go along together the first time")
+    page.fill("#action_by", "Link officer")
+    page.click("button:has-text('Add goal')")
+    assert "Get to the Thursday lunch club" in page.locator("#goals").inner_text()
+
+    # ONS4 and UCLA baselines.
+    _tab(page, "Wellbeing")
+    page.click("text=Record ONS4 wellbeing")
+    assert page.is_checked("input[name='stage'][value='baseline']")
+    for name, value in (("life_satisfaction", "3"), ("worthwhile", "4"), ("happiness", "2"), ("anxiety", "8")):
+        page.fill(f"#{name}", value)
+    page.click("button:has-text('Save scores')")
+    page.click("text=Record UCLA loneliness")
+    for name in ("ucla_companionship", "ucla_left_out", "ucla_isolated"):
+        page.check(f"input[name='{name}'][value='3']")
+    page.click("button:has-text('Save scores')")
+    wellbeing = page.locator("#wellbeing").inner_text()
+    assert "Life satisfaction" in wellbeing and "Total (3 to 9)" in wellbeing and "9" in wellbeing
+
+    # A formal referral is refused without consent, then made with it; then a linkage.
+    _tab(page, "Onward support")
+    page.click("text=Link or refer to an organisation")
+    page.fill("#organisation_name", "Citizens Advice Dudley")
+    page.fill("#service_name", "Energy debt advice")
+    page.check("input[name='sector'][value='voluntary']")
+    page.check("input[name='kind'][value='formal_referral']")
+    page.check("input[name='need_areas'][value='heating']")
+    page.click("button:has-text('Save')")
+    assert "written consent" in page.locator(".nhsuk-error-summary").inner_text()
+    assert page.input_value("#organisation_name") == "Citizens Advice Dudley"
+    screenshot(page, "onward-refused-768")
+    page.check("#consent_to_share")
+    _fill_date(page, "consent_recorded_on", date.today())
+    page.click("button:has-text('Save')")
+    page.click("text=Link or refer to an organisation")
+    page.fill("#organisation_name", "St Thomas's Church")
+    page.fill("#service_name", "Thursday lunch club")
+    page.check("input[name='sector'][value='faith']")
+    page.check("input[name='kind'][value='linkage']")
+    page.check("#accompanied")
+    page.click("button:has-text('Save')")
+    onward_panel = page.locator("#onward").inner_text()
+    assert "Citizens Advice Dudley" in onward_panel and "Formal referral" in onward_panel
+    assert "Linkage, accompanied" in onward_panel
+
+    # Check out: the visit is logged as a contact.
+    _tab(page, "Home visits")
+    page.click("#safety a:has-text('Check out')")
+    page.fill("#notes", "Long chat about her late husband; keen on the lunch club.")
+    page.click("button:has-text('Check out')")
+    _tab(page, "Contacts")
+    assert "Home visit" in page.locator("#contacts").inner_text()
+    screenshot(page, "record-768")
+    for label, anchor in SECTIONS:
+        _section_shot(page, anchor, f"record-{anchor}-768")
+
+    # The manager sees the visit in the history and nothing overdue.
+    manager_page = new_page(TABLET)
+    sign_in(manager_page, manager.email, factories.PASSWORD)
+    manager_page.goto("/visits/")
+    assert "No overdue visits" in manager_page.inner_text("main")
+    history = manager_page.inner_text("main").split("Visit history")[1]
+    assert "Olive Adeyemi" in history and "Edna Whitehouse" in history
+    screenshot(manager_page, "visits-768")
+
+    # Discharge, with a summary for the practice.
+    page.goto(f"/people/{person_id}#discharge")
+    page.click("a:has-text('Discharge Edna')")
+    page.check("input[name='reason'][value='goals_met']")
+    summary = "Edna now goes to the Thursday lunch club and has energy debt advice from Citizens Advice."
+    page.fill("#summary", summary)
+    page.click("button:has-text('Discharge from support')")
+    assert summary in page.locator("#discharge").inner_text()
+    screenshot(page, "record-discharged-768")
+
+    # The practice sees the summary on its referral.
+    practice_page = new_page(TABLET)
+    sign_in(practice_page, gp.email, factories.PASSWORD)
+    practice_page.goto(f"/referrals/{referral_id}")
+    assert summary in practice_page.inner_text("main")
+    screenshot(practice_page, "practice-referral-discharged-768")
+    last = db.session.query(ReferralEvent).filter_by(referral_id=referral_id).order_by(ReferralEvent.id.desc()).first()
+    assert (last.to_status, last.note) == ("discharged", summary)
+
+
+def test_caseload_and_record_sections_at_desktop_width(new_page, live_app):
+    officer, manager, gp, episode = _world()
+    contacts.record(by=officer, episode=episode, kind="home_visit", status="planned",
+                    on=date.today() + timedelta(days=3))
+    page = new_page(DESKTOP)
+    sign_in(page, officer.email, factories.PASSWORD)
+    page.goto("/caseload/")
+    screenshot(page, "caseload-1280")
+    page.goto(f"/people/{episode.person_id}")
+    screenshot(page, "record-1280")
+    for label, anchor in SECTIONS:
+        _section_shot(page, anchor, f"record-{anchor}-1280")
+    manager_page = new_page(DESKTOP)
+    sign_in(manager_page, manager.email, factories.PASSWORD)
+    manager_page.goto("/caseload/")
+    assert "Olive Adeyemi" in manager_page.inner_text("main")
+    screenshot(manager_page, "caseloads-manager-1280")
+    manager_page.goto("/audit/")
+    assert "person.view" in manager_page.inner_text("main")
+    screenshot(manager_page, "audit-1280")
