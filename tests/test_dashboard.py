@@ -1,0 +1,159 @@
+"""The commissioners' outcomes dashboard: who may see it, filters in the URL, suppression on
+the page and in every export, the shared cache, methods and the printable report."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import DashboardCache
+from app.security import Role
+from tests import factories
+
+
+@pytest.fixture
+def service(app):
+    """North (practice M81001): 10 people, 3 with housing ticked; South (M82002): 6 people."""
+    north, south = factories.locality("North"), factories.locality("South")
+    p1 = factories.practice("M81001", name="Oak Surgery", locality_=north)
+    p2 = factories.practice("M82002", name="Elm Surgery", locality_=south)
+    start = date(2024, 1, 8)
+    people = []
+    for i in range(10):
+        needs = ("loneliness", "housing") if i < 3 else ("loneliness",)
+        people.append(factories.supported_person(p1, referred_on=start + timedelta(days=i), needs=needs,
+                                                 first_contact_on=start + timedelta(days=i + 10)))
+    for i in range(6):
+        people.append(factories.supported_person(p2, referred_on=start + timedelta(days=i), needs=("debt",)))
+    for episode in people:
+        factories.activity(episode.person, date(2023, 6, 1), "gp_surgery", 4)
+        factories.activity(episode.person, date(2024, 6, 1), "gp_surgery", 3)
+    factories.activity(people[0].person, date(2025, 3, 31), "gp_surgery", 1)
+    return people
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_practice_user_and_link_officer_are_refused_the_dashboard(client, sign_in, service):
+    for role in (Role.GP_PRACTICE, Role.LINK_OFFICER):
+        sign_in.as_role(role)
+        for url in ("/dashboard/", "/dashboard/methods", "/dashboard/report", "/dashboard/export/needs.csv"):
+            assert client.get(url).status_code == 403, (role, url)
+        sign_in.out()
+
+
+def test_manager_sees_the_caseload_chart_and_a_commissioner_does_not(client, sign_in, service):
+    officer = factories.user(Role.LINK_OFFICER, name="Olive Officer")
+    service[0].officer = officer
+    db.session.commit()
+    sign_in.as_role(Role.MANAGER)
+    page = text_of(client.get("/dashboard/"))
+    assert 'id="chart-caseloads"' in page and "Open caseload per link officer" in page
+    assert client.get("/dashboard/export/caseloads.csv").status_code == 200
+    sign_in.out()
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/"))
+    assert "chart-caseloads" not in page and "Olive Officer" not in page
+    assert client.get("/dashboard/export/caseloads.csv").status_code == 404
+
+
+def test_headline_figures_follow_the_locality_filter_in_the_url(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    everyone = text_of(client.get("/dashboard/"))
+    assert '<span class="hl-headline__value" data-figure="referred">16</span>' in everyone
+    north = text_of(client.get("/dashboard/?locality=North"))
+    assert '<span class="hl-headline__value" data-figure="referred">10</span>' in north
+    assert "All referrals · North" in north
+    # The export and report links carry the same filter, so a shared link shows the same view.
+    assert "/dashboard/export/needs.csv?locality=North" in north
+    assert "/dashboard/report?locality=North" in north
+    # GP surgery: 16 people, 64 visits before and 48 after: down 25.0%.
+    assert "down 25.0%" in everyone and "64 before, 48 after" in everyone
+
+
+def test_an_unknown_filter_value_is_ignored_not_an_error(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/?locality=Atlantis&period=1999-77&practice=ZZZ"))
+    assert "All referrals" in page and 'data-figure="referred">16<' in page
+
+
+def test_a_count_of_three_is_shown_as_suppressed_on_the_page_and_in_the_exports(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/"))
+    assert "Small numbers are suppressed" in page
+    housing_row = page[page.index(">Housing<"):][:400]
+    assert "&lt;5" in housing_row and ">3<" not in housing_row
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/export/needs.csv").get_data().decode("utf-8-sig"))))
+    housing = next(row for row in rows if row[0] == "Housing")
+    assert housing[2] == "<5" and housing[3] == ""  # its percentage would reveal it too
+    loneliness = next(row for row in rows if row[0] == "Loneliness and isolation")
+    assert loneliness[2] == "10"  # North's 10 (South ticked debt only)
+    sheet = _xlsx_text(client.get("/dashboard/export/needs.xlsx").get_data())
+    assert "&lt;5" in sheet or "<5" in sheet
+    assert "Counts of people from 1 to 4 are shown as &lt;5" in sheet
+
+
+def test_charts_do_not_plot_suppressed_cells(client, sign_in, service):
+    import json
+    import re
+
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/"))
+    spec = json.loads(re.search(r'id="chart-data-needs">(.*?)</script>', page, re.S).group(1))
+    bars = dict(zip(spec["data"][0]["y"], spec["data"][0]["x"]))
+    assert bars["Housing"] is None and bars["Loneliness and isolation"] == 10
+
+
+def test_every_table_downloads_as_csv_and_xlsx(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    for name in ("headline", "referrals_by_month", "needs", "need_pairs", "activity", "savings", "onward_sectors",
+                 "onward_organisations", "wellbeing", "waits"):
+        response = client.get(f"/dashboard/export/{name}.csv")
+        assert response.status_code == 200 and response.mimetype == "text/csv", name
+        assert "attachment" in response.headers["Content-Disposition"]
+        xlsx = client.get(f"/dashboard/export/{name}.xlsx")
+        assert zipfile.is_zipfile(io.BytesIO(xlsx.get_data())), name
+    assert client.get("/dashboard/export/nothing.csv").status_code == 404
+    activity = client.get("/dashboard/export/activity.csv").get_data().decode("utf-8-sig")
+    assert "GP surgery consultations,16,64,48,-25.0" in activity
+
+
+def test_figures_are_cached_in_the_database_and_recomputed_when_records_change(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    client.get("/dashboard/")
+    client.get("/dashboard/")
+    assert db.session.scalar(select(func.count(DashboardCache.key))) == 1
+    factories.supported_person(service[0].referral.practice, referred_on=date(2024, 2, 1))
+    page = text_of(client.get("/dashboard/"))
+    assert db.session.scalar(select(func.count(DashboardCache.key))) == 2
+    assert 'data-figure="referred">17<' in page
+
+
+def test_methods_page_explains_windows_exclusions_costs_intervals_and_regression(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/methods"))
+    for words in ("12 calendar months", "Who is left out", "regression to the mean", "95% interval",
+                  "PSSRU Unit Costs of Health and Social Care 2013", "2012/13", "£45", "£114", "&lt;5"):
+        assert words in page, words
+
+
+def test_printable_report_carries_the_caveats_and_a_print_stylesheet(client, sign_in, service, app):
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/report?locality=North"))
+    assert "All referrals · North" in page
+    assert "Regression to the mean" in page and "PSSRU" in page and "2012/13" in page
+    assert "window.print()" in page
+    css = (app.static_folder and open(f"{app.static_folder}/hearthlink.css").read())
+    assert "@media print" in css and "@page { size: A4 portrait" in css
+
+
+def _xlsx_text(body: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        return "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
