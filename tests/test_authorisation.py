@@ -76,6 +76,7 @@ CONTRACT_AREAS = {
     "/caseload/": {Role.LINK_OFFICER, Role.MANAGER},
     "/visits/": {Role.MANAGER},
     "/audit/": {Role.MANAGER},
+    "/dashboard/": {Role.COMMISSIONER, Role.MANAGER},
 }
 
 
