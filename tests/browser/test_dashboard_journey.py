@@ -1,0 +1,60 @@
+"""A commissioner opens the outcomes dashboard, narrows it to a locality, downloads the
+figures and opens the printable report for a board paper."""
+from __future__ import annotations
+
+from tests.browser.conftest import DESKTOP, TABLET, screenshot, sign_in
+
+
+def test_commissioner_reads_filters_downloads_and_prints_the_dashboard(live_app, new_page, tmp_path):
+    from seed.demo import load
+
+    load(people=120, seed=7)
+    page = new_page(DESKTOP)
+    sign_in(page, "commissioner@hearthlink.example", "hearthlink-demo")
+    page.goto("/dashboard/")
+    referred = page.locator('[data-figure="referred"]')
+    before = referred.inner_text()
+    assert int(before) > 5
+    assert page.locator('[data-figure="saving"]').inner_text().startswith(("£", "−£"))
+    page.wait_for_function("document.querySelectorAll('.hl-chart .main-svg').length >= 4")
+    assert page.locator(".hl-chart .main-svg").count() >= 4
+    assert page.get_by_text("Small numbers are suppressed").is_visible()
+    screenshot(page, "dashboard-commissioner-1280")
+
+    page.select_option("#locality", "Stourbridge")
+    page.click("button:has-text('Apply filters')")
+    page.wait_for_load_state()
+    assert "locality=Stourbridge" in page.url
+    after = page.locator('[data-figure="referred"]').inner_text()
+    assert after != before and page.locator("#dashboard-scope").inner_text() == "All referrals · Stourbridge"
+    page.wait_for_function("document.querySelectorAll('.hl-chart .main-svg').length >= 4")
+
+    with page.expect_download() as csv_download:
+        page.click("text=Download the headline figures: >> a:has-text('CSV')")
+    csv_path = tmp_path / "headline.csv"
+    csv_download.value.save_as(csv_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert text.startswith("Measure,Value,Detail") and f"People referred,{after}" in text
+    assert "stourbridge" in csv_download.value.suggested_filename
+
+    page.click("#chart-needs summary")
+    with page.expect_download() as xlsx_download:
+        page.click("#chart-needs a:has-text('Excel (XLSX)')")
+    xlsx_path = tmp_path / "needs.xlsx"
+    xlsx_download.value.save_as(xlsx_path)
+    assert xlsx_path.read_bytes()[:2] == b"PK"
+
+    page.click("text=Printable report")
+    page.wait_for_load_state()
+    assert "/dashboard/report?locality=Stourbridge" in page.url
+    assert page.get_by_text("Regression to the mean.").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".nhsuk-header").is_visible()
+    screenshot(page, "dashboard-report-print")
+    page.emulate_media(media="screen")
+
+    tablet = new_page(TABLET)
+    sign_in(tablet, "commissioner@hearthlink.example", "hearthlink-demo")
+    tablet.goto("/dashboard/")
+    tablet.wait_for_function("document.querySelectorAll('.hl-chart .main-svg').length >= 4")
+    screenshot(tablet, "dashboard-commissioner-768")
