@@ -1,0 +1,211 @@
+"""Benchmark the outcomes dashboard on PostgreSQL: 50,000 people, 2,000,000 activity rows.
+
+    .venv/bin/python bench/dashboard_bench.py [--people N] [--rows M] [--runs R] [--keep]
+
+Creates (drops first) a database of its own, ``hearthlink_bench``, on the PostgreSQL at
+BENCH_PG (default postgresql+psycopg://postgres@127.0.0.1:5432), fills it with COPY (fixed
+seed; not through the services — this is volume, not behaviour), then times GET /dashboard/
+through the Flask test client signed in as a commissioner:
+
+* the first request (figures computed and stored in the shared cache),
+* R requests of the default view (served from the cache),
+* the first request for each locality (a filter change not seen before),
+* ``flask outcomes warm-dashboard`` (what an import would run), then R filter changes
+  cycling through localities and practices.
+
+Prints median and p95 of each.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SEED = 20251125
+SERVER = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+DB_NAME = "hearthlink_bench"
+TYPES = np.array(["gp_surgery", "gp_home_visit", "gp_telephone", "practice_nurse", "ae_attendance",
+                  "emergency_admission", "outpatient"])
+TYPE_P = np.array([0.45, 0.05, 0.2, 0.15, 0.06, 0.03, 0.06])
+NEEDS = np.array(["loneliness", "low_mood", "long_term_condition", "navigating_care", "benefits", "debt", "housing",
+                  "heating", "food", "family", "bereavement", "carer_support", "physical_activity"])
+SECTORS = np.array(["voluntary", "community", "faith", "social_enterprise", "statutory", "private"])
+END = np.datetime64("2025-03-31")
+
+
+def psql(sql: str) -> None:
+    host = SERVER.split("@", 1)[1].split(":")[0]
+    subprocess.run(["psql", "-h", host, "-U", "postgres", "-d", "postgres", "-q", "-c", sql], check=True)
+
+
+def copy(cursor, table: str, frame: pd.DataFrame) -> None:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t")
+    buffer.seek(0)
+    with cursor.copy(f"COPY {table} ({', '.join(chr(34) + c + chr(34) for c in frame.columns)}) FROM STDIN") as out:
+        while chunk := buffer.read(1 << 20):
+            out.write(chunk)
+
+
+def days(values) -> np.ndarray:
+    return np.asarray(values).astype("datetime64[D]")
+
+
+def build(people: int, rows: int) -> None:
+    """Fill the bench database; returns nothing, prints what it made."""
+    from app.extensions import db
+    from app.models import Locality, Practice, User
+
+    rng = np.random.default_rng(SEED)
+    localities = [Locality(name=n) for n in ("Brierley Hill", "Stourbridge", "Halesowen")]
+    db.session.add_all(localities)
+    practices = [Practice(ods_code=f"M8{i:04d}", name=f"Practice {i}", locality=localities[i % 3]) for i in range(40)]
+    db.session.add_all(practices)
+    commissioner = User(email="commissioner@bench.example", name="Bench Commissioner", role="commissioner")
+    commissioner.set_password("bench-password")
+    officers = [User(email=f"officer{i}@bench.example", name=f"Officer {i}", role="link_officer",
+                     locality=localities[i % 3], password_hash="x") for i in range(12)]
+    db.session.add_all([commissioner, *officers])
+    db.session.commit()
+    ids = np.arange(1, people + 1)
+    practice = rng.integers(1, 41, people)
+    received = END - rng.integers(0, 36 * 30, people).astype("timedelta64[D]")
+    born = days("1940-01-01") + rng.integers(0, 60 * 365, people).astype("timedelta64[D]")
+    started = time.perf_counter()
+    connection = db.session.connection().connection.driver_connection
+    with connection.cursor() as cur:
+        common = dict(given_name="Bench", family_name=[f"Person{i}" for i in ids], date_of_birth=born,
+                      address="1 Bench Street", postcode="DY1 1AA", phone="", contact_method="phone",
+                      contact_times="", accessibility_needs="", practice_id=practice)
+        copy(cur, "person", pd.DataFrame({"id": ids, "nhs_number": [f"{9000000000 + i}" for i in ids], **common,
+                                          "created_at": received, "version": 1}))
+        discharged = rng.random(people) < 0.6
+        first_contact = received + rng.integers(3, 40, people).astype("timedelta64[D]")
+        discharge_day = first_contact + rng.integers(60, 300, people).astype("timedelta64[D]")
+        discharged &= discharge_day <= END
+        status = np.where(discharged, "discharged", "in_support")
+        referral = pd.DataFrame({"id": ids, "person_id": ids, "status": status, "received_at": received,
+                                 "nhs_number": [f"{9000000000 + i}" for i in ids], **common,
+                                 "concerns": "", "risk_notes": "", "referrer_name": "Dr Bench",
+                                 "referrer_role": "GP", "mdt_meeting_date": received,
+                                 "consent_to_referral": True, "consent_to_share": True, "version": 1})
+        copy(cur, "referral", referral.drop(columns=["created_at"], errors="ignore"))
+        need_count = rng.integers(1, 5, people)
+        copy(cur, "referral_need", pd.DataFrame({"referral_id": np.repeat(ids, need_count),
+                                                 "area": rng.choice(NEEDS, need_count.sum())})
+             .drop_duplicates())
+        copy(cur, "episode", pd.DataFrame({
+            "id": ids, "person_id": ids, "referral_id": ids, "officer_id": rng.integers(2, 14, people),
+            "opened_at": received, "allocated_at": received, "first_contact_on": first_contact,
+            "discharged_on": np.where(discharged, discharge_day, np.datetime64("NaT")),
+            "discharge_reason": np.where(discharged, "goals_met", None), "what_matters_to_me": "", "version": 1}))
+        per = rows // people + 4  # over-draw, then drop repeats of the natural key
+        anchor = np.repeat(received, per)
+        who = np.repeat(ids, per)
+        when = np.minimum(anchor + rng.integers(-365, 366, len(anchor)).astype("timedelta64[D]"), END)
+        activity = pd.DataFrame({"practice_id": practice[who - 1], "person_id": who, "activity_date": when,
+                                 "activity_type": rng.choice(TYPES, len(who), p=TYPE_P),
+                                 "count": rng.integers(1, 4, len(who))})
+        activity = activity.drop_duplicates(["practice_id", "person_id", "activity_date", "activity_type"]).head(rows)
+        copy(cur, "activity", activity)
+        measured = ids[rng.random(people) < 0.7]
+        m = len(measured)
+        for instrument in ("ons4", "ucla3"):
+            for stage, offset in (("baseline", 0), ("discharge", 150)):
+                base = {"episode_id": measured, "instrument": instrument, "stage": stage,
+                        "taken_on": first_contact[measured - 1] + np.timedelta64(offset, "D"), "created_at": END}
+                if instrument == "ons4":
+                    items = {k: rng.integers(2, 10, m) for k in ("life_satisfaction", "worthwhile", "happiness", "anxiety")}
+                else:
+                    items = {k: rng.integers(1, 4, m) for k in ("ucla_companionship", "ucla_left_out", "ucla_isolated")}
+                    items["ucla_total"] = sum(items.values())
+                copy(cur, "wellbeing_measure", pd.DataFrame({**base, **items}))
+        onward_n = rng.integers(0, 4, people)
+        onward_ep = np.repeat(ids, onward_n)
+        copy(cur, "onward_referral", pd.DataFrame({
+            "episode_id": onward_ep, "organisation_name": [f"Organisation {k}" for k in rng.integers(1, 300, len(onward_ep))],
+            "service_name": "", "sector": rng.choice(SECTORS, len(onward_ep), p=[.4, .2, .1, .1, .15, .05]),
+            "kind": "linkage", "status": rng.choice(["made", "attending", "completed", "declined"], len(onward_ep)),
+            "consent_to_share": False, "accompanied": False, "notes": "", "created_at": END, "version": 1}))
+        peer = ids[rng.random(people) < 0.25]
+        copy(cur, "peer_support", pd.DataFrame({
+            "episode_id": peer, "kind": rng.choice(["peer_activity", "volunteering"], len(peer), p=[.8, .2]),
+            "started_on": first_contact[peer - 1] + np.timedelta64(30, "D"), "where": "Bench group", "notes": "",
+            "created_at": END}))
+        contacts = np.repeat(ids, 3)
+        copy(cur, "contact", pd.DataFrame({
+            "episode_id": contacts, "kind": "home_visit", "status": "held",
+            "contact_on": first_contact[contacts - 1], "duration_minutes": 60, "who_was_there": "", "notes": "",
+            "created_at": END, "version": 1}))
+        for table in ("person", "referral", "referral_need", "episode", "activity", "wellbeing_measure",
+                      "onward_referral", "peer_support", "contact"):
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    db.session.commit()
+    db.session.execute(db.text("ANALYZE"))
+    db.session.commit()
+    print(f"Loaded {people:,} people and {len(activity):,} activity rows in {time.perf_counter() - started:.1f} s")
+
+
+def timed(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
+def report(label: str, seconds: list[float]) -> None:
+    values = sorted(seconds)
+    p95 = float(np.percentile(values, 95)) if len(values) > 1 else values[0]
+    print(f"{label:<58} n={len(values):>3}  median {statistics.median(values) * 1000:7.0f} ms"
+          f"  p95 {p95 * 1000:7.0f} ms  max {values[-1] * 1000:7.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"{SERVER}/{DB_NAME}", "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        db.create_all()
+        build(args.people, args.rows)
+        localities = ["Brierley Hill", "Stourbridge", "Halesowen"]
+    client = app.test_client()
+    response = client.post("/login", data={"email": "commissioner@bench.example", "password": "bench-password"})
+    assert response.status_code in (302, 303), "sign-in failed"
+    report("default view, first request (computed, then cached)", [timed(client, "/dashboard/")])
+    report("default view (from the shared cache)", [timed(client, "/dashboard/") for _ in range(args.runs)])
+    report("filter change to a locality never viewed (computed)",
+           [timed(client, f"/dashboard/?locality={name.replace(' ', '+')}") for name in localities])
+    with app.app_context():
+        from app.analytics.figures import warm
+
+        count, seconds = warm()
+    print(f"outcomes warm-dashboard: {count} views computed in {seconds:.1f} s")
+    urls = [f"/dashboard/?locality={n.replace(' ', '+')}" for n in localities]
+    urls += [f"/dashboard/?practice=M8{i:04d}" for i in range(0, 40, 4)] + ["/dashboard/"]
+    report("filter changes after warm-dashboard (localities, practices)",
+           [timed(client, urls[i % len(urls)]) for i in range(max(args.runs, len(urls)))])
+    report("printable report, default view", [timed(client, "/dashboard/report") for _ in range(args.runs)])
+
+
+if __name__ == "__main__":
+    main()
