@@ -49,15 +49,18 @@ from app.models import Episode, Person, Referral, ReferralEvent, ReferralNeed, R
 from app.models.base import utcnow  # noqa: E402
 
 def nhs_number(index: int | None = None) -> str:
-    """A valid NHS number from the 999 range reserved for testing (check digit by nhs-number)."""
+    """A valid NHS number from the 999 range reserved for testing (check digit by nhs-number).
+
+    Each index owns its own block of 16 stems, so two indexes never give the same number even
+    when a stem has no valid check digit."""
     from nhs_number import is_valid
 
-    stem = 999_000_000 + (index if index is not None else 5000 + next(_sequence))
-    while True:
+    number = index if index is not None else 5000 + next(_sequence)
+    for stem in range(999_000_000 + number * 16, 999_000_000 + number * 16 + 16):
         for check in range(10):
             if is_valid(f"{stem}{check}"):
                 return f"{stem}{check}"
-        stem += 1  # a stem whose check digit would be 10 has no valid number
+    raise AssertionError(f"no valid NHS number near index {number}")
 
 
 def referral(practice_: Practice | None = None, *, status: str = "received", needs=("loneliness",),
@@ -121,7 +124,7 @@ def supported_person(practice_: Practice | None = None, *, referred_on: date, ne
 
     # Spaced NHS numbers of our own: neighbouring stems can share a number when one has no check digit.
     item = referral(practice_, status="in_support", needs=needs, given_name=given_name,
-                    nhs=nhs_number(500_000 + 10 * next(_sequence)))
+                    nhs=nhs_number(30_000 + next(_sequence)))
     item.received_at = datetime.combine(referred_on, datetime.min.time()).replace(hour=10)
     item.date_of_birth = born
     found = episode(officer, referral_=item, status="discharged" if discharged_on else "in_support",
