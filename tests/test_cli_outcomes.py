@@ -35,7 +35,7 @@ def two_people(app):
                                     (b.person, date(2024, 6, 1), "gp_surgery", 2),
                                     (b.person, date(2023, 9, 1), "gp_home_visit", 2)]:
         factories.activity(person, on, kind, count)
-    c = Person(nhs_number=factories.nhs_number(900_000), given_name="Cy", family_name="Known", date_of_birth=date(1960, 1, 1),
+    c = Person(nhs_number=factories.nhs_number(60_000), given_name="Cy", family_name="Known", date_of_birth=date(1960, 1, 1),
                address="x", postcode="DY1 1AA", contact_method="phone", practice=practice)
     db.session.add(c)
     db.session.commit()
