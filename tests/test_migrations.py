@@ -1,0 +1,64 @@
+"""The migrations build the schema on an empty database, and match the models exactly."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from app.extensions import db
+from tests.conftest import POSTGRES_URL, _psycopg_url, make_app
+
+
+def _fresh_postgres_url():
+    if not POSTGRES_URL:
+        if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
+            pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
+        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
+    base = _psycopg_url(POSTGRES_URL)
+    name = f"hl_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name, base, name
+
+
+def _drop_postgres(base: str, name: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _upgrade_and_compare(url: str) -> tuple[set[str], list]:
+    application = make_app(url)
+    with application.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+            differences = compare_metadata(context, db.metadata)
+        db.session.remove()
+        db.engine.dispose()
+    return tables, differences
+
+
+def test_migrations_build_the_whole_schema_on_empty_sqlite(tmp_path):
+    tables, differences = _upgrade_and_compare(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert set(db.metadata.tables) <= tables
+    assert differences == [], "models and migrations differ: run `flask db migrate`"
+
+
+def test_migrations_build_the_whole_schema_on_empty_postgresql():
+    url, base, name = _fresh_postgres_url()
+    try:
+        tables, differences = _upgrade_and_compare(url)
+    finally:
+        _drop_postgres(base, name)
+    assert set(db.metadata.tables) <= tables
+    assert differences == [], "models and migrations differ: run `flask db migrate`"
