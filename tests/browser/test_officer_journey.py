@@ -26,6 +26,12 @@ def _fill_date(page, name: str, day: date) -> None:
     page.fill(f"input[name='{name}-year']", str(day.year))
 
 
+def _go(page, selector: str) -> None:
+    """Click something that loads a new page, and wait for it (no reading the old page by mistake)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _tab(page, label: str) -> None:
     page.click(f".hl-record-nav a:text-is('{label}')")
 
@@ -72,30 +78,30 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
     assert "Edna Whitehouse" in first_row.inner_text() and "New" in first_row.inner_text()
     assert "Dog or other animal" in first_row.inner_text()
     screenshot(page, "caseload-768")
-    page.click("text=Edna Whitehouse")
+    _go(page, "text=Edna Whitehouse")
 
     # Home visit: the risks come before the check-in button.
     _tab(page, "Home visits")
-    page.click("text=Start a home visit")
+    _go(page, "text=Start a home visit")
     callout = page.locator(".nhsuk-card--warning").first
     assert "Dog or other animal in the home" in callout.inner_text() and "Two dogs" in callout.inner_text()
     assert callout.bounding_box()["y"] < page.locator("button:has-text('Check in')").bounding_box()["y"]
     screenshot(page, "check-in-768")
     page.check("#risks_read")
     page.fill("#expected_end", end_local.strftime("%H:%M"))
-    page.click("button:has-text('Check in')")
+    _go(page, "button:has-text('Check in')")
     assert "Checked in" in page.locator(".nhsuk-notification-banner").inner_text()
 
     # Two needs: loneliness from the referral, heating found at home.
     _tab(page, "Needs")
-    page.click("text=Record loneliness and isolation")
+    _go(page, "text=Record loneliness and isolation")
     page.check("input[name='severity'][value='high']")
-    page.click("button:has-text('Add need')")
-    page.click("a:has-text('Add a need')")
+    _go(page, "button:has-text('Add need')")
+    _go(page, "a:has-text('Add a need')")
     page.select_option("#area", "heating")
     page.check("input[name='severity'][value='medium']")
     page.fill("#notes", "Only the front room is heated; bills unopened.")
-    page.click("button:has-text('Add need')")
+    _go(page, "button:has-text('Add need')")
     needs_panel = page.locator("#needs")
     assert needs_panel.locator(".hl-need").count() == 2
     assert "Found at home" in needs_panel.locator(".hl-need", has_text="Heating and fuel").inner_text()
@@ -103,60 +109,60 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
 
     # A goal with its first action.
     _tab(page, "Goals")
-    page.click("a:has-text('Add a goal')")
+    _go(page, "a:has-text('Add a goal')")
     page.fill("#description", "Get to the Thursday lunch club")
     page.select_option("#need_area", "loneliness")
     _fill_date(page, "review_on", date.today() + timedelta(days=28))
     page.fill("#action", "Go along together the first time")
     page.fill("#action_by", "Link officer")
-    page.click("button:has-text('Add goal')")
+    _go(page, "button:has-text('Add goal')")
     assert "Get to the Thursday lunch club" in page.locator("#goals").inner_text()
 
     # ONS4 and UCLA baselines.
     _tab(page, "Wellbeing")
-    page.click("text=Record ONS4 wellbeing")
+    _go(page, "text=Record ONS4 wellbeing")
     assert page.is_checked("input[name='stage'][value='baseline']")
     for name, value in (("life_satisfaction", "3"), ("worthwhile", "4"), ("happiness", "2"), ("anxiety", "8")):
         page.fill(f"#{name}", value)
-    page.click("button:has-text('Save scores')")
-    page.click("text=Record UCLA loneliness")
+    _go(page, "button:has-text('Save scores')")
+    _go(page, "text=Record UCLA loneliness")
     for name in ("ucla_companionship", "ucla_left_out", "ucla_isolated"):
         page.check(f"input[name='{name}'][value='3']")
-    page.click("button:has-text('Save scores')")
+    _go(page, "button:has-text('Save scores')")
     wellbeing = page.locator("#wellbeing").inner_text()
     assert "Life satisfaction" in wellbeing and "Total (3 to 9)" in wellbeing and "9" in wellbeing
 
     # A formal referral is refused without consent, then made with it; then a linkage.
     _tab(page, "Onward support")
-    page.click("text=Link or refer to an organisation")
+    _go(page, "text=Link or refer to an organisation")
     page.fill("#organisation_name", "Citizens Advice Dudley")
     page.fill("#service_name", "Energy debt advice")
     page.check("input[name='sector'][value='voluntary']")
     page.check("input[name='kind'][value='formal_referral']")
     page.check("input[name='need_areas'][value='heating']")
-    page.click("button:has-text('Save')")
+    _go(page, "button:has-text('Save')")
     assert "written consent" in page.locator(".nhsuk-error-summary").inner_text()
     assert page.input_value("#organisation_name") == "Citizens Advice Dudley"
     screenshot(page, "onward-refused-768")
     page.check("#consent_to_share")
     _fill_date(page, "consent_recorded_on", date.today())
-    page.click("button:has-text('Save')")
-    page.click("text=Link or refer to an organisation")
+    _go(page, "button:has-text('Save')")
+    _go(page, "text=Link or refer to an organisation")
     page.fill("#organisation_name", "St Thomas's Church")
     page.fill("#service_name", "Thursday lunch club")
     page.check("input[name='sector'][value='faith']")
     page.check("input[name='kind'][value='linkage']")
     page.check("#accompanied")
-    page.click("button:has-text('Save')")
+    _go(page, "button:has-text('Save')")
     onward_panel = page.locator("#onward").inner_text()
     assert "Citizens Advice Dudley" in onward_panel and "Formal referral" in onward_panel
     assert "Linkage, accompanied" in onward_panel
 
     # Check out: the visit is logged as a contact.
     _tab(page, "Home visits")
-    page.click("#safety a:has-text('Check out')")
+    _go(page, "#safety a:has-text('Check out')")
     page.fill("#notes", "Long chat about her late husband; keen on the lunch club.")
-    page.click("button:has-text('Check out')")
+    _go(page, "button:has-text('Check out')")
     _tab(page, "Contacts")
     assert "Home visit" in page.locator("#contacts").inner_text()
     screenshot(page, "record-768")
@@ -174,11 +180,11 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
 
     # Discharge, with a summary for the practice.
     page.goto(f"/people/{person_id}#discharge")
-    page.click("a:has-text('Discharge Edna')")
+    _go(page, "a:has-text('Discharge Edna')")
     page.check("input[name='reason'][value='goals_met']")
     summary = "Edna now goes to the Thursday lunch club and has energy debt advice from Citizens Advice."
     page.fill("#summary", summary)
-    page.click("button:has-text('Discharge from support')")
+    _go(page, "button:has-text('Discharge from support')")
     assert summary in page.locator("#discharge").inner_text()
     screenshot(page, "record-discharged-768")
 
