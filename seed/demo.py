@@ -46,6 +46,11 @@ class DemoSummary:
         return "\n".join(lines)
 
 
+def _person_name(fake: Faker) -> str:
+    """A plain first and last name (Faker's name() sometimes adds titles such as "Dr")."""
+    return f"{fake.first_name()} {fake.last_name()}"
+
+
 def describe_logins() -> str:
     """The demo sign-ins that exist in this database."""
     users = db.session.scalars(select(User).where(User.email.like("%@hearthlink.example"))
@@ -88,18 +93,18 @@ def load_organisation(rng: random.Random, fake: Faker, summary: DemoSummary) -> 
             db.session.add(practice)
         practices.append(practice)
     db.session.flush()
-    _ensure_user(summary, email="admin@hearthlink.example", name=fake.name(), role=Role.ADMIN)
-    _ensure_user(summary, email="manager@hearthlink.example", name=fake.name(), role=Role.MANAGER)
-    _ensure_user(summary, email="commissioner@hearthlink.example", name=fake.name(), role=Role.COMMISSIONER)
+    _ensure_user(summary, email="admin@hearthlink.example", name=_person_name(fake), role=Role.ADMIN)
+    _ensure_user(summary, email="manager@hearthlink.example", name=_person_name(fake), role=Role.MANAGER)
+    _ensure_user(summary, email="commissioner@hearthlink.example", name=_person_name(fake), role=Role.COMMISSIONER)
     officers = []
     for index in range(6):
         locality = localities[index % 3]
-        officers.append(_ensure_user(summary, email=f"officer{index + 1}@hearthlink.example", name=fake.name(),
+        officers.append(_ensure_user(summary, email=f"officer{index + 1}@hearthlink.example", name=_person_name(fake),
                                      role=Role.LINK_OFFICER, locality=locality, where=locality.name))
     practice_users = []
     for practice in practices:
         practice_users.append(_ensure_user(
-            summary, email=f"gp.{practice.ods_code.lower()}@hearthlink.example", name=fake.name(),
+            summary, email=f"gp.{practice.ods_code.lower()}@hearthlink.example", name=_person_name(fake),
             role=Role.GP_PRACTICE, practice=practice, where=f"{practice.name} ({practice.locality.name})"))
     summary.localities, summary.practices = len(localities), len(practices)
     return {"localities": localities, "practices": practices, "officers": officers,
