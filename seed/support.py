@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Contact, Need, ReferralEvent
 from app.models.base import utcnow
 from app.models.onward import OnwardStatus
-from app.models.vocab import VOLUNTARY_AND_COMMUNITY, NeedArea, Sector
+from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, measures, needs, onward, peer, visits
 from seed import support_plan as plan
 

@@ -2,7 +2,7 @@
 panel shows visits in progress with the overdue ones first."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Contact, Episode, Need, Person, Practice, Referral, User

@@ -13,7 +13,7 @@ from app.fields import DateInputField as _DateInputField
 from app.fields import DateRequired
 from app.models.person import DischargeReason
 from app.models.support import GoalStatus, NeedStatus, Severity
-from app.models.vocab import NeedArea, choices, need_areas_by_dimension
+from app.models.vocab import choices, need_areas_by_dimension
 
 
 class DateInputField(_DateInputField):

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import (Contact, Episode, Goal, HomeVisit, Need, OnwardReferral, Person, Practice, Referral,
-                        User)
+from app.models import Contact, Episode, Goal, HomeVisit, OnwardReferral, Person, Practice, Referral
 from app.models.contact import ContactStatus
 from app.models.vocab import need_areas_by_dimension
 
@@ -73,7 +72,3 @@ def load(person_id: int) -> Record:
     return Record(person=episode.person, episode=episode, episodes=list(episodes), onward=list(onward),
                   needs_by_dimension=grouped, planned=planned, held=held, open_visit=open_visit)
 
-
-def officer_choices() -> list[User]:
-    return db.session.scalars(select(User).where(User.role == "link_officer", User.active.is_(True))
-                              .order_by(User.name)).all()

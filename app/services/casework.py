@@ -77,6 +77,5 @@ def viewed(*, by: User, episode: Episode) -> None:
 
     if episode.officer_id == by.id and episode.officer_seen_at is None:
         episode.officer_seen_at = utcnow()
-    casework_detail = "" if episode.is_open else "discharged"
-    record(by=by, episode=episode, action="person.view", detail=casework_detail)
+    record(by=by, episode=episode, action="person.view", detail="" if episode.is_open else "discharged")
     db.session.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
-from app.models import Episode, OnwardReferral, OnwardReferralNeed, User
+from app.models import Episode, OnwardReferral, OnwardReferralNeed
 from app.models.onward import STATUS_DATE_COLUMN, OnwardKind, OnwardStatus
 from app.models.vocab import NeedArea, Sector
 from app.services import casework

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import Episode, ReferralEvent
+from app.models import ReferralEvent
 from app.models.base import utcnow
 from app.security import Role
 from app.services import contacts, visits
