@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import Field
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 
@@ -15,9 +16,11 @@ class DateInputField(Field):
         self.required_message = required_message
         self.parts = {"day": "", "month": "", "year": ""}
 
-    def process(self, formdata, data=None, extra_filters=None):
+    def process(self, formdata, data=unset_value, extra_filters=None):
         self.process_errors = []
-        self.data = data if data is not None else (self.default() if callable(self.default) else self.default)
+        if data is unset_value or data is None:  # a new form: show the default (e.g. today)
+            data = self.default() if callable(self.default) else self.default
+        self.data = data
         if self.data:
             self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
         if formdata is not None and any(f"{self.name}-{part}" in formdata for part in self.parts):

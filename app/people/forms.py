@@ -7,21 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from wtforms.utils import unset_value
-
-from app.fields import DateInputField as _DateInputField
-from app.fields import DateRequired
+from app.fields import DateInputField, DateRequired
 from app.models.person import DischargeReason
 from app.models.support import GoalStatus, NeedStatus, Severity
 from app.models.vocab import choices, need_areas_by_dimension
-
-
-class DateInputField(_DateInputField):
-    """The NHS.UK three-box date, with its default (e.g. today) shown on a new form: WTForms passes
-    `unset_value`, not None, when a form is built without data."""
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        super().process(formdata, None if data is unset_value else data, extra_filters)
 
 
 def need_area_choices(blank: str | None = None) -> list[tuple[str, str]]:
