@@ -109,6 +109,8 @@ def _first_visit(rng, officer, episode, day: date) -> None:
 
 def _home_visit(rng, officer, episode, day: date, notes: str) -> None:
     start = datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), rng.choice([0, 15, 30])))
+    if start + timedelta(minutes=100) > utcnow():  # a visit "today" that has not happened yet: the day before
+        start -= timedelta(days=1)
     visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(minutes=90), now=start)
     visits.check_out(by=officer, visit=visit, notes=notes, who_was_there=rng.choice(["", "", "Their daughter"]),
                      now=start + timedelta(minutes=rng.randint(40, 100)))
