@@ -5,7 +5,7 @@ from datetime import date
 
 from wtforms import Field
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 
 class DateInputField(Field):

@@ -12,7 +12,6 @@ The rows go through the same import service a practice uses, one extract per pra
 """
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import numpy as np

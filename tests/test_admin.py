@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Locality, Practice, User
+from app.models import Practice, User
 from app.security import Role
 from tests import factories
 from tests.conftest import csrf_token_from

@@ -31,9 +31,10 @@ def test_each_role_lands_on_its_home_page(app, client, role, home):
 
 
 def test_email_is_matched_whatever_its_case(app, client):
-    user = factories.user(role=Role.ADMIN, email="mixed@example.nhs.uk")
+    factories.user(role=Role.ADMIN, email="mixed@example.nhs.uk")
     response = _post_login(client, "  MIXED@Example.NHS.uk ", factories.PASSWORD)
     assert response.status_code in (302, 303)
+    assert response.headers["Location"].endswith("/admin/")
 
 
 def test_wrong_password_unknown_email_and_deactivated_account_get_the_same_message(app, client):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from app.security import PUBLIC, Role, declared_access
-from tests import factories
 
 PUBLIC_PREFIXES = ("/login", "/healthz", "/openreferral")
 

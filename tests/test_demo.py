@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Episode, Locality, Practice, Referral, User
-from app.security import Role
 
 
 def _counts():

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Referral, ReferralEvent
+from app.models import Referral
 from app.security import Role
 from tests import factories
 

@@ -9,23 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.identity import IdentityDetails
 from app.models.org import Practice, User
 
 
-class Person(db.Model):
+class Person(IdentityDetails, db.Model):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
-    given_name: Mapped[str] = mapped_column(String(80))
-    family_name: Mapped[str] = mapped_column(String(80))
-    date_of_birth: Mapped[date] = mapped_column(Date)
-    address: Mapped[str] = mapped_column(Text)
-    postcode: Mapped[str] = mapped_column(String(8))
-    phone: Mapped[str] = mapped_column(String(30), default="")
-    contact_method: Mapped[str] = mapped_column(String(20))
-    contact_times: Mapped[str] = mapped_column(String(200), default="")
-    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -35,18 +27,10 @@ class Person(db.Model):
     referrals: Mapped[list["Referral"]] = relationship(back_populates="person")  # noqa: F821
     episodes: Mapped[list[Episode]] = relationship(back_populates="person", order_by="Episode.opened_at")
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def nhs_number_spaced(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
-
     def age_on(self, day: date) -> int:
-        years = day.year - self.date_of_birth.year
-        return years - ((day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day))
+        from app.validators import age_on
+
+        return age_on(self.date_of_birth, day)
 
 
 class DischargeReason(StrEnum):

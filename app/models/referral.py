@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.identity import IdentityDetails
 from app.models.org import Practice, User
 
 
@@ -62,7 +63,7 @@ WAITING_FOR_DECISION = (S.RECEIVED, S.MORE_INFO_REQUESTED)
 STATUS_CHECK = "status IN (" + ", ".join(f"'{s.value}'" for s in ReferralStatus) + ")"
 
 
-class Referral(db.Model):
+class Referral(IdentityDetails, db.Model):
     __tablename__ = "referral"
     __table_args__ = (
         # A referral without both consents cannot exist, whatever route it came by.
@@ -81,15 +82,6 @@ class Referral(db.Model):
 
     # Who the person is, as the practice gave it.
     nhs_number: Mapped[str] = mapped_column(String(10), index=True)
-    given_name: Mapped[str] = mapped_column(String(80))
-    family_name: Mapped[str] = mapped_column(String(80))
-    date_of_birth: Mapped[date] = mapped_column(Date)
-    address: Mapped[str] = mapped_column(Text)
-    postcode: Mapped[str] = mapped_column(String(8))
-    phone: Mapped[str] = mapped_column(String(30), default="")
-    contact_method: Mapped[str] = mapped_column(String(20))
-    contact_times: Mapped[str] = mapped_column(String(200), default="")
-    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
 
     # Why, and what a lone worker must know.
     concerns: Mapped[str] = mapped_column(Text, default="")
@@ -122,15 +114,6 @@ class Referral(db.Model):
     @property
     def status_enum(self) -> ReferralStatus:
         return ReferralStatus(self.status)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def nhs_number_spaced(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
 
     @property
     def need_areas(self) -> list[str]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.form_errors import attach_rule_error
-from app.models import Episode, Referral, User
+from app.models import Referral, User
 from app.models.base import utcnow
 from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
 from app.referrals.queries import referral_for

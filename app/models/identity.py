@@ -1,0 +1,30 @@
+"""Who a person is: the details a referral gives and the person record keeps."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class IdentityDetails:
+    """Columns and wording shared by Referral (as the practice gave them) and Person (as held)."""
+
+    given_name: Mapped[str] = mapped_column(String(80))
+    family_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(Text)
+    postcode: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_method: Mapped[str] = mapped_column(String(20))
+    contact_times: Mapped[str] = mapped_column(String(200), default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_spaced(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}"
