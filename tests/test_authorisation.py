@@ -76,6 +76,11 @@ CONTRACT_AREAS = {
     "/visits/": {Role.MANAGER},
     "/audit/": {Role.MANAGER},
     "/dashboard/": {Role.COMMISSIONER, Role.MANAGER},
+    "/referrals/new": {Role.GP_PRACTICE},
+    "/referrals/": {Role.GP_PRACTICE, Role.MANAGER},
+    "/triage/": {Role.MANAGER},
+    "/activity/": {Role.GP_PRACTICE, Role.MANAGER},
+    "/directory/": set(Role),
 }
 
 

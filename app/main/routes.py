@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -25,10 +25,3 @@ def healthz():
         return jsonify(status="error", database="error"), 503
     return jsonify(status="ok", database="ok")
 
-
-@bp.route("/start")
-@requires(*ALL_STAFF)
-def start():
-    from app.navigation import navigation_for
-
-    return render_template("main/start.html", areas=navigation_for(current_user))
