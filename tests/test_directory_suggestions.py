@@ -30,7 +30,7 @@ def _referral(episode, service, status):
 def test_ranked_by_needs_met_then_locality_then_colleagues_success(app):
     here, there = factories.locality("Stourbridge"), factories.locality("Halesowen")
     episode = _person_in(here, needs=("debt", "benefits"))
-    both_far = factories.directory_service("Both, far away", need_areas=("debt", "benefits"), localities=[there])
+    factories.directory_service("Both, far away", need_areas=("debt", "benefits"), localities=[there])
     debt_here = factories.directory_service("Debt, here", need_areas=("debt",), localities=[here])
     debt_here_proven = factories.directory_service("Debt, here, proven", need_areas=("debt",), localities=[here])
     factories.directory_service("Walking", need_areas=("physical_activity",), localities=[here])
