@@ -53,6 +53,14 @@ def _attributes_for(*link_ids: str) -> dict[str, list[Attribute]]:
     return grouped
 
 
+def _get_or_404(model, ident: str):
+    """The record with this ORUK id; anything that is not a UUID is simply not found."""
+    found = db.session.get(model, ident) if is_uuid(ident) else None
+    if found is None:
+        abort(404)
+    return found
+
+
 def _paged(statement, page: int, per_page: int):
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     rows = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
@@ -102,9 +110,7 @@ def service_at_locations():
 @bp.route("/service_at_locations/<sal_id>")
 @public
 def service_at_location(sal_id: str):
-    found = db.session.get(ServiceAtLocation, sal_id) if is_uuid(sal_id) else None
-    if found is None:
-        abort(404)
+    found = _get_or_404(ServiceAtLocation, sal_id)
     return jsonify(serialise.service_at_location(
         found, _attributes_for(found.service_id, found.service.organization_id)))
 
@@ -121,9 +127,7 @@ def taxonomies():
 @bp.route("/taxonomies/<taxonomy_id>")
 @public
 def taxonomy(taxonomy_id: str):
-    found = db.session.get(Taxonomy, taxonomy_id) if is_uuid(taxonomy_id) else None
-    if found is None:
-        abort(404)
+    found = _get_or_404(Taxonomy, taxonomy_id)
     return jsonify(serialise.taxonomy(found))
 
 
@@ -143,9 +147,7 @@ def taxonomy_terms():
 @bp.route("/taxonomy_terms/<term_id>")
 @public
 def taxonomy_term(term_id: str):
-    found = db.session.get(TaxonomyTerm, term_id) if is_uuid(term_id) else None
-    if found is None:
-        abort(404)
+    found = _get_or_404(TaxonomyTerm, term_id)
     return jsonify(serialise.taxonomy_term(found))
 
 
