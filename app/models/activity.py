@@ -33,7 +33,7 @@ class Activity(db.Model):
     activity_date: Mapped[date] = mapped_column(Date, index=True)
     activity_type: Mapped[str] = mapped_column(String(24))
     count: Mapped[int] = mapped_column(Integer, default=1)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("activity_import.id"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("activity_import.id"), index=True)
 
 
 class ActivityImport(db.Model):
