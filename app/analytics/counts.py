@@ -4,14 +4,12 @@ returns plain numbers (suppression is applied when they are shown, in app.analyt
 """
 from __future__ import annotations
 
-from collections import Counter
-from itertools import combinations
-
 from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import aliased
 
 from app.analytics.dates_sql import is_postgres, month_of
 from app.analytics.filters import Filters
-from app.analytics.source import apply_filters, cohort_episodes
+from app.analytics.cohort_sql import apply_filters, cohort_episodes
 from app.extensions import db
 from app.models import Episode, Locality, OnwardReferral, Practice, Referral, ReferralNeed, User
 from app.models.vocab import NeedArea
@@ -63,19 +61,24 @@ def _month_range(months: list[str]) -> list[str]:
 
 
 def needs(filters: Filters) -> dict:
-    """How many referrals ticked each need area, and the most common pairs ticked together."""
-    rows = db.session.execute(apply_filters(_referrals(Referral.id, ReferralNeed.area)
-                                            .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters)
-                              .order_by(Referral.id)).all()
+    """How many referrals ticked each need area, and the most common pairs ticked together
+    (counted in SQL: a referral's needs joined to its own later-named needs)."""
     total = db.session.scalar(apply_filters(_referrals(func.count(Referral.id)), filters)) or 0
-    by_referral: dict[int, list[str]] = {}
-    for referral_id, area in rows:
-        by_referral.setdefault(referral_id, []).append(area)
-    single = Counter(area for areas in by_referral.values() for area in areas)
-    pairs = Counter(pair for areas in by_referral.values() for pair in combinations(sorted(set(areas)), 2))
+    single = dict(db.session.execute(
+        apply_filters(_referrals(ReferralNeed.area, func.count(distinct(Referral.id)))
+                      .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters)
+        .group_by(ReferralNeed.area)).all())
+    other = aliased(ReferralNeed)
+    together = func.count(distinct(Referral.id))
+    pairs = db.session.execute(
+        apply_filters(_referrals(ReferralNeed.area, other.area, together)
+                      .join(ReferralNeed, ReferralNeed.referral_id == Referral.id)
+                      .join(other, (other.referral_id == Referral.id) & (other.area > ReferralNeed.area)), filters)
+        .group_by(ReferralNeed.area, other.area)
+        .order_by(together.desc(), ReferralNeed.area, other.area).limit(40)).all()
     return {"referrals": total,
             "areas": {area.value: single.get(area.value, 0) for area in NeedArea},
-            "pairs": [[a, b, n] for (a, b), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:40]]}
+            "pairs": [[a, b, n] for a, b, n in pairs]}
 
 
 def onward_organisations(filters: Filters) -> dict:

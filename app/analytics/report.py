@@ -4,30 +4,40 @@ from __future__ import annotations
 from datetime import date
 
 import outcomes
-from app.analytics import source
+from app.analytics import activity_windows, source
 from app.analytics.filters import Filters
+from app.models.activity_window import WINDOW_MONTHS
 
 
 def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
                   windowed: bool = True, as_of: date | None = None) -> dict:
     """The frames and settings for ``outcomes.compute_report``, read from the database.
 
-    ``windowed`` hands the engine SQL-computed pre/post sums (fast, for the dashboard);
-    otherwise every activity row (exactly what an export would give ``python -m outcomes``).
-    ``as_of`` defaults to the latest activity date held (CONTRACT.md 4.4), or today when
-    there is no activity at all and ``windowed``.
+    ``windowed`` hands the engine per-person pre/post sums (fast, for the dashboard; the figures
+    are the same); otherwise every activity row (exactly what an export would give
+    ``python -m outcomes``).  The dashboard's 12-month referral windows come from the kept sums
+    (``activity_window``, brought up to date first); other windows are summed live.  ``as_of``
+    defaults to the latest activity date held (CONTRACT.md 4.4), or today when there is no
+    activity at all and ``windowed``.
     """
+    stored = windowed and window_months == WINDOW_MONTHS and anchor == "referral"
+    if stored:
+        activity_windows.refresh()
+    people = source.cohort(filters, with_windows=stored)
     if windowed:
         as_of = as_of or source.latest_activity_date() or date.today()
-        activity = source.activity_in_windows(filters, window_months=window_months, anchor=anchor, as_of=as_of)
+        if stored:
+            activity = source.stored_window_activity(people, as_of=as_of)
+        else:
+            activity = source.activity_in_windows(filters, window_months=window_months, anchor=anchor, as_of=as_of)
     else:
         activity = source.activity_rows()
     return {
-        "referrals": source.referrals(filters),
+        "referrals": source.referrals_frame(people),
         "activity": activity,
         "measures": source.measures(filters),
         "onward": source.onward(filters),
-        "support": source.support(filters),
+        "support": source.support_frame(people),
         "window_months": window_months,
         "anchor": anchor,
         "as_of": as_of.isoformat() if as_of else None,
