@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .columns import per_distinct
 from .dates import parse_date_column
 from .definitions import GROUP_COLUMNS, NOT_RECORDED
 from .errors import OutcomesInputError, first_row
@@ -114,6 +115,15 @@ def known_people(ids: np.ndarray, cohort: Cohort) -> np.ndarray:
 
 
 def labels_or_not_recorded(values: pd.Series) -> np.ndarray:
-    """Stripped text labels; a blank becomes "not recorded"."""
-    labels = values.fillna("").astype(str).str.strip()
-    return labels.where(labels != "", NOT_RECORDED).to_numpy(dtype=object)
+    """Stripped text labels; a blank becomes "not recorded".
+
+    Labels repeat (a handful of localities label every person), so the
+    tidying is done once per distinct label (:func:`outcomes.columns.per_distinct`).
+    """
+    return per_distinct(values.fillna("").astype(str), _label)
+
+
+def _label(text: pd.Series) -> pd.Series:
+    """Each text stripped, a blank one replaced by "not recorded"."""
+    labels = text.str.strip()
+    return labels.where(labels != "", NOT_RECORDED)

@@ -6,6 +6,12 @@ same size as the cohort; an interval is the 2.5th and 97.5th percentiles of
 the replicate statistics.  Resampling is done as a multiplicity matrix —
 how often each person was drawn in each replicate, from ``np.bincount`` —
 multiplied by the per-person values, so no Python loop runs over people.
+
+When every statistic uses a single column with few distinct values (a
+wellbeing item's change is a whole number from −10 to 10),
+:func:`bootstrap_column_sums` draws how often each *value* is drawn instead
+of how often each person is; see its docstring for why that is the same
+bootstrap.
 """
 from __future__ import annotations
 
@@ -16,6 +22,11 @@ from .definitions import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
 
 # People x replicates per batch: bounds the weight matrix at about 16 MB.
 _BATCH_DRAWS = 2_000_000
+
+# A column with at most this many distinct values is resampled through the
+# counts of its values (one binomial draw per value per replicate) rather than
+# person by person (one random integer per person per replicate).
+MULTINOMIAL_MAX_DISTINCT = 64
 
 
 def rng_streams(count: int, seed: int = BOOTSTRAP_SEED) -> list[np.random.Generator]:
@@ -32,9 +43,7 @@ def bootstrap_sums(
     people drawn with replacement, of each column.  With no people every sum
     is 0.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = _people_by_columns(values)
     n, k = values.shape
     out = np.zeros((replicates, k), dtype=np.float64)
     if n == 0:
@@ -49,6 +58,87 @@ def bootstrap_sums(
             weights[r] = np.bincount(rng.integers(0, n, size=n, dtype=draw_type), minlength=n)
         out[start : start + b] = weights[:b] @ values
     return out
+
+
+def bootstrap_column_sums(
+    values: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    replicates: int = BOOTSTRAP_REPLICATES,
+    max_distinct: int = MULTINOMIAL_MAX_DISTINCT,
+) -> np.ndarray:
+    """Each column's sum over bootstrap resamples of people, resampled column by column.
+
+    Returns a (replicates × k) array like :func:`bootstrap_sums`, and each
+    column on its own has exactly the distribution it has there; but column
+    i and column j of one row come from *different* resamples.  So use it
+    only when every statistic reads one column (each wellbeing item's
+    interval); anything that combines columns — a ratio, a difference, a
+    total — needs the joint resamples of :func:`bootstrap_sums`.
+
+    Why it is the same bootstrap: a bootstrap sample is n independent draws
+    from the empirical distribution, which gives each person probability 1/n
+    (Efron & Tibshirani 1993, ch. 6).  Looking at one column only, each
+    draw therefore yields value v with probability count_v / n, where
+    count_v is how many people have v, independently of the other draws.
+    The number of draws N_v that yield each value is then
+    Multinomial(n, count_v / n) — the multinomial distribution is by
+    definition the distribution of the category counts of n independent
+    draws with fixed probabilities — and the resample's sum is
+    Σ_v N_v × v.  Drawing (N_v) with ``rng.multinomial`` instead of
+    drawing n people gives the same replicate sums in distribution at a
+    cost of one binomial per distinct value instead of one random integer
+    per person.  With more than ``max_distinct`` distinct values (or a
+    value that is not finite) that saving is gone and the column falls back
+    to :func:`bootstrap_sums`.
+
+    The draws come from ``rng``, column by column in order, so a fixed seed
+    gives the same replicates every time.  The multinomial path depends
+    only on the distinct values and their counts, not on the order of rows.
+    With no people every sum is 0.
+    """
+    values = _people_by_columns(values)
+    n, k = values.shape
+    out = np.zeros((replicates, k), dtype=np.float64)
+    if n == 0:
+        return out
+    for j in range(k):
+        out[:, j] = _bootstrap_one_column(
+            values[:, j], rng=rng, replicates=replicates, max_distinct=max_distinct
+        )
+    return out
+
+
+def _bootstrap_one_column(
+    column: np.ndarray, *, rng: np.random.Generator, replicates: int, max_distinct: int
+) -> np.ndarray:
+    """Replicate sums of one column: by value counts when it has few values, else by people."""
+    distinct, counts = np.unique(column, return_counts=True)
+    if len(distinct) > max_distinct or not np.isfinite(distinct).all():
+        # Not-finite values: 0 × inf or 0 × NaN is NaN, and bootstrap_sums
+        # already says what that means; keep its answer rather than re-derive it.
+        return bootstrap_sums(column, rng=rng, replicates=replicates)[:, 0]
+    return _multinomial_sums(distinct, counts, rng=rng, replicates=replicates)
+
+
+def _multinomial_sums(
+    distinct: np.ndarray, counts: np.ndarray, *, rng: np.random.Generator, replicates: int
+) -> np.ndarray:
+    """Sums of resamples of a column given as its distinct values and their counts.
+
+    Each replicate draws how many of the n = Σ counts draws land on each
+    value, (N_v) ~ Multinomial(n, counts / n), and returns Σ_v N_v × v; see
+    :func:`bootstrap_column_sums` for why this is the bootstrap of the sum.
+    """
+    n = int(counts.sum())
+    drawn = rng.multinomial(n, counts / n, size=replicates)
+    return drawn.astype(np.float64) @ np.asarray(distinct, dtype=np.float64)
+
+
+def _people_by_columns(values: np.ndarray) -> np.ndarray:
+    """Per-person values as a float (people × k) array; a 1-d array is one column."""
+    values = np.asarray(values, dtype=np.float64)
+    return values[:, None] if values.ndim == 1 else values
 
 
 def bootstrap_pre_post(

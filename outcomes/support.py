@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .cohort import Cohort, known_people, require_columns, text_ids
+from .columns import stripped
 from .dates import parse_date_column
 from .errors import OutcomesInputError, first_row
 from .stats import tidy_round
@@ -31,6 +32,35 @@ OPTIONAL_DATES = ("first_contact_date", "discharge_date", "peer_support_date", "
 
 def _median(values: np.ndarray) -> float | None:
     return tidy_round(np.median(values), 1) if len(values) else None
+
+
+def _contacts(raw: pd.Series, *, source: str) -> np.ndarray:
+    """The contacts column as float64, NaN where blank; not a whole number ≥ 0 is an error."""
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
+        blank, parsed = np.zeros(len(raw), dtype=bool), raw.to_numpy(dtype=np.float64)
+    else:
+        blank, parsed = _contacts_from_text(raw)
+    bad = ~blank & ~((parsed >= 0) & (parsed == np.floor(parsed)))
+    if bad.any():
+        row = first_row(bad)
+        raise OutcomesInputError(
+            source, row, f"contacts '{raw.iloc[row - 2]}' is not a whole number of at least 0"
+        )
+    return np.where(blank, np.nan, parsed)
+
+
+def _contacts_from_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(blank, parsed) for contacts given as text or anything else but a plain integer column.
+
+    A cell is blank when missing, empty or "nan"; others are parsed as
+    numbers (NaN when they are not numbers).  An integer column skips this
+    (see :func:`_contacts`): its cells are never blank and parsing their
+    text only gives the same integers back.
+    """
+    text = pd.Series(stripped(raw.astype(str)), index=raw.index, dtype=object)
+    blank = raw.isna().to_numpy() | (text == "").to_numpy() | (text == "nan").to_numpy()
+    parsed = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=np.float64)
+    return blank, parsed
 
 
 def service_support(support: pd.DataFrame, referrals: Cohort, *, source: str) -> dict:
@@ -57,17 +87,7 @@ def service_support(support: pd.DataFrame, referrals: Cohort, *, source: str) ->
             raise OutcomesInputError(source, first_row(early), f"{column} is before referral_date")
     contacts = np.full(n, np.nan)
     if "contacts" in support.columns:
-        raw = support["contacts"]
-        text = raw.astype(str).str.strip()
-        blank = raw.isna().to_numpy() | (text == "").to_numpy() | (text == "nan").to_numpy()
-        parsed = pd.to_numeric(text.where(~blank), errors="coerce").to_numpy(dtype=np.float64)
-        bad = ~blank & ~((parsed >= 0) & (parsed == np.floor(parsed)))
-        if bad.any():
-            row = first_row(bad)
-            raise OutcomesInputError(
-                source, row, f"contacts '{raw.iloc[row - 2]}' is not a whole number of at least 0"
-            )
-        contacts = np.where(blank, np.nan, parsed)
+        contacts = _contacts(support["contacts"], source=source)
     known = known_people(ids, referrals)
     people = ids[known]
     first_day, first_present = (a[known] for a in dates["first_contact_date"])

@@ -13,6 +13,12 @@ mean baseline, mean latest and mean change (latest − baseline) with a 95%
 bootstrap interval over people, and the ``people`` it rests on.  Higher is
 better for ONS4 life satisfaction, worthwhile and happiness; lower is better
 for ONS4 anxiety and for UCLA3 loneliness (``higher_is_better`` says which).
+
+Each item's interval reads only that item's changes, so the items are
+resampled one at a time with :func:`outcomes.stats.bootstrap_column_sums`:
+for one item that is exactly the bootstrap over people, and because a
+change takes few values (whole numbers from −10 to 10) it is drawn as counts
+of each value rather than person by person.
 """
 from __future__ import annotations
 
@@ -20,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from .cohort import Cohort, known_people, require_columns, text_ids
+from .columns import per_distinct, stripped
 from .dates import parse_date_column
 from .errors import OutcomesInputError, first_row
-from .stats import bootstrap_sums, percentile_interval, tidy_round
+from .stats import bootstrap_column_sums, percentile_interval, tidy_round
 
 INSTRUMENTS: dict[str, dict[str, tuple[float, float, bool]]] = {
     "ons4": {
@@ -35,14 +42,31 @@ INSTRUMENTS: dict[str, dict[str, tuple[float, float, bool]]] = {
 }
 
 
+def _numbers(raw: pd.Series) -> np.ndarray:
+    """A score column as float64, a blank or non-number as NaN (caught as bad later).
+
+    Text (the CLI reads CSV cells as text) is stripped — once per distinct
+    cell, as scores repeat — blank is missing and anything else is parsed.
+    A plain numpy number column (the web app's frames) is used as it is:
+    for numbers the text route only ever yields the numbers back (``where``
+    keeps every cell, since no number prints as blank, and ``to_numeric``
+    returns a numeric column untouched), while turning 140,000 cells into
+    text just to check them costs more than all the rest of the wellbeing
+    figures.  Nullable (extension) dtypes keep the text route, as before.
+    """
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "biuf":
+        return raw.to_numpy(dtype=np.float64)
+    blank = stripped(raw.astype(str)) == ""
+    return pd.to_numeric(raw.where(~blank), errors="coerce").to_numpy(dtype=np.float64)
+
+
 def _scores(frame: pd.DataFrame, rows: np.ndarray, item: str, bounds, source: str) -> np.ndarray:
     """Validated scores of one item on the given rows (positional mask)."""
     low, high, _ = bounds
     if item not in frame.columns:
         raise OutcomesInputError(source, first_row(rows), f"missing column '{item}'")
     raw = frame[item]
-    values = pd.to_numeric(raw.where(raw.astype(str).str.strip() != ""), errors="coerce")
-    values = values.to_numpy(dtype=np.float64)
+    values = _numbers(raw)
     bad = rows & ~((values >= low) & (values <= high))
     if bad.any():
         row = first_row(bad)
@@ -61,7 +85,9 @@ def wellbeing_change(
     measures = measures.reset_index(drop=True)
     ids = text_ids(measures["person_id"], source=source)
     day, _ = parse_date_column(measures["date"], source=source, column="date", required=True)
-    instrument = measures["instrument"].fillna("").astype(str).str.strip().str.lower().to_numpy()
+    instrument = per_distinct(
+        measures["instrument"].fillna("").astype(str), lambda text: text.str.strip().str.lower()
+    )
     unknown = ~np.isin(instrument, list(INSTRUMENTS))
     if unknown.any():
         row = first_row(unknown)
@@ -88,7 +114,7 @@ def wellbeing_change(
         first, last = first[paired], last[paired]
         people = len(first)
         change = (last[list(items)] - first[list(items)]).to_numpy()
-        reps = bootstrap_sums(change, rng=rng, replicates=replicates) / max(people, 1)
+        reps = bootstrap_column_sums(change, rng=rng, replicates=replicates) / max(people, 1)
         result[name] = {}
         for i, (item, (_, _, higher_better)) in enumerate(items.items()):
             result[name][item] = {
