@@ -72,6 +72,7 @@ def load(env: dict[str, str] | None = None) -> dict:
         "NO_CONTACT_FLAG_DAYS": int(env.get("NO_CONTACT_FLAG_DAYS", "14")),
         "FIRST_CONTACT_WORKING_DAYS": int(env.get("FIRST_CONTACT_WORKING_DAYS", "5")),
         "VISIT_OVERDUE_GRACE_MINUTES": int(env.get("VISIT_OVERDUE_GRACE_MINUTES", "15")),
+        "DASHBOARD_BACKGROUND_REFRESH": env.get("DASHBOARD_BACKGROUND_REFRESH", "1") != "0",
         "SHARED_STANDARDS_DIR": env.get(
             "HEARTHLINK_STANDARDS_DIR", str(REPO_ROOT.parent / "shared" / "standards")
         ),

@@ -70,6 +70,7 @@ class IsolatedClient(FlaskClient):
 
 def make_app(url: str, **overrides):
     settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+                "DASHBOARD_BACKGROUND_REFRESH": False,
                 **overrides}
     application = create_app(settings)
     application.test_client_class = IsolatedClient

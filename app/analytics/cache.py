@@ -1,5 +1,8 @@
 """The shared cache of dashboard figures: a database table keyed by (filters, data fingerprint).
 
+It keeps the newest figures of each view (filters), so that when the records change a page can
+show the last figures at once while the new ones are computed (``app.analytics.refresh``).
+
 The fingerprint is one cheap query over the tables the figures are made from — row counts,
 highest ids and summed optimistic-lock versions — so any insert, delete or versioned edit
 changes it, and an activity import (which may update counts in place) is caught by its
@@ -21,7 +24,7 @@ from app.models import (Activity, ActivityImport, Contact, DashboardCache, Episo
 from app.models.base import utcnow
 
 #: Bump when the figures' shape or definitions change, so old rows are not used.
-FIGURES_VERSION = "dashboard-figures-1"
+FIGURES_VERSION = "dashboard-figures-2"
 KEEP_FOR = timedelta(days=7)
 
 
@@ -45,15 +48,30 @@ def cache_key(filters_key: str, print_: str) -> str:
     return hashlib.sha256(f"{FIGURES_VERSION}|{filters_key}|{print_}".encode()).hexdigest()
 
 
+def _view(filters_key: str) -> str:
+    """What the ``filters`` column holds: the figures' version and the filters."""
+    return f"{FIGURES_VERSION}|{filters_key}"[:200]
+
+
 def get(key: str) -> dict | None:
     row = db.session.get(DashboardCache, key)
     return json.loads(row.figures) if row else None
 
 
+def latest(filters_key: str) -> dict | None:
+    """The newest figures stored for these filters, whatever data they were computed from."""
+    row = db.session.scalars(select(DashboardCache).where(DashboardCache.filters == _view(filters_key))
+                             .order_by(DashboardCache.created_at.desc()).limit(1)).first()
+    return json.loads(row.figures) if row else None
+
+
 def put(key: str, filters_key: str, figures: dict, seconds: float) -> None:
-    """Store figures; another process storing the same key first is fine (same figures)."""
+    """Store figures, replacing older figures of the same view; another process storing the
+    same key first is fine (same figures)."""
     db.session.execute(delete(DashboardCache).where(DashboardCache.created_at < utcnow() - KEEP_FOR))
-    db.session.add(DashboardCache(key=key, filters=filters_key[:200], seconds=f"{seconds:.2f}",
+    db.session.execute(delete(DashboardCache).where(DashboardCache.filters == _view(filters_key),
+                                                    DashboardCache.key != key))
+    db.session.add(DashboardCache(key=key, filters=_view(filters_key), seconds=f"{seconds:.2f}",
                                   figures=json.dumps(figures, separators=(",", ":"), allow_nan=False)))
     try:
         db.session.commit()

@@ -1,6 +1,5 @@
-"""Counts for the dashboard that the outcomes engine does not make: referral flow, needs,
-onward organisations and caseloads.  All computed in SQL over the filtered referrals; each
-returns plain numbers (suppression is applied when they are shown, in app.analytics.tables).
+"""Counts for the dashboard that the outcomes engine does not make: referral flow, needs and
+caseloads.  All computed in SQL over the filtered referrals; each returns plain numbers (suppression is applied when they are shown, in app.analytics.tables).
 """
 from __future__ import annotations
 
@@ -9,9 +8,9 @@ from sqlalchemy.orm import aliased
 
 from app.analytics.dates_sql import is_postgres, month_of
 from app.analytics.filters import Filters
-from app.analytics.cohort_sql import apply_filters, cohort_episodes
+from app.analytics.cohort_sql import apply_filters
 from app.extensions import db
-from app.models import Episode, Locality, OnwardReferral, Practice, Referral, ReferralNeed, User
+from app.models import Episode, Locality, Practice, Referral, ReferralNeed, User
 from app.models.vocab import NeedArea
 
 
@@ -79,16 +78,6 @@ def needs(filters: Filters) -> dict:
     return {"referrals": total,
             "areas": {area.value: single.get(area.value, 0) for area in NeedArea},
             "pairs": [[a, b, n] for a, b, n in pairs]}
-
-
-def onward_organisations(filters: Filters) -> dict:
-    """Onward referrals and linkages per organisation (their own names, never a person's)."""
-    people = cohort_episodes(filters)
-    rows = db.session.execute(
-        select(OnwardReferral.organisation_name, OnwardReferral.sector, func.count(OnwardReferral.id))
-        .join(people, people.c.episode_id == OnwardReferral.episode_id)
-        .group_by(OnwardReferral.organisation_name, OnwardReferral.sector)).all()
-    return {"organisations": sorted(([name, sector, n] for name, sector, n in rows), key=lambda r: (-r[2], r[0]))}
 
 
 def caseloads() -> list[dict]:

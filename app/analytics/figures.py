@@ -12,7 +12,9 @@ from datetime import date
 
 import numpy as np
 import outcomes
-from app.analytics import cache, counts
+from flask import current_app
+
+from app.analytics import cache, counts, refresh
 from app.analytics.filters import Filters
 from app.analytics.report import engine_inputs
 from app.models.base import utcnow
@@ -37,6 +39,14 @@ def waits(support) -> dict:
     return {"bands": bands, "waiting": waiting, "contacted": int(contacted.sum())}
 
 
+def organisations(onward) -> dict:
+    """Onward referrals and linkages per organisation (their own names, never a person's)."""
+    named = onward.assign(sector=onward["sector"].fillna(""), organisation_name=onward["organisation_name"].fillna(""))
+    counted = named.groupby(["organisation_name", "sector"], sort=False).size()
+    rows = [[name, sector, int(n)] for (name, sector), n in counted.items()]
+    return {"organisations": sorted(rows, key=lambda r: (-r[2], r[0], r[1]))}
+
+
 def compute(filters: Filters) -> dict:
     """Every figure the dashboard shows for these filters (no suppression yet)."""
     inputs = engine_inputs(filters)
@@ -54,17 +64,27 @@ def compute(filters: Filters) -> dict:
         "report": report,
         "referrals_by_month": counts.referrals_by_month(filters),
         "needs": counts.needs(filters),
-        "onward_organisations": counts.onward_organisations(filters),
+        "onward_organisations": organisations(inputs["onward"]),
         "waits": waits(inputs["support"]),
     }
 
 
-def figures_for(filters: Filters) -> dict:
-    """The figures from the shared cache, computing and storing them on a miss."""
+def figures_for(filters: Filters, *, stale_ok: bool = False) -> dict:
+    """The figures from the shared cache, computing and storing them on a miss.
+
+    With ``stale_ok``, a miss for a view that has been computed before returns that view's last
+    figures at once, marked ``"stale": True``, and has the new ones computed in the background
+    (``app.analytics.refresh``).
+    """
     key = cache.cache_key(filters.key(), cache.fingerprint())
     found = cache.get(key)
     if found is not None:
         return found
+    if stale_ok and current_app.config.get("DASHBOARD_BACKGROUND_REFRESH", True):
+        last = cache.latest(filters.key())
+        if last is not None:
+            refresh.request(current_app._get_current_object(), filters)
+            return {**last, "stale": True}
     started = time.perf_counter()
     result = compute(filters)
     cache.put(key, filters.key(), result, time.perf_counter() - started)

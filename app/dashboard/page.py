@@ -46,7 +46,7 @@ def current_view(*, with_caseloads: bool) -> View:
         select(Practice.ods_code, Practice.name, Locality.name).join(Locality).order_by(Locality.name, Practice.name))]
     chosen = filtering.parse(request.args, localities=localities, practices=[p[0] for p in practices])
     earliest = db.session.scalar(select(func.min(Referral.received_at)))
-    figures = figures_for(chosen)
+    figures = figures_for(chosen, stale_ok=True)
     items = headline(figures)
     tables = {"headline": headline_table(items),
               **all_tables(figures, caseload_rows=counts.caseloads() if with_caseloads else None)}

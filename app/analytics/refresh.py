@@ -1,0 +1,70 @@
+"""Recomputing a view's dashboard figures in the background, so that a page never waits for them.
+
+When the records change, the cached figures of every view are out of date.  The next visitor to
+a view is shown that view's last figures at once — the page says when they were computed and
+that newer ones are on the way — and :func:`request` hands the view to one worker thread in this
+app process, which computes and stores the new figures.  The same view is never queued twice in
+one process; two processes computing the same view at once store the same figures, which the
+cache accepts.
+
+A view that has never been computed has nothing to show in the meantime, so it is computed
+while the visitor waits (``flask outcomes warm-dashboard`` after an import avoids that).
+Set ``DASHBOARD_BACKGROUND_REFRESH=0`` to always compute while the visitor waits.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from app.analytics.filters import Filters
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_pending: set[str] = set()
+_idle = threading.Condition(_lock)
+_executor: ThreadPoolExecutor | None = None
+_executor_pid: int | None = None
+
+
+def _worker() -> ThreadPoolExecutor:
+    """This process's worker thread (a forked server process starts its own)."""
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-refresh")
+        _executor_pid = os.getpid()
+    return _executor
+
+
+def request(app: Flask, filters: Filters) -> bool:
+    """Queue the view's figures to be computed; False when it is already queued here."""
+    key = filters.key()
+    with _lock:
+        if key in _pending:
+            return False
+        _pending.add(key)
+    _worker().submit(_compute, app, filters, key)
+    return True
+
+
+def _compute(app: Flask, filters: Filters, key: str) -> None:
+    from app.analytics.figures import figures_for
+
+    try:
+        with app.app_context():
+            figures_for(filters)
+    except Exception:  # noqa: BLE001 - a failed refresh must not kill the worker; the next visit retries
+        log.exception("dashboard figures could not be refreshed for %s", key)
+    finally:
+        with _lock:
+            _pending.discard(key)
+            _idle.notify_all()
+
+
+def wait(timeout: float = 60.0) -> bool:
+    """Block until nothing is queued in this process (for tests and the benchmark)."""
+    with _lock:
+        return _idle.wait_for(lambda: not _pending, timeout=timeout)
