@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.analytics import cache, counts, refresh
 from app.analytics.filters import Filters
+from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
 from app.models.base import utcnow
 
@@ -49,6 +50,7 @@ def organisations(onward) -> dict:
 
 def compute(filters: Filters) -> dict:
     """Every figure the dashboard shows for these filters (no suppression yet)."""
+    counted = in_background(lambda: (counts.flow(filters), counts.referrals_by_month(filters), counts.needs(filters)))
     inputs = engine_inputs(filters)
     report = None
     if len(inputs["referrals"]):
@@ -57,13 +59,14 @@ def compute(filters: Filters) -> dict:
             report = {key: full[key] for key in REPORT_KEYS if key in full}
         except outcomes.OutcomesInputError:
             log.exception("outcomes engine refused the database's records")
+    flow, by_month, needs = counted.result()
     return {
         "computed_at": utcnow().isoformat(timespec="seconds"),
         "as_of": inputs["as_of"],
-        "flow": counts.flow(filters),
+        "flow": flow,
         "report": report,
-        "referrals_by_month": counts.referrals_by_month(filters),
-        "needs": counts.needs(filters),
+        "referrals_by_month": by_month,
+        "needs": needs,
         "onward_organisations": organisations(inputs["onward"]),
         "waits": waits(inputs["support"]),
     }

@@ -6,6 +6,7 @@ from datetime import date
 import outcomes
 from app.analytics import activity_windows, source
 from app.analytics.filters import Filters
+from app.analytics.parallel import in_background
 from app.models.activity_window import WINDOW_MONTHS
 
 
@@ -21,6 +22,7 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
     activity at all and ``windowed``.
     """
     stored = windowed and window_months == WINDOW_MONTHS and anchor == "referral"
+    others = in_background(lambda: (source.measures(filters), source.onward(filters)))
     if stored:
         activity_windows.refresh()
     people = source.cohort(filters, with_windows=stored)
@@ -32,11 +34,12 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
             activity = source.activity_in_windows(filters, window_months=window_months, anchor=anchor, as_of=as_of)
     else:
         activity = source.activity_rows()
+    measures, onward = others.result()
     return {
         "referrals": source.referrals_frame(people),
         "activity": activity,
-        "measures": source.measures(filters),
-        "onward": source.onward(filters),
+        "measures": measures,
+        "onward": onward,
         "support": source.support_frame(people),
         "window_months": window_months,
         "anchor": anchor,
