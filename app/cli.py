@@ -83,6 +83,10 @@ def load_demo(people, seed, force, if_empty):
     except DemoRefused as error:
         fail(str(error))
     click.echo(summary.describe())
+    from app.analytics.figures import warm
+
+    views, seconds = warm()
+    click.echo(f"Dashboard figures prepared for {views} views in {seconds:.1f} s.")
 
 
 def register(app: Flask) -> None:

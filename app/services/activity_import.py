@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select, tuple_
 
+from app.analytics import activity_windows
 from app.extensions import db
 from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
@@ -140,6 +141,8 @@ def import_extract(*, by: User | None, content: bytes, filename: str = "",
     audit.record(by=by, action="activity.import", subject_type="activity_import", subject_id=record.id,
                  detail=str(outcome))
     db.session.commit()
+    # The dashboard's per-person window sums, brought up to date now rather than on its next view.
+    activity_windows.refresh()
     return outcome
 
 
