@@ -34,9 +34,14 @@ def report(window_months: int, anchor: str, output_format: str):
 
 
 @outcomes_cli.command("warm-dashboard")
-def warm_dashboard():
+@click.option("--rebuild", is_flag=True, help="First rebuild the kept activity window sums from every activity row")
+def warm_dashboard(rebuild):
     """Compute and cache the dashboard's figures for every locality and practice (run after an import)."""
+    from app.analytics import activity_windows
     from app.analytics.figures import warm
 
+    if rebuild:
+        activity_windows.refresh(rebuild=True)
+        click.echo("Rebuilt the activity window sums from every activity row.")
     count, seconds = warm()
     click.echo(f"Cached dashboard figures for {count} views in {seconds:.1f} s.")

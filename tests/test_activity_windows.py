@@ -100,3 +100,23 @@ def test_dashboard_figures_from_the_kept_sums_equal_the_engine_on_every_row(two)
     assert kept["by_activity"] == every_row["by_activity"]
     assert kept["by_activity"]["gp_surgery"]["post"] == 3 + 2 + 4
     assert kept["people"] == every_row["people"]
+
+
+def test_warm_dashboard_rebuild_recomputes_the_sums_and_caches_every_one_click_view(two, runner):
+    from sqlalchemy import func
+
+    from app.models import DashboardCache, Locality, Practice
+
+    a, b = two
+    activity_windows.refresh()
+    db.session.execute(activity_window.update().values(pre_gp_surgery=99))  # a hand edit the ids cannot see
+    db.session.commit()
+    assert activity_windows.refresh() == 0 and _sums()[a.person_id][1] == 99
+    result = runner.invoke(args=["outcomes", "warm-dashboard", "--rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the activity window sums" in result.output
+    assert _sums()[a.person_id] == ("2024-05-15", 2, 3, 1, 0)
+    places = db.session.scalar(select(func.count(Locality.id))) + db.session.scalar(select(func.count(Practice.id)))
+    views = 2 * (1 + places)  # everything, each locality and practice; all time and this financial year
+    assert f"for {views} views" in result.output
+    assert db.session.scalar(select(func.count(DashboardCache.key))) == views
