@@ -195,6 +195,8 @@ def main() -> None:
     if not args.reuse:
         psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
         psql(f"CREATE DATABASE {DB_NAME}")
+    import scipy.stats  # noqa: F401 - loaded at start by every server process (wsgi.py), so here too
+
     from app import create_app
     from app.analytics import activity_windows, refresh
     from app.extensions import db
