@@ -35,6 +35,9 @@ Keys returned beyond CONTRACT.md 4.5/4.6 (contract keys are all present):
 
 * in each ``by_activity`` entry: ``people`` (included people it rests on),
   ``pre_per_person_year``, ``post_per_person_year``;
+* ``saving_subtotals``: "gp_practice" and "wider_system" (when they have
+  priced activity) -> {"types", "saving_gbp", "saving_gbp_ci95"}, the
+  interval from the same bootstrap replicates as the types' own;
 * ``price_years`` (price years of the costs in use), ``person_years``
   ({"pre", "post"}), ``bootstrap`` ({"replicates", "seed", "method"});
 * ``by_group``: column -> value -> {"people", "suppressed", "by_activity",

@@ -27,6 +27,13 @@ ACTIVITY_LABELS: dict[str, str] = {
     "outpatient": "outpatient attendances",
 }
 
+#: Savings subtotals: GP practice activity (priced from PSSRU) and the wider system (NHS
+#: Reference Costs), each with its own bootstrap interval.
+SAVING_GROUPS: dict[str, tuple[str, ...]] = {
+    "gp_practice": ("gp_surgery", "gp_home_visit", "gp_telephone", "practice_nurse"),
+    "wider_system": ("ae_attendance", "emergency_admission", "outpatient"),
+}
+
 ANCHORS: tuple[str, ...] = ("referral", "discharge")
 
 #: Optional columns of the referrals frame that results are broken down by.

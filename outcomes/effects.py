@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import UnitCost
-from .definitions import ACTIVITY_TYPES
+from .definitions import ACTIVITY_TYPES, SAVING_GROUPS
 from .stats import percentile_interval, tidy_round, wilcoxon_p
 
 
@@ -116,3 +116,31 @@ def activity_effects(
         by_activity[name] = entry
     total_ci = percentile_interval(total_reps, 2) if any_cost else [0.0, 0.0]
     return by_activity, tidy_round(total, 2), total_ci
+
+
+def saving_subtotals(
+    by_activity: dict, costs: dict[str, UnitCost], resampled: tuple[np.ndarray, np.ndarray]
+) -> dict:
+    """The saving of each group in :data:`SAVING_GROUPS` that has priced activity, with a 95%
+    interval from the same bootstrap replicates as the types' own intervals.
+
+    The subtotal is the sum of its types' (rounded) savings, as ``total_saving_gbp`` is; its
+    interval is the percentile interval of the replicate subtotals — not the sum of the types'
+    intervals, which would be too wide.
+    """
+    pre_reps, post_reps = resampled
+    subtotals = {}
+    for group, members in SAVING_GROUPS.items():
+        priced = [t for t in members if t in by_activity and by_activity[t]["saving_gbp"] is not None]
+        if not priced:
+            continue
+        replicates = np.zeros(len(pre_reps))
+        for name in priced:
+            j = ACTIVITY_TYPES.index(name)
+            replicates += (pre_reps[:, j] - post_reps[:, j]) * costs[name].unit_cost_gbp
+        subtotals[group] = {
+            "types": priced,
+            "saving_gbp": tidy_round(sum(by_activity[t]["saving_gbp"] for t in priced), 2),
+            "saving_gbp_ci95": percentile_interval(replicates, 2),
+        }
+    return subtotals

@@ -19,7 +19,7 @@ from .comparison import difference_in_differences
 from .costs import UnitCost, prepare_unit_costs, shipped_unit_costs
 from .dates import day_number, day_to_date, parse_date_text
 from .definitions import ACTIVITY_TYPES, ANCHORS, BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
-from .effects import activity_effects, types_in_windows
+from .effects import activity_effects, saving_subtotals, types_in_windows
 from .errors import OutcomesInputError
 from .groups import group_results
 from .onward import onward_referrals
@@ -144,6 +144,7 @@ def compute_report(
         "by_activity": by_activity,
         "total_saving_gbp": total,
         "total_saving_gbp_ci95": total_ci,
+        "saving_subtotals": saving_subtotals(by_activity, costs, resampled),
         "unit_costs": {t: c.as_json() for t, c in costs.items()},
         "caveats": [],
         "price_years": [],

@@ -175,6 +175,11 @@ def render_text(report: dict) -> str:
         + interval(report["total_saving_gbp_ci95"], money)
         + "."
     )
+    for group, label in (("gp_practice", "GP practice activity"), ("wider_system", "the wider system")):
+        entry = report.get("saving_subtotals", {}).get(group)
+        if entry:
+            lines.append(f"  of which {label}: {money(entry['saving_gbp'])}"
+                         + interval(entry["saving_gbp_ci95"], money) + ".")
     if "difference_in_differences" in report:
         lines += did_lines(report)
     lines += group_lines(report)

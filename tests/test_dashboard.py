@@ -179,3 +179,15 @@ def test_printable_report_carries_the_caveats_and_a_print_stylesheet(client, sig
 def _xlsx_text(body: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(body)) as book:
         return "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+
+
+def test_the_gp_practice_subtotal_has_its_own_interval(client, sign_in, service):
+    # Every person: 4 GP surgery consultations before, 3 after, at £45: 16 × £45 = £720 in every resample.
+    sign_in.as_role(Role.COMMISSIONER)
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/export/savings.csv").get_data().decode("utf-8-sig"))))
+    subtotal = next(row for row in rows if row[0] == "GP practice activity")
+    assert [float(v) for v in subtotal[3:6]] == [720.0, 720.0, 720.0]
+    assert not any(row[0].startswith("Wider system") for row in rows)  # no hospital activity in these records
+    page = text_of(client.get("/dashboard/"))
+    gp_card = page[page.index('data-figure="gp_saving"'):][:400]
+    assert "95% interval £720 to £720" in gp_card

@@ -3,7 +3,7 @@ worded for a board paper."""
 from __future__ import annotations
 
 from app.analytics.suppression import SUPPRESSED, is_small
-from app.analytics.tables import GP_TYPES, WIDER_TYPES, Column, Table
+from app.analytics.tables import Column, Table
 from app.models.vocab import Sector
 
 VCS = {s.value for s in Sector if s.is_voluntary_and_community}
@@ -71,13 +71,16 @@ def headline(figures: dict) -> list[dict]:
         items.append({"key": "saving", "label": "Estimated saving (all priced activity)",
                       "value": money(report["total_saving_gbp"]),
                       "detail": _interval(report["total_saving_gbp_ci95"], money) + f"; prices of {years}"})
-        gp = sum(e["saving_gbp"] or 0 for t, e in by_activity.items() if t in GP_TYPES)
-        items.append({"key": "gp_saving", "label": "of which GP practice activity", "value": money(gp),
-                      "detail": "PSSRU Unit Costs of Health and Social Care"})
-        if any(t in by_activity for t in WIDER_TYPES):
-            wider = sum(e["saving_gbp"] or 0 for t, e in by_activity.items() if t in WIDER_TYPES)
+        subtotals = report.get("saving_subtotals") or {}
+        if "gp_practice" in subtotals:
+            gp = subtotals["gp_practice"]
+            items.append({"key": "gp_saving", "label": "of which GP practice activity", "value": money(gp["saving_gbp"]),
+                          "detail": _interval(gp["saving_gbp_ci95"], money) + "; PSSRU Unit Costs of Health and Social Care"})
+        if "wider_system" in subtotals:
+            wider = subtotals["wider_system"]
             items.append({"key": "wider_saving", "label": "Wider system (A&E, admissions, outpatients)",
-                          "value": money(wider), "detail": "NHS Reference Costs"})
+                          "value": money(wider["saving_gbp"]),
+                          "detail": _interval(wider["saving_gbp_ci95"], money) + "; NHS Reference Costs"})
     else:
         items.append({"key": "saving", "label": "GP activity and saving", "value": "—",
                       "detail": f"Fewer than 5 people have {report.get('window_months', 12)} months of follow-up yet"})

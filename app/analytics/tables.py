@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from app.analytics.suppression import SUPPRESSED, is_small, suppress, suppress_list
 from app.models.vocab import ActivityType, NeedArea, Sector
 
-GP_TYPES = ("gp_surgery", "gp_home_visit", "gp_telephone", "practice_nurse")
-WIDER_TYPES = ("ae_attendance", "emergency_admission", "outpatient")
 WELLBEING_ITEMS = (("ons4", "life_satisfaction", "ONS4 life satisfaction (0–10)"),
                    ("ons4", "worthwhile", "ONS4 things I do are worthwhile (0–10)"),
                    ("ons4", "happiness", "ONS4 happiness yesterday (0–10)"),
@@ -150,7 +148,6 @@ def savings(figures: dict) -> Table:
     if report is None:
         table.note = "Fewer than 5 people have a complete follow-up window, so no saving is estimated."
         return table
-    sums = {"gp": 0.0, "wider": 0.0}
     for name, entry in report["by_activity"].items():
         if entry["saving_gbp"] is None:
             continue
@@ -158,14 +155,18 @@ def savings(figures: dict) -> Table:
         cost = report["unit_costs"].get(name, {})
         table.rows.append([activity_label(name), entry["unit_cost_gbp"], cost.get("price_year", ""),
                            entry["saving_gbp"], interval[0], interval[1]])
-        sums["gp" if name in GP_TYPES else "wider"] += entry["saving_gbp"]
-    table.rows.append(["GP practice activity", None, "", round(sums["gp"], 2), None, None])
-    if any(t in report["by_activity"] for t in WIDER_TYPES):
-        table.rows.append(["Wider system (A&E, admissions, outpatients)", None, "", round(sums["wider"], 2), None, None])
+    subtotals = report.get("saving_subtotals") or {}
+    for group, label in (("gp_practice", "GP practice activity"),
+                         ("wider_system", "Wider system (A&E, admissions, outpatients)")):
+        if group in subtotals:
+            entry = subtotals[group]
+            low, high = entry["saving_gbp_ci95"] or [None, None]
+            table.rows.append([label, None, "", entry["saving_gbp"], low, high])
     low, high = report["total_saving_gbp_ci95"] or [None, None]
     table.rows.append(["Total", None, "", report["total_saving_gbp"], low, high])
     table.total_row = True
-    table.note = "Intervals are 95% bootstrap intervals over people; subtotals have no interval of their own."
+    table.note = ("Intervals are 95% bootstrap intervals over people; each subtotal's interval comes from the "
+                  "same resamples, so it is narrower than adding up its rows' intervals would suggest.")
     return table
 
 

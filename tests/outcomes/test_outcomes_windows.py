@@ -229,3 +229,33 @@ def test_empty_activity_needs_an_explicit_as_of():
     result = report(referrals(("A", "2024-01-15")), empty, as_of="2025-06-30")
     assert result["people"]["included"] == 1 and result["by_activity"] == {}
     assert result["total_saving_gbp"] == 0.0
+
+
+def test_saving_subtotals_by_hand_and_from_the_same_resamples():
+    # Shipped unit costs. 5 identical people: GP surgery 2 before, 1 after (5 × £45 = £225);
+    # A&E 1 before, 0 after (5 × £148 = £740).
+    refs = referrals(*[(f"P{i}", "2024-01-15") for i in range(5)])
+    acts = activity(*[(f"P{i}", "2023-06-01", "gp_surgery", 2) for i in range(5)],
+                    *[(f"P{i}", "2024-06-01", "gp_surgery", 1) for i in range(5)],
+                    *[(f"P{i}", "2023-07-01", "ae_attendance", 1) for i in range(5)])
+    result = compute_report(refs, acts, None, as_of="2025-06-30", replicates=200)
+    assert result["saving_subtotals"] == {
+        "gp_practice": {"types": ["gp_surgery"], "saving_gbp": 225.0, "saving_gbp_ci95": [225.0, 225.0]},
+        "wider_system": {"types": ["ae_attendance"], "saving_gbp": 740.0, "saving_gbp_ci95": [740.0, 740.0]},
+    }
+
+
+def test_a_one_type_subtotal_has_exactly_its_types_interval_and_sums_add_up():
+    people = [(f"P{i}", "2024-01-15") for i in range(12)]
+    acts = activity(*[(f"P{i}", "2023-06-01", "gp_surgery", 1 + i % 4) for i in range(12)],
+                    *[(f"P{i}", "2024-06-01", "gp_surgery", 1 + i % 3) for i in range(12)],
+                    *[(f"P{i}", "2023-06-02", "gp_telephone", 1 + i % 5) for i in range(0, 12, 2)],
+                    *[(f"P{i}", "2023-08-01", "outpatient", 1 + i % 2) for i in range(0, 12, 3)])
+    result = compute_report(referrals(*people), acts, None, as_of="2025-06-30", replicates=200)
+    by_type, subtotals = result["by_activity"], result["saving_subtotals"]
+    assert subtotals["wider_system"]["saving_gbp_ci95"] == by_type["outpatient"]["saving_gbp_ci95"]
+    gp = subtotals["gp_practice"]
+    assert gp["types"] == ["gp_surgery", "gp_telephone"]
+    assert gp["saving_gbp"] == by_type["gp_surgery"]["saving_gbp"] + by_type["gp_telephone"]["saving_gbp"]
+    low, high = gp["saving_gbp_ci95"]
+    assert low <= gp["saving_gbp"] <= high
