@@ -17,17 +17,16 @@ from flask import current_app
 from app.extensions import db
 
 T = TypeVar("T")
-_pool: ThreadPoolExecutor | None = None
-_pool_pid: int | None = None
+_pools: dict[str, tuple[int, ThreadPoolExecutor]] = {}
 
 
-def _threads() -> ThreadPoolExecutor:
-    """This process's reader threads (a forked server process starts its own)."""
-    global _pool, _pool_pid
-    if _pool is None or _pool_pid != os.getpid():
-        _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dashboard-read")
-        _pool_pid = os.getpid()
-    return _pool
+def process_pool(name: str, workers: int) -> ThreadPoolExecutor:
+    """This process's pool of threads called ``name`` (a forked server process starts its own)."""
+    found = _pools.get(name)
+    if found is None or found[0] != os.getpid():
+        found = (os.getpid(), ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name))
+        _pools[name] = found
+    return found[1]
 
 
 def in_background(work: Callable[[], T]) -> Future[T]:
@@ -41,4 +40,4 @@ def in_background(work: Callable[[], T]) -> Future[T]:
             finally:
                 db.session.remove()
 
-    return _threads().submit(run)
+    return process_pool("dashboard-read", 4).submit(run)

@@ -14,29 +14,17 @@ Set ``DASHBOARD_BACKGROUND_REFRESH=0`` to always compute while the visitor waits
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
 from app.analytics.filters import Filters
+from app.analytics.parallel import process_pool
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pending: set[str] = set()
 _idle = threading.Condition(_lock)
-_executor: ThreadPoolExecutor | None = None
-_executor_pid: int | None = None
-
-
-def _worker() -> ThreadPoolExecutor:
-    """This process's worker thread (a forked server process starts its own)."""
-    global _executor, _executor_pid
-    if _executor is None or _executor_pid != os.getpid():
-        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-refresh")
-        _executor_pid = os.getpid()
-    return _executor
 
 
 def request(app: Flask, filters: Filters) -> bool:
@@ -46,7 +34,7 @@ def request(app: Flask, filters: Filters) -> bool:
         if key in _pending:
             return False
         _pending.add(key)
-    _worker().submit(_compute, app, filters, key)
+    process_pool("dashboard-refresh", 1).submit(_compute, app, filters, key)
     return True
 
 
