@@ -191,3 +191,22 @@ def test_the_gp_practice_subtotal_has_its_own_interval(client, sign_in, service)
     page = text_of(client.get("/dashboard/"))
     gp_card = page[page.index('data-figure="gp_saving"'):][:400]
     assert "95% interval £720 to £720" in gp_card
+
+
+def test_only_one_app_process_computes_a_view_at_a_time(app):
+    from sqlalchemy import text
+
+    from app.analytics import refresh
+    from app.analytics.filters import Filters
+
+    key = Filters(locality="North").key()
+    if db.engine.dialect.name != "postgresql":
+        assert refresh._claimed(key)  # one process on SQLite: nothing to share
+        return
+    with db.engine.connect() as other, other.begin():  # another app process, computing this view
+        other.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": refresh.lock_number(key)})
+        assert not refresh._claimed(key)
+        assert refresh._claimed(Filters(locality="South").key())
+        db.session.rollback()
+    assert refresh._claimed(key)
+    db.session.rollback()

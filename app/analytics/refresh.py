@@ -4,8 +4,8 @@ When the records change, the cached figures of every view are out of date.  The 
 a view is shown that view's last figures at once — the page says when they were computed and
 that newer ones are on the way — and :func:`request` hands the view to one worker thread in this
 app process, which computes and stores the new figures.  The same view is never queued twice in
-one process; two processes computing the same view at once store the same figures, which the
-cache accepts.
+one process, and on PostgreSQL an advisory lock lets only one app process compute a view at a
+time (the others leave it: the next visit finds the new figures).
 
 A view that has never been computed has nothing to show in the meantime, so it is computed
 while the visitor waits (``flask outcomes warm-dashboard`` after an import avoids that).
@@ -13,13 +13,17 @@ Set ``DASHBOARD_BACKGROUND_REFRESH=0`` to always compute while the visitor waits
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 
 from flask import Flask
+from sqlalchemy import text
 
+from app.analytics.dates_sql import is_postgres
 from app.analytics.filters import Filters
 from app.analytics.parallel import process_pool
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -43,13 +47,27 @@ def _compute(app: Flask, filters: Filters, key: str) -> None:
 
     try:
         with app.app_context():
-            figures_for(filters)
+            if _claimed(key):
+                figures_for(filters)
     except Exception:  # noqa: BLE001 - a failed refresh must not kill the worker; the next visit retries
         log.exception("dashboard figures could not be refreshed for %s", key)
     finally:
         with _lock:
             _pending.discard(key)
             _idle.notify_all()
+
+
+def _claimed(key: str) -> bool:
+    """On PostgreSQL, whether this process may compute the view now: no other process holds its
+    lock (held until this transaction ends).  Always true elsewhere."""
+    if not is_postgres(db.session):
+        return True
+    return bool(db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:number)"), {"number": lock_number(key)}))
+
+
+def lock_number(key: str) -> int:
+    """The view's advisory lock: a signed 64-bit number from its filters."""
+    return int.from_bytes(hashlib.sha256(f"dashboard-view|{key}".encode()).digest()[:8], "big", signed=True)
 
 
 def wait(timeout: float = 60.0) -> bool:
