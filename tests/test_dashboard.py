@@ -162,7 +162,8 @@ def test_methods_page_explains_windows_exclusions_costs_intervals_and_regression
     sign_in.as_role(Role.COMMISSIONER)
     page = text_of(client.get("/dashboard/methods"))
     for words in ("12 calendar months", "Who is left out", "regression to the mean", "95% interval",
-                  "PSSRU Unit Costs of Health and Social Care 2013", "2012/13", "£45", "£114", "&lt;5"):
+                  "PSSRU Unit Costs of Health and Social Care 2013", "2012/13", "£45", "£114", "&lt;5",
+                  "intervals of their own", "When the figures were calculated"):
         assert words in page, words
 
 

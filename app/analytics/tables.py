@@ -166,7 +166,7 @@ def savings(figures: dict) -> Table:
     table.rows.append(["Total", None, "", report["total_saving_gbp"], low, high])
     table.total_row = True
     table.note = ("Intervals are 95% bootstrap intervals over people; each subtotal's interval comes from the "
-                  "same resamples, so it is narrower than adding up its rows' intervals would suggest.")
+                  "same resamples, so it is usually narrower than its rows' intervals added together.")
     return table
 
 
