@@ -1,5 +1,6 @@
 """Counts for the dashboard that the outcomes engine does not make: referral flow, needs and
-caseloads.  All computed in SQL over the filtered referrals; each returns plain numbers (suppression is applied when they are shown, in app.analytics.tables).
+caseloads.  All computed in SQL over the filtered referrals; each returns plain numbers
+(suppression is applied when they are shown, in app.analytics.tables).
 """
 from __future__ import annotations
 

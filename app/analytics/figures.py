@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 WAIT_BANDS = ((0, 7, "Within a week"), (8, 14, "8 to 14 days"), (15, 28, "15 to 28 days"),
               (29, 56, "29 to 56 days"), (57, None, "More than 8 weeks"))
 REPORT_KEYS = ("window_months", "anchor", "as_of", "people", "by_activity", "total_saving_gbp",
-               "total_saving_gbp_ci95", "saving_subtotals", "unit_costs", "caveats", "price_years", "bootstrap", "wellbeing",
-               "onward_referrals", "support")
+               "total_saving_gbp_ci95", "saving_subtotals", "unit_costs", "caveats", "price_years", "bootstrap",
+               "wellbeing", "onward_referrals", "support")
 
 
 def waits(support) -> dict:

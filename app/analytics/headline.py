@@ -74,8 +74,10 @@ def headline(figures: dict) -> list[dict]:
         subtotals = report.get("saving_subtotals") or {}
         if "gp_practice" in subtotals:
             gp = subtotals["gp_practice"]
-            items.append({"key": "gp_saving", "label": "of which GP practice activity", "value": money(gp["saving_gbp"]),
-                          "detail": _interval(gp["saving_gbp_ci95"], money) + "; PSSRU Unit Costs of Health and Social Care"})
+            items.append({"key": "gp_saving", "label": "of which GP practice activity",
+                          "value": money(gp["saving_gbp"]),
+                          "detail": _interval(gp["saving_gbp_ci95"], money)
+                          + "; PSSRU Unit Costs of Health and Social Care"})
         if "wider_system" in subtotals:
             wider = subtotals["wider_system"]
             items.append({"key": "wider_saving", "label": "Wider system (A&E, admissions, outpatients)",

@@ -138,7 +138,8 @@ def stored_window_activity(people: pd.DataFrame, *, as_of: date) -> pd.DataFrame
     ``with_windows``.  Only people whose post window is complete by ``as_of`` are handed over
     (the engine excludes the rest whatever their activity)."""
     anchor = people["window_anchor"]
-    complete = anchor.notna() & (anchor + pd.DateOffset(months=WINDOW_MONTHS) <= pd.Timestamp(as_of + timedelta(days=1)))
+    end = anchor + pd.DateOffset(months=WINDOW_MONTHS)
+    complete = anchor.notna() & (end <= pd.Timestamp(as_of + timedelta(days=1)))
     chosen = people[complete]
     parts = []
     for kind in ACTIVITY_TYPES:
