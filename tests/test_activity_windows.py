@@ -120,3 +120,15 @@ def test_warm_dashboard_rebuild_recomputes_the_sums_and_caches_every_one_click_v
     views = 2 * (1 + places)  # everything, each locality and practice; all time and this financial year
     assert f"for {views} views" in result.output
     assert db.session.scalar(select(func.count(DashboardCache.key))) == views
+
+
+def test_deleted_activity_rebuilds_the_whole_table(two):
+    a, b = two
+    activity_windows.refresh()
+    added = factories.activity(b.person, date(2024, 6, 1), count=5)
+    activity_windows.refresh()
+    assert _sums()[b.person_id] == ("2024-01-31", 0, 9, 0, 0)
+    db.session.delete(added)  # the newest row: the highest activity id goes down
+    db.session.commit()
+    assert activity_windows.refresh() is None  # the whole table
+    assert _sums() == {a.person_id: ("2024-05-15", 2, 3, 1, 0), b.person_id: ("2024-01-31", 0, 4, 0, 0)}

@@ -6,7 +6,8 @@ replaced by an import) and the episodes' count and highest id (a person newly su
 earlier episode that moves their anchor) — with the one stored at the last refresh:
 
 * unchanged: nothing to do (the common case: one small query);
-* first time, or a different window length: the whole table is rebuilt in one INSERT … SELECT;
+* first time, a different window length, or activity rows deleted (the highest ids went down):
+  the whole table is rebuilt in one INSERT … SELECT;
 * otherwise only the people concerned are recomputed: those with activity rows added or
   replaced since, and those whose row is missing or summed around a different anchor.
 
@@ -118,7 +119,9 @@ def refresh(*, rebuild: bool = False) -> int | None:
     if not rebuild and _is_current(state, current):  # another process refreshed while we waited
         db.session.commit()
         return 0
-    people = None if rebuild or state is None or state.window_months != WINDOW_MONTHS else stale_people(state)
+    shrunk = state is not None and (current[0] < state.activity_id or current[1] < state.import_id)
+    whole = rebuild or state is None or state.window_months != WINDOW_MONTHS or shrunk  # rows deleted: start again
+    people = None if whole else stale_people(state)
     total = db.session.scalar(select(func.count()).select_from(activity_window)) or 0
     if people is not None and len(people) > max(REBUILD_SHARE * total, REBUILD_AT_LEAST):
         people = None
