@@ -8,6 +8,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = REPO_ROOT / "instance"
+#: The UK nations whose bank holidays are not working days (England, Wales, Scotland, Northern Ireland).
+BANK_HOLIDAY_REGIONS = ("ENG", "WLS", "SCT", "NIR")
 
 
 class InsecureConfiguration(RuntimeError):
@@ -45,6 +47,9 @@ def load(env: dict[str, str] | None = None) -> dict:
             )
         secret_key = _development_secret_key()
     url = database_url(env)
+    region = env.get("BANK_HOLIDAY_REGION", "ENG")
+    if region not in BANK_HOLIDAY_REGIONS:
+        raise ValueError(f"BANK_HOLIDAY_REGION must be one of {', '.join(BANK_HOLIDAY_REGIONS)}, not {region!r}")
     if production and url.startswith("sqlite") and env.get("HEARTHLINK_ALLOW_SQLITE") != "1":
         raise InsecureConfiguration(
             "HEARTHLINK_ENV=production needs a PostgreSQL DATABASE_URL "
@@ -71,6 +76,7 @@ def load(env: dict[str, str] | None = None) -> dict:
         "OPENREFERRAL_RATE_LIMIT": env.get("OPENREFERRAL_RATE_LIMIT", "120 per minute"),
         "NO_CONTACT_FLAG_DAYS": int(env.get("NO_CONTACT_FLAG_DAYS", "14")),
         "FIRST_CONTACT_WORKING_DAYS": int(env.get("FIRST_CONTACT_WORKING_DAYS", "5")),
+        "BANK_HOLIDAY_REGION": region,
         "VISIT_OVERDUE_GRACE_MINUTES": int(env.get("VISIT_OVERDUE_GRACE_MINUTES", "15")),
         "DASHBOARD_BACKGROUND_REFRESH": env.get("DASHBOARD_BACKGROUND_REFRESH", "1") != "0",
         "SHARED_STANDARDS_DIR": env.get(

@@ -5,12 +5,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import Role
 from app.services import contacts, needs
-from app.caseload.queries import working_days_between
+from app.caseload.queries import bank_holidays, working_days_between
 from tests import factories
 
 TODAY = date.today()
@@ -102,6 +104,35 @@ def test_working_days_skip_weekends():
     assert working_days_between(monday, date(2026, 3, 9)) == 5   # Tue–Fri + Mon
     assert working_days_between(monday, date(2026, 3, 10)) == 6
     assert working_days_between(date(2026, 3, 6), date(2026, 3, 9)) == 1  # Friday to Monday
+
+
+def test_working_days_skip_bank_holidays_of_the_chosen_nation():
+    # Easter 2026: Good Friday 3 April and Easter Monday 6 April are bank holidays in England.
+    assert working_days_between(date(2026, 4, 2), date(2026, 4, 7)) == 1  # only Tuesday 7 April
+    # Christmas 2026: Friday 25 December, and Boxing Day (a Saturday) observed on Monday 28.
+    # New Year's Day (Friday 1 January 2027) is one too: 29, 30, 31 December and 4 January are left.
+    assert working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 4
+    # Easter Monday is not a bank holiday in Scotland; 2 January is (a Saturday, so Monday 4 January instead).
+    assert working_days_between(date(2026, 4, 2), date(2026, 4, 7), "SCT") == 2
+    assert working_days_between(date(2026, 12, 31), date(2027, 1, 5), "SCT") == 1
+    assert working_days_between(date(2026, 12, 31), date(2027, 1, 5)) == 2
+
+
+@given(start=st.dates(date(2020, 1, 1), date(2030, 12, 31)), length=st.integers(0, 400),
+       region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]))
+def test_working_days_equal_counting_day_by_day(start, length, region):
+    end = start + timedelta(days=length)
+    off = set().union(*(bank_holidays(region, y) for y in range(start.year, end.year + 1)))
+    by_hand = sum(1 for k in range(1, length + 1)
+                  if (day := start + timedelta(days=k)).weekday() < 5 and day not in off)
+    assert working_days_between(start, end, region) == by_hand
+
+
+def test_an_unknown_bank_holiday_region_is_refused_at_start():
+    from app.config import load
+
+    with pytest.raises(ValueError, match="BANK_HOLIDAY_REGION must be one of ENG, WLS, SCT, NIR"):
+        load({"BANK_HOLIDAY_REGION": "XX"})
 
 
 def test_risk_flags_show_on_the_caseload(client, sign_in, officer):

@@ -5,12 +5,15 @@ Flags (configurable in app/config.py):
 - "No contact for N days": first contact has been made and the last held contact (or the first
   contact) is more than NO_CONTACT_FLAG_DAYS days ago.
 - "First contact not made": no first contact and more than FIRST_CONTACT_WORKING_DAYS working days
-  (Monday to Friday; bank holidays are not counted out) have passed since allocation.
+  (Monday to Friday, not bank holidays in BANK_HOLIDAY_REGION) have passed since allocation.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -23,8 +26,15 @@ from app.models.support import OPEN_NEED_STATUSES
 from app.models.vocab import HomeVisitRisk
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Weekdays after `start` up to and including `end`."""
+@lru_cache(maxsize=32)
+def bank_holidays(region: str, year: int) -> frozenset[date]:
+    """Bank holidays of one UK nation ("ENG", "WLS", "SCT" or "NIR") in a year, from the
+    ``holidays`` package (substitute days included)."""
+    return frozenset(holidays.country_holidays("GB", subdiv=region, years=year))
+
+
+def working_days_between(start: date, end: date, region: str = "ENG") -> int:
+    """Working days after `start` up to and including `end`: weekdays that are not bank holidays."""
     if end <= start:
         return 0
     whole_weeks, extra = divmod((end - start).days, 7)
@@ -32,7 +42,8 @@ def working_days_between(start: date, end: date) -> int:
     for offset in range(1, extra + 1):
         if (start + timedelta(days=offset)).weekday() < 5:
             days += 1
-    return days
+    off = {day for year in range(start.year, end.year + 1) for day in bank_holidays(region, year)}
+    return days - sum(1 for day in off if start < day <= end and day.weekday() < 5)
 
 
 @dataclass
@@ -85,8 +96,9 @@ class CaseloadRow:
     @property
     def first_contact_flag(self) -> bool:
         limit = current_app.config["FIRST_CONTACT_WORKING_DAYS"]
+        region = current_app.config["BANK_HOLIDAY_REGION"]
         return (self.episode.first_contact_on is None
-                and working_days_between(self.allocated_on, self.today) > limit)
+                and working_days_between(self.allocated_on, self.today, region) > limit)
 
     @property
     def risks(self) -> list[str]:
