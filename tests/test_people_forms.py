@@ -73,6 +73,54 @@ def test_peer_support_is_recorded(client, sign_in, no_csrf, officer, episode):
     assert (item.kind, item.where, item.started_on) == ("volunteering", "Food bank", TODAY - timedelta(days=3))
 
 
+def test_peer_support_can_be_corrected_and_the_change_is_audited(client, sign_in, no_csrf, officer, episode):
+    from app.models import AuditEvent
+    from app.services import peer
+
+    item = peer.record(by=officer, episode=episode, kind="peer_activity", started_on=TODAY, where="Knit and nater")
+    sign_in.as_user(officer)
+    page = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    assert f"/people/{episode.person_id}/peer/{item.id}" in page
+    form = client.get(f"/people/{episode.person_id}/peer/{item.id}").get_data(as_text=True)
+    assert 'value="Knit and nater"' in form and "Correct peer support or volunteering" in form
+    response = client.post(f"/people/{episode.person_id}/peer/{item.id}", data={
+        "kind": "volunteering", **_date("started_on", TODAY - timedelta(days=7)), "where": "Knit and natter",
+        "notes": "Helps set up", "version": item.version})
+    assert response.status_code == 303
+    db.session.refresh(item)
+    assert (item.kind, item.where, item.started_on, item.notes, item.version) == (
+        "volunteering", "Knit and natter", TODAY - timedelta(days=7), "Helps set up", 2)
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "peer.update"))
+    assert audit is not None and "was peer_activity at Knit and nater" in audit.detail
+
+
+def test_a_peer_support_correction_from_an_old_page_is_refused_and_keeps_the_text(
+        client, sign_in, no_csrf, officer, episode):
+    from app.services import peer
+
+    item = peer.record(by=officer, episode=episode, kind="peer_activity", started_on=TODAY, where="Walking group")
+    peer.correct(by=officer, item=item, kind="peer_activity", started_on=TODAY, where="Tuesday walking group",
+                 notes="", version=item.version)  # a colleague's correction, saved first
+    sign_in.as_user(officer)
+    response = client.post(f"/people/{episode.person_id}/peer/{item.id}", data={
+        "kind": "peer_activity", **_date("started_on", TODAY), "where": "Walking group (Thursdays)",
+        "version": 1})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Someone else changed this peer support entry" in html
+    assert 'value="Walking group (Thursdays)"' in html
+    db.session.refresh(item)
+    assert item.where == "Tuesday walking group"
+
+
+def test_another_persons_peer_support_is_not_found_through_this_record(client, sign_in, officer, episode):
+    from app.services import peer
+
+    other = factories.episode(officer, referral_=factories.referral(status="allocated", nhs=factories.nhs_number(7)))
+    item = peer.record(by=officer, episode=other, kind="volunteering", started_on=TODAY, where="Food bank")
+    sign_in.as_user(officer)
+    assert client.get(f"/people/{episode.person_id}/peer/{item.id}").status_code == 404
+
+
 def test_discharge_shows_summary_and_the_re_referral_path(client, sign_in, no_csrf, officer, episode):
     sign_in.as_user(officer)
     refused = client.post(f"/people/{episode.person_id}/discharge", data={

@@ -173,6 +173,8 @@ class PeerSupport(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     episode: Mapped[Episode] = relationship(backref=backref("peer_support",
                                                             order_by="PeerSupport.started_on"))

@@ -84,7 +84,7 @@ class OnwardMoveForm(VersionedForm):
         self.to.choices = [(s.value, s.label) for s in OnwardStatus if s in ONWARD_MOVES[current]]
 
 
-class PeerForm(FlaskForm):
+class PeerForm(VersionedForm):
     kind = RadioField("What did the person start?", choices=choices(PeerKind),
                       validators=[InputRequired("Choose a peer-led activity or volunteering")])
     started_on = DateInputField("Date they started", validators=[DateRequired()], default=date.today)

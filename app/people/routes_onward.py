@@ -5,7 +5,7 @@ from flask import flash, render_template, request
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import OnwardReferral
+from app.models import OnwardReferral, PeerSupport
 from app.models.onward import OnwardStatus
 from app.people import bp, record
 from app.people.forms_contacts import OnwardForm, OnwardMoveForm, PeerForm
@@ -89,3 +89,20 @@ def new_peer(person_id: int):
             flash("Peer support recorded", "success")
             return section(person_id, "peer")
     return render_template("people/peer_new.html", form=form, episode=episode)
+
+
+@bp.route("/<int:person_id>/peer/<int:peer_id>", methods=["GET", "POST"])
+@requires(*SUPPORT_STAFF)
+def edit_peer(person_id: int, peer_id: int):
+    item = record.child_or_404(PeerSupport, peer_id, person_id)
+    form = PeerForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            peer.correct(by=current_user, item=item, kind=form.kind.data, started_on=form.started_on.data,
+                         where=form.where.data, notes=form.notes.data or "", version=form.version.data)
+        except RuleBroken as error:
+            refused(form, error, item.version)
+        else:
+            flash("Peer support corrected", "success")
+            return section(person_id, "peer")
+    return render_template("people/peer_new.html", form=form, episode=item.episode, item=item)
