@@ -188,3 +188,46 @@ def test_demand_page_counts_referrals_outcomes_and_the_voluntary_share(app, clie
     assert "above the 70%" in page
     row = page.split("Citizens Advice</td>")[1].split("</tr>")[0]
     assert [cell.split(">")[-1] for cell in row.split("</td>")[2:8]] == ["3", "1", "1", "1", "0", "0"]
+
+
+def test_open_now_includes_fortnightly_schedules_in_their_running_weeks(app):
+    import uuid
+
+    from app.models.directory_places import Schedule
+
+    service = factories.directory_service("Fortnightly cuppa club")
+    db.session.add(Schedule(id=str(uuid.uuid4()), service_id=service.id, owner_service_id=service.id,
+                            freq="WEEKLY", interval=2, byday="MO,TH", dtstart=date(2025, 3, 6),  # a Thursday
+                            opens_at="10:00", closes_at="12:00"))
+    db.session.commit()
+    at = lambda day: datetime(day.year, day.month, day.day, 10, 30, tzinfo=LONDON)  # noqa: E731
+    # Weeks counted in whole weeks from Thursday 6 March: 6–12 March runs, 13–19 March does not, 20–26 runs.
+    assert _names(DirectoryQuery(open_now=True, at=at(date(2025, 3, 6)))) == ["Fortnightly cuppa club"]
+    assert _names(DirectoryQuery(open_now=True, at=at(date(2025, 3, 10)))) == ["Fortnightly cuppa club"]
+    assert _names(DirectoryQuery(open_now=True, at=at(date(2025, 3, 13)))) == []
+    assert _names(DirectoryQuery(open_now=True, at=at(date(2025, 3, 17)))) == []
+    assert _names(DirectoryQuery(open_now=True, at=at(date(2025, 3, 20)))) == ["Fortnightly cuppa club"]
+
+
+def test_open_now_in_sql_agrees_with_the_service_page_day_by_day(app):
+    """Every-N-weeks schedules, days before and after their start: the SQL filter and runs_on agree."""
+    import uuid
+
+    from app.models.directory_places import Schedule
+
+    schedules = []
+    for interval in (1, 2, 3, 4):
+        for start in (date(2025, 1, 6), date(2025, 1, 9), None):  # a Monday, a Thursday, no start at all
+            service = factories.directory_service(f"Every {interval} weeks from {start}")
+            item = Schedule(id=str(uuid.uuid4()), service_id=service.id, owner_service_id=service.id,
+                            freq="WEEKLY", interval=interval, byday="MO,TH,SU", dtstart=start,
+                            opens_at="09:00", closes_at="17:00")
+            db.session.add(item)
+            schedules.append((service.name, item))
+    db.session.commit()
+    day = date(2024, 12, 1)
+    while day <= date(2025, 3, 31):
+        moment = datetime(day.year, day.month, day.day, 12, 0, tzinfo=LONDON)
+        expected = sorted(name for name, item in schedules if is_open([item], moment))
+        assert _names(DirectoryQuery(open_now=True, at=moment)) == expected, day
+        day += timedelta(days=1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, literal, or_
+from sqlalchemy import Date, Integer, and_, cast, func, literal, or_
 
 from app.models.directory_places import Schedule
 
@@ -76,15 +76,32 @@ def _has_token(column, token: str):
     return (literal(",") + column + literal(",")).like(f"%,{token},%")
 
 
-def open_at_clause(moment: datetime):
-    """SQL condition on Schedule equivalent to runs_on(...) and the clock test (fortnightly
-    schedules with interval > 1 are left to the service page, which checks them exactly)."""
+def _days_since(start, day: date, *, postgres: bool):
+    """Whole days from the ``start`` date column to ``day`` (negative before it), in SQL."""
+    if postgres:
+        return cast(literal(day, Date), Date) - start
+    return cast(func.julianday(day.isoformat()) - func.julianday(start), Integer)
+
+
+def _in_running_week(day: date, *, postgres: bool):
+    """For a schedule every ``interval`` weeks: whether ``day`` falls in one of its weeks, counted
+    in whole weeks from dtstart (or valid_from) — runs_on's rule.  A multiple of 7 × interval is
+    added first so the integer division is never of a negative number, where SQL truncates and
+    Python floors."""
+    start = func.coalesce(Schedule.dtstart, Schedule.valid_from)
+    weeks = (_days_since(start, day, postgres=postgres) + 7000 * Schedule.interval) // 7
+    return (weeks % Schedule.interval) == 0
+
+
+def open_at_clause(moment: datetime, *, postgres: bool = False):
+    """SQL condition on Schedule equivalent to runs_on(...) and the clock test, fortnightly and
+    other every-N-weeks schedules included."""
     if moment.tzinfo:
         moment = moment.astimezone(LONDON)
     day, clock = moment.date(), moment.strftime("%H:%M")
     tokens = tokens_for(day)
-    weekly = and_(Schedule.freq == "WEEKLY", or_(Schedule.interval.is_(None), Schedule.interval <= 1),
-                  _has_token(Schedule.byday, tokens.weekday))
+    weekly = and_(Schedule.freq == "WEEKLY", _has_token(Schedule.byday, tokens.weekday),
+                  or_(Schedule.interval.is_(None), Schedule.interval <= 1, _in_running_week(day, postgres=postgres)))
     monthly = and_(Schedule.freq == "MONTHLY",
                    or_(*[_has_token(Schedule.byday, t) for t in tokens.monthly[1:]],
                        _has_token(Schedule.bymonthday, tokens.monthday)))

@@ -71,8 +71,9 @@ def matching(query: DirectoryQuery) -> Select:
     if query.open_now:
         from app.services.directory_hours import london_now
 
+        postgres = db.session.get_bind().dialect.name == "postgresql"
         statement = statement.where(exists().where(Schedule.owner_service_id == Service.id,
-                                                   open_at_clause(query.at or london_now())))
+                                                   open_at_clause(query.at or london_now(), postgres=postgres)))
     if query.checked_before:
         statement = statement.where(or_(Service.last_checked_on.is_(None),
                                         Service.last_checked_on < query.checked_before))
