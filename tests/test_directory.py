@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
@@ -231,3 +233,25 @@ def test_open_now_in_sql_agrees_with_the_service_page_day_by_day(app):
         expected = sorted(name for name, item in schedules if is_open([item], moment))
         assert _names(DirectoryQuery(open_now=True, at=moment)) == expected, day
         day += timedelta(days=1)
+
+
+def test_search_finds_other_forms_of_a_word(app):
+    factories.directory_service("Carer support group", description="For anyone caring for a family member")
+    factories.directory_service("Walks for wellbeing", description="Gentle walking in the park")
+    factories.directory_service("Sunday brunch club", description="Food and company")
+    assert _names(DirectoryQuery(words="carers")) == ["Carer support group"]
+    assert _names(DirectoryQuery(words="families")) == ["Carer support group"]  # famili -> family
+    assert _names(DirectoryQuery(words="walking")) == ["Walks for wellbeing"]
+    assert _names(DirectoryQuery(words="walked")) == ["Walks for wellbeing"]
+    # A stem matches at the start of a word only: "running" (run) does not find "brunch".
+    assert _names(DirectoryQuery(words="running")) == []
+    assert _names(DirectoryQuery(words="carers walking")) == []
+
+
+@given(word=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_a_words_stems_are_never_shorter_than_three_letters_and_the_word_itself_is_kept(word):
+    from app.services.directory_search import word_forms
+
+    whole, stems = word_forms(word)
+    assert whole == word and word not in stems
+    assert all(len(stem) >= 3 for stem in stems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import snowballstemmer
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -38,6 +39,30 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def word_forms(word: str) -> tuple[str, set[str]]:
+    """(the word, its stems): a search for "carers" should find "carer support", and "walking"
+    should find "walks".  The Snowball English stemmer gives the stem ("carer", "walk"); where it
+    turned a final y into i ("families" -> "famili") the y form is added ("family")."""
+    stem = _STEMMER.stemWord(word)
+    forms = {stem} if stem != word and len(stem) >= 3 else set()
+    if stem.endswith("i") and len(stem) >= 4:
+        forms.add(stem[:-1] + "y")
+    return word, forms - {word}
+
+
+def _word_clause(word: str):
+    """The word anywhere in the search text, or one of its stems at the start of a word there."""
+    whole, stems = word_forms(word)
+    options = [Service.search_text.like(f"%{_escape_like(whole)}%", escape="\\")]
+    for stem in sorted(stems):
+        options += [Service.search_text.like(f"{_escape_like(stem)}%", escape="\\"),
+                    Service.search_text.like(f"% {_escape_like(stem)}%", escape="\\")]
+    return or_(*options)
+
+
 @dataclass
 class DirectoryQuery:
     words: str = ""
@@ -58,7 +83,7 @@ def matching(query: DirectoryQuery) -> Select:
     if not query.include_inactive:
         statement = statement.where(Service.status == ServiceStatus.ACTIVE.value)
     for word in query.words.lower().split()[:8]:
-        statement = statement.where(Service.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+        statement = statement.where(_word_clause(word))
     if query.need_area:
         statement = statement.where(exists().where(ServiceNeedArea.service_id == Service.id,
                                                    ServiceNeedArea.area == query.need_area))
