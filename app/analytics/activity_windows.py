@@ -87,13 +87,14 @@ def _is_current(state, current) -> bool:
         (state.activity_id, state.import_id, state.episodes, state.episode_id) == current
 
 
-def stale_people(state) -> list[int]:
+def stale_people(state, current: tuple[int, int, int, int]) -> list[int]:
     """People whose sums are out of date: activity added or replaced since ``state``, a
-    missing row, or a row summed around a different anchor."""
+    missing row, or a row summed around a different anchor (looked for only when the episodes
+    changed, ``current`` being the signature now)."""
     changed = select(Activity.person_id).where(
         or_(Activity.id > state.activity_id, Activity.import_id > state.import_id)).distinct()
     people = set(db.session.scalars(changed))
-    if (state.episodes, state.episode_id) != tuple(signature()[2:]):
+    if (state.episodes, state.episode_id) != current[2:]:
         anchors = first_anchors()
         moved = (select(anchors.c.person_id).select_from(anchors)
                  .outerjoin(activity_window, activity_window.c.person_id == anchors.c.person_id)
@@ -121,7 +122,7 @@ def refresh(*, rebuild: bool = False) -> int | None:
         return 0
     shrunk = state is not None and (current[0] < state.activity_id or current[1] < state.import_id)
     whole = rebuild or state is None or state.window_months != WINDOW_MONTHS or shrunk  # rows deleted: start again
-    people = None if whole else stale_people(state)
+    people = None if whole else stale_people(state, current)
     total = db.session.scalar(select(func.count()).select_from(activity_window)) or 0
     if people is not None and len(people) > max(REBUILD_SHARE * total, REBUILD_AT_LEAST):
         people = None
