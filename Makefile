@@ -41,6 +41,7 @@ test: install-test
 WORKERS ?= 4
 serve: install
 	HEARTHLINK_ENV=production $(VENV)/bin/flask db upgrade
+	HEARTHLINK_ENV=production $(VENV)/bin/flask outcomes warm-dashboard
 	HEARTHLINK_ENV=production $(VENV)/bin/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) \
 	  --access-logfile - --error-logfile - \
 	  --access-logformat '{"at":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s,"remote":"%(h)s"}' \
