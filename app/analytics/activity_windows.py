@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text
 
+from app.analytics.cohort_sql import first_episodes
 from app.analytics.dates_sql import day_of, is_postgres, shift_months
 from app.extensions import db
 from app.models import Activity, ActivityImport, Episode, Referral
@@ -39,13 +40,12 @@ _CHUNK = 900  # people per IN (...) list: under SQLite's bound-parameter limit
 def first_anchors():
     """Each supported person's anchor day (their first episode's referral date) and window edges."""
     postgres = is_postgres(db.session)
-    rank = func.row_number().over(partition_by=Episode.person_id, order_by=(Episode.opened_at, Episode.id))
-    ranked = select(Episode.person_id, Episode.referral_id, rank.label("rank")).subquery("ranked")
+    first = first_episodes()
     anchor = day_of(Referral.received_at, postgres=postgres)
-    return (select(ranked.c.person_id, anchor.label("anchor_day"),
+    return (select(first.c.person_id, anchor.label("anchor_day"),
                    shift_months(anchor, -WINDOW_MONTHS, postgres=postgres).label("start_day"),
                    shift_months(anchor, WINDOW_MONTHS, postgres=postgres).label("end_day"))
-            .join(Referral, Referral.id == ranked.c.referral_id).where(ranked.c.rank == 1)
+            .join(Referral, Referral.id == first.c.referral_id)
             .subquery("anchors"))
 
 
