@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.auth import bp
 from app.auth.forms import SignInForm
+from app.auth.session import begin_session, end_session
 from app.extensions import db, limiter
 from app.models import User
 from app.security import ALL_STAFF, home_endpoint, public, requires
@@ -43,9 +44,7 @@ def login():
         user = db.session.scalar(select(User).where(User.email == email))
         # The same message whether the account is unknown, inactive or the password is wrong.
         if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user, remember=False)
-            audit.record(by=user, action="auth.sign_in", subject_type="user", subject_id=user.id)
-            db.session.commit()
+            begin_session(user)
             destination = _safe_next(request.args.get("next")) or url_for(home_endpoint(user.role_enum))
             return redirect(destination, code=303)
         failed = True

@@ -2,14 +2,30 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from app.extensions import db
+from app.models import User
+from app.services import audit
+
+
+def begin_session(user: User) -> None:
+    """Sign a user in once every check (password, throttle, second factor) has passed."""
+    login_user(user, remember=False)
+    audit.record(by=user, action="auth.sign_in", subject_type="user", subject_id=user.id)
+    db.session.commit()
+
+
+def end_session(*, reason: str) -> None:
+    """Sign the current user out of this browser."""
+    if current_user.is_authenticated:
+        audit.record(by=current_user, action="auth.sign_out", subject_type="user",
+                     subject_id=current_user.id, detail=reason)
+        db.session.commit()
+    logout_user()
 
 
 def configure_login(app: Flask, login_manager: LoginManager) -> None:
-    from app.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
