@@ -10,9 +10,10 @@ from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.person import Episode, Person
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
+from app.models.staff_session import StaffSession
 from app.models.support import Goal, GoalAction, Need, PeerSupport
 from app.models.wellbeing import WellbeingMeasure
 
 __all__ = ["Activity", "ActivityImport", "AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
-           "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "User",
+           "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "StaffSession", "User",
            "Contact", "Goal", "GoalAction", "HomeVisit", "Need", "PeerSupport", "WellbeingMeasure"]
