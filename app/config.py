@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = REPO_ROOT / "instance"
 #: The UK nations whose bank holidays are not working days (England, Wales, Scotland, Northern Ireland).
 BANK_HOLIDAY_REGIONS = ("ENG", "WLS", "SCT", "NIR")
+
+
+#: Anyone who guesses SECRET_KEY can forge sessions; 32 bytes is what `secrets.token_hex(32)` gives as text.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class InsecureConfiguration(RuntimeError):
@@ -26,6 +31,13 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default))
+    if not re.fullmatch(r"\s*[0-9]{1,6}\s*", raw) or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
 def database_url(env: dict[str, str]) -> str:
     url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'hearthlink.db'}"
     # Accept the bare scheme people paste from their hosting provider; we drive psycopg 3.
@@ -33,6 +45,33 @@ def database_url(env: dict[str, str]) -> str:
         if url.startswith(bare):
             url = "postgresql+psycopg://" + url[len(bare):]
     return url
+
+
+def _sign_in_settings(env: dict[str, str], production: bool) -> dict:
+    """Second factor and per-account lock-out (README, "Signing in").
+
+    REQUIRE_MFA defaults to on in production and off elsewhere, so the demo and the tests sign in
+    with a password alone; set REQUIRE_MFA=1 or 0 to choose.
+    """
+    def whole_number(name: str, default: int) -> int:
+        raw = env.get(name, str(default)).strip()
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+        return int(raw)
+
+    require = env.get("REQUIRE_MFA", "1" if production else "0").strip()
+    if require not in ("0", "1"):
+        raise ValueError(f"REQUIRE_MFA must be 1 or 0, not {require!r}")
+    return {
+        "REQUIRE_MFA": require == "1",
+        "MFA_ISSUER": env.get("MFA_ISSUER", "Hearthlink"),
+        # How long the code step, and enrolment forced at sign-in, wait after the password.
+        "MFA_PENDING_MINUTES": whole_number("MFA_PENDING_MINUTES", 5),
+        "MFA_ENROL_MINUTES": whole_number("MFA_ENROL_MINUTES", 15),
+        "SIGN_IN_LOCK_ATTEMPTS": whole_number("SIGN_IN_LOCK_ATTEMPTS", 10),
+        "SIGN_IN_LOCK_WINDOW_MINUTES": whole_number("SIGN_IN_LOCK_WINDOW_MINUTES", 15),
+        "SIGN_IN_LOCK_MINUTES": whole_number("SIGN_IN_LOCK_MINUTES", 15),
+    }
 
 
 def load(env: dict[str, str] | None = None) -> dict:
@@ -46,6 +85,14 @@ def load(env: dict[str, str] | None = None) -> dict:
                 "SECRET_KEY must be set when HEARTHLINK_ENV=production; refusing to start."
             )
         secret_key = _development_secret_key()
+    elif production and len(secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise InsecureConfiguration(
+            f"SECRET_KEY is {len(secret_key.encode())} bytes long; production needs at least "
+            f"{MIN_SECRET_KEY_BYTES} random bytes (make one with: python -c "
+            "'import secrets; print(secrets.token_hex(32))'). Refusing to start."
+        )
+    idle_minutes = _positive_int(env, "SESSION_IDLE_MINUTES", 30)
+    absolute_hours = _positive_int(env, "SESSION_ABSOLUTE_HOURS", 10)
     url = database_url(env)
     region = env.get("BANK_HOLIDAY_REGION", "ENG")
     if region not in BANK_HOLIDAY_REGIONS:
@@ -67,12 +114,17 @@ def load(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),
+        # The server ends a session after this idle time or this age (app/auth/session.py);
+        # the cookie's own lifetime is only a backstop.
+        "SESSION_IDLE_MINUTES": idle_minutes,
+        "SESSION_ABSOLUTE_HOURS": absolute_hours,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=absolute_hours),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        **_sign_in_settings(env, production),
         "OPENREFERRAL_RATE_LIMIT": env.get("OPENREFERRAL_RATE_LIMIT", "120 per minute"),
         "NO_CONTACT_FLAG_DAYS": int(env.get("NO_CONTACT_FLAG_DAYS", "14")),
         "FIRST_CONTACT_WORKING_DAYS": int(env.get("FIRST_CONTACT_WORKING_DAYS", "5")),

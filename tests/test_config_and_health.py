@@ -42,3 +42,32 @@ def test_healthz_answers_503_when_the_database_is_not(tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "error"
+
+
+def test_production_refuses_a_secret_key_shorter_than_32_bytes():
+    with pytest.raises(config.InsecureConfiguration, match="SECRET_KEY is 5 bytes long.*at least 32"):
+        config.load({"HEARTHLINK_ENV": "production", "SECRET_KEY": "short",
+                     "DATABASE_URL": "postgresql://app@db/hearthlink"})
+    with pytest.raises(config.InsecureConfiguration, match="31 bytes"):
+        config.load({"HEARTHLINK_ENV": "production", "SECRET_KEY": "k" * 31,
+                     "DATABASE_URL": "postgresql://app@db/hearthlink"})
+    settings = config.load({"HEARTHLINK_ENV": "production", "SECRET_KEY": "k" * 32,
+                            "DATABASE_URL": "postgresql://app@db/hearthlink"})
+    assert settings["SECRET_KEY"] == "k" * 32
+
+
+def test_development_accepts_a_short_secret_key_for_tests_and_demos():
+    assert config.load({"SECRET_KEY": "short"})["SECRET_KEY"] == "short"
+
+
+def test_session_timeouts_default_to_30_minutes_idle_and_10_hours_in_all():
+    settings = config.load({"SECRET_KEY": "k" * 32})
+    assert (settings["SESSION_IDLE_MINUTES"], settings["SESSION_ABSOLUTE_HOURS"]) == (30, 10)
+    settings = config.load({"SECRET_KEY": "k" * 32, "SESSION_IDLE_MINUTES": "15", "SESSION_ABSOLUTE_HOURS": "8"})
+    assert (settings["SESSION_IDLE_MINUTES"], settings["SESSION_ABSOLUTE_HOURS"]) == (15, 8)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "half an hour", "²", ""])
+def test_session_timeouts_must_be_whole_numbers_of_at_least_one(value):
+    with pytest.raises(ValueError, match="SESSION_IDLE_MINUTES must be a whole number"):
+        config.load({"SECRET_KEY": "k" * 32, "SESSION_IDLE_MINUTES": value})

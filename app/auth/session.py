@@ -1,28 +1,136 @@
-"""Flask-Login wiring: sessions are signed cookies, so any app server can serve any request."""
+"""Staff sessions: Flask-Login over a signed cookie, checked against a record on the server.
+
+The cookie alone is not enough to stay signed in. It carries a random identifier whose SHA-256
+must match a StaffSession that has not been ended, has been used within the idle timeout and is
+younger than the absolute one, so signing out, the timeouts and "sign out everywhere" hold even
+against a copied cookie.
+"""
 from __future__ import annotations
 
-from flask import Flask
-from flask_login import LoginManager, current_user, login_user, logout_user
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, flash, g, redirect, request, session
+from flask_login import LoginManager, current_user, login_url, login_user, logout_user
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import User
+from app.models import StaffSession, User
+from app.models.base import utcnow
+from app.models.staff_session import token_digest
 from app.services import audit
+
+SESSION_KEY = "staff_session"
+# Writing last_seen_at on every request would turn every page view into a database write.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+FLASK_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
+
+
+def _remote_addr() -> str:
+    return (request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr or "")[:64]
 
 
 def begin_session(user: User) -> None:
     """Sign a user in once every check (password, throttle, second factor) has passed."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(token_hash=token_digest(token), user=user, remote_addr=_remote_addr(),
+                                user_agent=request.headers.get("User-Agent", "")[:200]))
     login_user(user, remember=False)
+    session[SESSION_KEY] = token
     audit.record(by=user, action="auth.sign_in", subject_type="user", subject_id=user.id)
     db.session.commit()
 
 
+def current_staff_session() -> StaffSession | None:
+    """The record behind this browser's session, if it is one that is still open."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    record = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == token_digest(token)))
+    if record is None or record.ended_at is not None:
+        return None
+    return record
+
+
 def end_session(*, reason: str) -> None:
-    """Sign the current user out of this browser."""
+    """Sign the current user out of this browser, and end its record so the cookie is dead."""
     if current_user.is_authenticated:
+        record = current_staff_session()
+        if record is not None:
+            record.end(reason=reason)
         audit.record(by=current_user, action="auth.sign_out", subject_type="user",
                      subject_id=current_user.id, detail=reason)
         db.session.commit()
     logout_user()
+    session.pop(SESSION_KEY, None)
+
+
+def _expiry_reason(record: StaffSession) -> str | None:
+    now = utcnow()
+    if now - record.created_at >= timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]):
+        return "absolute"
+    if now - record.last_seen_at >= timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]):
+        return "idle"
+    return None
+
+
+def expiry_message(reason: str) -> str:
+    if reason == "absolute":
+        hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
+        return (f"You were signed out because you had been signed in for {hours} hours. "
+                "Sign in again to continue.")
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    return (f"You were signed out because you had not used Hearthlink for {minutes} minutes. "
+            "Sign in again to continue.")
+
+
+def _forget_browser() -> None:
+    for key in (*FLASK_LOGIN_KEYS, SESSION_KEY):
+        session.pop(key, None)
+
+
+def _load_user(identity: str) -> User | None:
+    user_id, _, version = identity.partition(":")
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    # A reset password or a deactivation bumps the version and so ends old sessions.
+    if user is None or not user.active or user.session_version != int(version):
+        _forget_browser()
+        return None
+    record = current_staff_session()
+    if record is None or record.user_id != user.id:
+        _forget_browser()
+        return None
+    reason = _expiry_reason(record)
+    if reason is not None:
+        record.end(reason=reason)
+        audit.record(by=user, action="auth.session_expired", subject_type="user", subject_id=user.id,
+                     detail=reason)
+        db.session.commit()
+        _forget_browser()
+        flash(expiry_message(reason), "info")
+        g.session_expired = True
+        return None
+    if utcnow() - record.last_seen_at >= LAST_SEEN_RESOLUTION:
+        record.last_seen_at = utcnow()
+        db.session.commit()
+    g.staff_session_id = record.id
+    return user
+
+
+def _check_session_first() -> None:
+    """Resolve the signed-in user before any view runs, so the loader's commits carry nothing else."""
+    if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
+        return
+    current_user._get_current_object()
+
+
+def _unauthorized():
+    # An expired session has already said why; don't add "Sign in to continue." beneath it.
+    if not g.get("session_expired"):
+        flash(current_app.login_manager.login_message, current_app.login_manager.login_message_category)
+    return redirect(login_url(current_app.login_manager.login_view, next_url=request.url))
 
 
 def configure_login(app: Flask, login_manager: LoginManager) -> None:
@@ -31,14 +139,6 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(identity: str) -> User | None:
-        user_id, _, version = identity.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A reset password or a deactivation bumps the version and so ends old sessions.
-        if user is None or not user.active or user.session_version != int(version):
-            return None
-        return user
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_check_session_first)
