@@ -19,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_security_headers(app)
     return app
 
 
@@ -58,5 +59,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.cli import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.security_headers import register
 
     register(app)

@@ -1,16 +1,17 @@
-"""Front-end assets served as their maintainers build them (nhsuk-frontend from npm, plotly.js)."""
+"""Front-end assets served as their maintainers build them, from npm (package.json): nhsuk-frontend,
+and plotly.js's "strict" build, which draws without eval so the Content-Security-Policy can forbid it
+(app/security_headers.py). Its version matches the plotly.js that the Python plotly package writes
+figures for."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import plotly
 from flask import Blueprint
 
 from app.config import REPO_ROOT
 
 NHSUK_DIST = REPO_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 NHSUK_VERSION = "10.6.1"
-PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+PLOTLY_DIR = REPO_ROOT / "node_modules" / "plotly.js-strict-dist-min"
+PLOTLY_SCRIPT = "plotly-strict.min.js"
 
 
 def asset_blueprints() -> list[Blueprint]:

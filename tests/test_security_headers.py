@@ -1,0 +1,153 @@
+"""Security headers on every response (issue 12, finding 2): a strict Content-Security-Policy with no
+inline script, no framing, no sniffing, a same-origin referrer, HSTS in production, and pages with
+personal data kept out of every cache."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from app.security import Role
+from tests import factories
+from tests.conftest import make_app
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response.headers.get("Content-Security-Policy", "")
+    parsed = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            parsed[words[0]] = words[1:]
+    return parsed
+
+
+def test_a_signed_in_page_carries_a_strict_content_security_policy(client, sign_in):
+    sign_in.as_role(Role.MANAGER)
+    csp = directives(client.get("/"))
+    assert csp["default-src"] == ["'self'"]
+    assert "'self'" in csp["script-src"]
+    assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
+    assert all(source == "'self'" or source.startswith("'sha256-") for source in csp["script-src"])
+    assert csp["object-src"] == ["'none'"]
+    assert csp["base-uri"] == ["'self'"]
+    assert csp["form-action"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["img-src"] == ["'self'", "data:"]
+    assert csp["font-src"] == ["'self'", "https://assets.nhs.uk"]  # Frutiger, as nhsuk-frontend's CSS loads it
+
+
+def test_the_dashboard_needs_no_eval_either(client, sign_in):
+    sign_in.as_role(Role.COMMISSIONER)
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    script_src = directives(response)["script-src"]
+    assert "'unsafe-eval'" not in script_src and "'unsafe-inline'" not in script_src
+    assert "plotly-strict.min.js" in response.get_data(as_text=True)
+
+
+def test_pages_cannot_be_framed_sniffed_or_leak_their_address(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    permissions = response.headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in permissions
+
+
+def test_development_sends_no_hsts_so_plain_http_keeps_working(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_production_tells_browsers_to_use_https_for_a_year_and_subdomains(tmp_path):
+    production = make_app(f"sqlite:///{tmp_path / 'prod.db'}", HEARTHLINK_ENV="production")
+    hsts = production.test_client().get("/healthz").headers["Strict-Transport-Security"]
+    max_age = int(re.search(r"max-age=(\d+)", hsts).group(1))
+    assert max_age >= 365 * 24 * 3600 and "includeSubDomains" in hsts
+
+
+def test_pages_with_personal_data_are_kept_out_of_every_cache(client, sign_in):
+    sign_in.as_role(Role.MANAGER)
+    for url in ("/", "/login", "/caseload/", "/dashboard/", "/dashboard/export/needs.csv",
+                "/dashboard/export/needs.xlsx", "/no-such-page"):
+        response = client.get(url)
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+
+
+def test_static_assets_and_the_public_api_stay_cacheable(client):
+    for url in ("/static/hearthlink.css", "/assets/nhsuk-frontend.min.css", "/openreferral/", "/healthz",
+                "/vendor/plotly/plotly-strict.min.js", "/static/js/hearthlink.js"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" not in response.headers.get("Cache-Control", ""), url
+
+
+# --- no inline script, no inline event handlers -------------------------------------------------
+
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?\son[a-z]+\s*=", re.S)
+
+
+def inline_scripts_not_allowed_by_hash(html: str, script_src: list[str]) -> list[str]:
+    """Inline scripts a browser would refuse: not JSON data, and not listed by hash in the policy."""
+    refused = []
+    for attributes, body in SCRIPT.findall(html):
+        if "src=" in attributes or 'type="application/json"' in attributes:
+            continue
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        if f"'sha256-{digest}'" not in script_src:
+            refused.append(body[:80])
+    return refused
+
+
+def pages_for(app) -> list[str]:
+    """Every GET page without a path parameter (the forms and lists people see first)."""
+    skip = ("/logout", "/static", "/assets", "/vendor", "/openreferral", "/healthz", "/dashboard/export")
+    return sorted({rule.rule for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(skip)})
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_page_runs_inline_script_or_inline_event_handlers(app, client, sign_in, role):
+    sign_in.as_user(factories.user(role=role))
+    checked = 0
+    for url in pages_for(app):
+        response = client.get(url)
+        if response.status_code != 200 or not response.mimetype == "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        script_src = directives(response)["script-src"]
+        assert inline_scripts_not_allowed_by_hash(html, script_src) == [], url
+        assert EVENT_HANDLER.search(html) is None, f"{url}: {EVENT_HANDLER.search(html).group(0)[:120]}"
+        checked += 1
+    assert checked >= 3
+
+
+def test_the_printable_report_prints_without_an_inline_handler(client, sign_in):
+    sign_in.as_role(Role.COMMISSIONER)
+    html = client.get("/dashboard/report").get_data(as_text=True)
+    assert "onclick" not in html and "data-hl-print" in html
+
+
+def test_the_only_inline_script_is_the_nhsuk_page_templates_own_line(client):
+    """NHS.UK's page template marks <body> as able to run JavaScript with one fixed line; the policy
+    allows exactly that line by its hash, so no other inline script (an injected one) can run."""
+    response = client.get("/login")
+    html = response.get_data(as_text=True)
+    bodies = [body for attributes, body in SCRIPT.findall(html) if "src=" not in attributes
+              and 'type="application/json"' not in attributes]
+    assert len(bodies) == 1 and "js-enabled" in bodies[0]
+    hashes = [source for source in directives(response)["script-src"] if source.startswith("'sha256-")]
+    assert len(hashes) == 1
+
+
+def test_the_strict_plotly_bundle_is_the_plotly_js_the_python_library_writes_figures_for():
+    from plotly.offline import get_plotlyjs_version
+
+    from app.assets import PLOTLY_DIR, PLOTLY_SCRIPT
+
+    header = (PLOTLY_DIR / PLOTLY_SCRIPT).read_text()[:200]
+    assert f"v{get_plotlyjs_version()}\n" in header
