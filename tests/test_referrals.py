@@ -114,7 +114,7 @@ def test_a_duplicate_nhs_number_is_caught_and_linked_to_the_open_referral(app, c
     existing = factories.referral(gp.practice, nhs="9990000018")
     response = client.post("/referrals/new", data=referral_form(nhs_number="999 000 0018"))
     body = response.get_data(as_text=True)
-    assert "already has an open referral" in body
+    assert "Your practice has already referred this person" in body
     assert f"/referrals/{existing.id}" in body
     assert _referral_count() == 1
 
@@ -125,7 +125,7 @@ def test_a_person_with_an_open_episode_from_another_practice_is_not_referred_twi
     sign_in.as_role(Role.GP_PRACTICE)
     response = client.post("/referrals/new", data=referral_form(nhs_number="9990000018"))
     body = response.get_data(as_text=True)
-    assert "already with the link service" in body
+    assert "already known to the link service" in body
     assert f"/referrals/{other.id}" not in body  # another practice's referral is not linked
     assert _referral_count() == 1
 

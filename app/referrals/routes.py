@@ -42,7 +42,7 @@ def new():
         try:
             referral = referrals.submit(by=current_user, practice=current_user.practice, **form.details())
         except referrals.DuplicateReferral as error:
-            duplicate = error.existing
+            duplicate = error  # says only whether the open referral is this practice's own
             attach_rule_error(form, error)
         except RuleBroken as error:
             attach_rule_error(form, error)

@@ -1,18 +1,40 @@
-"""Writing to the audit log."""
+"""Writing to the audit log: every change, and every view or export of a person's data.
+
+Events carry no foreign keys (they outlive what they describe). To keep the log searchable by
+person, an event about a person is stored against the person (`subject_type="person"`); an event
+about something else that concerns people (a referral, a list, an export) names them in `detail`
+with `[person:<id>]` and `[referral:<id>]` markers, which the audit log search looks for.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import wraps
+
 from flask import has_request_context, request
+from flask_login import current_user
 
 from app.extensions import db
 from app.models import AuditEvent, User
 
 
-def record(*, by: User | None, action: str, subject_type: str, subject_id, detail: str = "") -> AuditEvent:
-    """Add an audit event to the current transaction (the caller commits)."""
+def person_marker(person_id) -> str:
+    return f"[person:{person_id}]"
+
+
+def referral_marker(referral_id) -> str:
+    return f"[referral:{referral_id}]"
+
+
+def record(*, by: User | None, action: str, subject_type: str, subject_id, detail: str = "",
+           person_id: int | None = None) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits). `person_id` names the
+    person an event about another subject concerns, so that searching by person finds it."""
     remote = ""
     if has_request_context():
         remote = (request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
                   or request.remote_addr or "")
+    if person_id is not None and subject_type != "person":
+        detail = f"{detail} {person_marker(person_id)}".strip()
     event = AuditEvent(
         actor_id=by.id if by else None,
         actor_email=by.email if by else "",
@@ -24,3 +46,58 @@ def record(*, by: User | None, action: str, subject_type: str, subject_id, detai
     )
     db.session.add(event)
     return event
+
+
+def shown(*, people: Iterable = (), referrals: Iterable = ()) -> str:
+    """The detail of a list view or export: how many people and referrals it showed, and which."""
+    person_ids = list(dict.fromkeys(people))
+    referral_ids = list(dict.fromkeys(referrals))
+    parts = []
+    if person_ids:
+        parts.append(f"{len(person_ids)} people " + "".join(person_marker(i) for i in person_ids))
+    if referral_ids:
+        parts.append(f"{len(referral_ids)} referrals " + "".join(referral_marker(i) for i in referral_ids))
+    return "; ".join(parts) or "nobody shown"
+
+
+def viewed(*, by: User, action: str, subject_type: str, subject_id, detail: str = "",
+           person_id: int | None = None) -> None:
+    """Record that `by` was shown someone's data, and commit: a view changes nothing else, and
+    the event must be kept even though the request is a GET."""
+    record(by=by, action=action, subject_type=subject_type, subject_id=subject_id, detail=detail,
+           person_id=person_id)
+    db.session.commit()
+
+
+def _subject(kwargs: dict) -> tuple[str, object, str]:
+    """A record page's subject from its URL: the person, else the referral; other ids are detail."""
+    detail = " ".join(f"{name.removesuffix('_id')} {value}" for name, value in kwargs.items()
+                      if name not in ("person_id", "referral_id"))
+    if "person_id" in kwargs:
+        return "person", kwargs["person_id"], detail
+    if "referral_id" in kwargs:
+        return "referral", kwargs["referral_id"], detail
+    raise TypeError("audited_view needs a person_id or referral_id in the URL")
+
+
+def audited_view(action: str) -> Callable:
+    """Declare that a record page shows a person's data: each GET that renders it (not a
+    redirect, not a refusal) writes `action` against the person or referral in its URL.
+    POSTs are audited by the service that makes the change."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def audited(*args, **kwargs):
+            response = view(*args, **kwargs)
+            status = response[1] if isinstance(response, tuple) and len(response) > 1 else 200
+            status = getattr(response, "status_code", status)
+            if request.method == "GET" and isinstance(status, int) and status < 300:
+                subject_type, subject_id, detail = _subject(kwargs)
+                viewed(by=current_user, action=action, subject_type=subject_type, subject_id=subject_id,
+                       detail=detail)
+            return response
+
+        audited.audit_action = action
+        return audited
+
+    return decorate

@@ -17,11 +17,18 @@ from app.validators import normalise_nhs_number, normalise_postcode
 
 
 class DuplicateReferral(RuleBroken):
-    """The person already has an open referral or support episode."""
+    """The person already has an open referral or support episode.
 
-    def __init__(self, message: str, *, existing: Referral):
-        super().__init__(message, field="nhs_number")
-        self.existing = existing
+    A practice may learn only that the person is known to the link service: the existing record
+    may be another practice's patient, so it is not carried to the page at all. `own_referral_id`
+    is set only when the open referral came from the same practice, to point it to a page it may
+    already open."""
+
+    def __init__(self, *, existing: Referral, practice: Practice):
+        self.own_referral_id = existing.id if existing.practice_id == practice.id else None
+        super().__init__("Your practice has already referred this person" if self.own_referral_id else
+                         "This person is already known to the link service. Contact the link service about them",
+                         field="nhs_number")
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,11 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
         raise RuleBroken("Tick at least one reason for the referral", field="need_areas")
     existing = open_referral_for(nhs_number)
     if existing is not None:
-        raise DuplicateReferral("This person already has an open referral with the link service", existing=existing)
+        # Telling a practice that someone is known to the service is itself a disclosure: audit it.
+        audit.record(by=by, action="referral.duplicate_refused", subject_type="referral", subject_id=existing.id,
+                     detail=f"practice {practice.ods_code}", person_id=existing.person_id)
+        db.session.commit()
+        raise DuplicateReferral(existing=existing, practice=practice)
     referral = Referral(
         practice=practice, submitted_by=by, status=ReferralStatus.RECEIVED.value, nhs_number=nhs_number,
         given_name=given_name.strip(), family_name=family_name.strip(), date_of_birth=date_of_birth,
