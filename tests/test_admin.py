@@ -84,7 +84,7 @@ def test_a_password_reset_signs_the_user_out_everywhere(app, sign_in, no_csrf):
     SignIn(admin_client).as_role(Role.ADMIN)
     app.config["WTF_CSRF_ENABLED"] = False
     short = admin_client.post(f"/admin/users/{officer.id}/password", data={"password": "short"})
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "Password must be 12 characters or more" in short.get_data(as_text=True)
     admin_client.post(f"/admin/users/{officer.id}/password", data={"password": "a brand new password"})
     response = officer_client.get("/caseload/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

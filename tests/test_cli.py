@@ -56,7 +56,7 @@ def test_users_create_refuses_bad_input_with_one_line_and_no_change(app, runner)
         assert message in result.output, result.output
     short = runner.invoke(args=["users", "create", "--email", "a@example.nhs.uk", "--name", "A", "--role", "manager",
                                 "--password-stdin"], input="short\n")
-    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    assert short.exit_code != 0 and "12 characters or more" in short.output
     bad_role = runner.invoke(args=["users", "create", "--email", "a@example.nhs.uk", "--name", "A", "--role", "boss",
                                    "--password-stdin"], input="a long enough password\n")
     assert bad_role.exit_code != 0

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.auth import passwords
 from app.security import ROLE_LABELS
 
 
@@ -23,12 +24,12 @@ class UserForm(FlaskForm):
     practice_id = SelectField("GP practice (GP practice users only)", coerce=int, validators=[Optional()])
     locality_id = SelectField("Locality (link officers)", coerce=int, validators=[Optional()])
     password = PasswordField("Temporary password", validators=[
-        InputRequired("Enter a temporary password"), Length(max=200)])
+        InputRequired("Enter a temporary password"), Length(max=passwords.MAX_LENGTH, message=passwords.TOO_LONG)])
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField("New password", validators=[
-        InputRequired("Enter a new password"), Length(max=200)])
+        InputRequired("Enter a new password"), Length(max=passwords.MAX_LENGTH, message=passwords.TOO_LONG)])
 
 
 class EmptyForm(FlaskForm):

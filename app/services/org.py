@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.auth import passwords
 from app.extensions import db
 from app.models import Locality, Practice, User
 from app.models.org import ODS_PRACTICE_CODE
 from app.security import Role
 from app.services import audit
 from app.services.errors import RuleBroken
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def _locality_named(name: str) -> Locality | None:
@@ -91,12 +90,6 @@ def update_practice(*, by: User, practice: Practice, name: str, locality: Locali
     db.session.commit()
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleBroken(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long",
-                         field="password")
-
-
 def create_user(*, by: User | None, email: str, name: str, role: str, password: str,
                 practice: Practice | None = None, locality: Locality | None = None,
                 commit: bool = True) -> User:
@@ -115,7 +108,7 @@ def create_user(*, by: User | None, email: str, name: str, role: str, password: 
         raise RuleBroken("A GP practice user needs a practice", field="practice")
     if role_value is not Role.GP_PRACTICE and practice is not None:
         raise RuleBroken("Only GP practice users belong to a practice", field="practice")
-    check_password_strength(password)
+    passwords.check(password, email=email, name=name)
     if db.session.scalar(select(User).where(User.email == email)):
         raise RuleBroken(f"An account with the email {email} already exists", field="email")
     user = User(email=email, name=name.strip(), role=role_value.value, practice=practice,
@@ -143,7 +136,7 @@ def set_active(*, by: User, user: User, active: bool) -> None:
 
 def reset_password(*, by: User, user: User, password: str) -> None:
     """Set a new password and sign the user out everywhere."""
-    check_password_strength(password)
+    passwords.check(password, email=user.email, name=user.name)
     user.set_password(password)
     user.session_version += 1
     audit.record(by=by, action="user.reset_password", subject_type="user", subject_id=user.id,
