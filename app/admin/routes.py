@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.admin import bp
 from app.admin.forms import EmptyForm, LocalityForm, PasswordResetForm, PracticeForm, UserForm
+from app.auth import mfa, throttle
 from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Locality, Practice, User
@@ -128,3 +129,24 @@ def reset_password(user_id: int):
             flash(f"Password reset for {user.name}. Give it to them in person or by phone.", "success")
             return redirect(url_for("admin.index"), code=303)
     return render_template("admin/password.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@requires(Role.ADMIN)
+def unlock_sign_in(user_id: int):
+    user = _get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        throttle.unlock(by=current_user, user=user)
+        flash(f"{user.name} can sign in again now", "success")
+    return redirect(url_for("admin.index"), code=303)
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@requires(Role.ADMIN)
+def reset_second_factor(user_id: int):
+    user = _get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        mfa.reset(by=current_user, user=user)
+        flash(f"Two-step verification reset for {user.name}, who is now signed out everywhere. They "
+              "will need to set it up again.", "success")
+    return redirect(url_for("admin.index"), code=303)

@@ -10,6 +10,7 @@ from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.person import Episode, Person
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
+from app.models.sign_in import RecoveryCode, SecondFactor, SignInThrottle  # noqa: F401
 from app.models.staff_session import StaffSession
 from app.models.support import Goal, GoalAction, Need, PeerSupport
 from app.models.wellbeing import WellbeingMeasure
