@@ -23,8 +23,11 @@ def format_date(value: date | datetime | None, style: str = "long") -> str:
 
 
 def configure_jinja(app: Flask) -> None:
+    # Escape in every template, not only .html (Flask's default): the NHS.UK macros are .jinja
+    # files, and they print their `text` params (names, notes, flash messages) as they get them.
     app.jinja_options = {
         **app.jinja_options,
+        "autoescape": True,
         "undefined": ChainableUndefined,
         "loader": ChoiceLoader([
             FileSystemLoader(str(REPO_ROOT / "templates")),
