@@ -2,6 +2,7 @@
 
 
 def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
+    from app.account import bp as account
     from app.activity import bp as activity
     from app.admin import bp as admin
     from app.assets import asset_blueprints
@@ -18,4 +19,4 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.visits import bp as visits
 
     return [main, auth, admin, referrals, triage, activity, directory, openreferral,
-            caseload, people, visits, audit, dashboard, *asset_blueprints()]
+            caseload, people, visits, audit, dashboard, account, *asset_blueprints()]

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Locality, Practice, User
 from app.security import Role, requires
-from app.services import org
+from app.services import org, staff_sessions
 from app.services.errors import RuleBroken
 
 
@@ -129,6 +129,17 @@ def reset_password(user_id: int):
             flash(f"Password reset for {user.name}. Give it to them in person or by phone.", "success")
             return redirect(url_for("admin.index"), code=303)
     return render_template("admin/password.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@requires(Role.ADMIN)
+def sign_out_everywhere(user_id: int):
+    user = _get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        ended = staff_sessions.sign_user_out_everywhere(by=current_user, user=user)
+        flash(f"{user.name} has been signed out on every device ({ended} session{'' if ended == 1 else 's'} ended)",
+              "success")
+    return redirect(url_for("admin.index"), code=303)
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])

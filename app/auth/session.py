@@ -61,8 +61,7 @@ def end_session(*, reason: str) -> None:
         audit.record(by=current_user, action="auth.sign_out", subject_type="user",
                      subject_id=current_user.id, detail=reason)
         db.session.commit()
-    logout_user()
-    session.pop(SESSION_KEY, None)
+    forget_browser()
 
 
 def _expiry_reason(record: StaffSession) -> str | None:
@@ -84,9 +83,16 @@ def expiry_message(reason: str) -> str:
             "Sign in again to continue.")
 
 
-def _forget_browser() -> None:
+def _drop_sign_in_keys() -> None:
+    # Not logout_user(): inside the user loader that would ask for the user again.
     for key in (*FLASK_LOGIN_KEYS, SESSION_KEY):
         session.pop(key, None)
+
+
+def forget_browser() -> None:
+    """Sign this browser out once its record has been ended (by "sign out everywhere")."""
+    logout_user()
+    _drop_sign_in_keys()
 
 
 def _load_user(identity: str) -> User | None:
@@ -96,11 +102,11 @@ def _load_user(identity: str) -> User | None:
     user = db.session.get(User, int(user_id))
     # A reset password or a deactivation bumps the version and so ends old sessions.
     if user is None or not user.active or user.session_version != int(version):
-        _forget_browser()
+        _drop_sign_in_keys()
         return None
     record = current_staff_session()
     if record is None or record.user_id != user.id:
-        _forget_browser()
+        _drop_sign_in_keys()
         return None
     reason = _expiry_reason(record)
     if reason is not None:
@@ -108,7 +114,7 @@ def _load_user(identity: str) -> User | None:
         audit.record(by=user, action="auth.session_expired", subject_type="user", subject_id=user.id,
                      detail=reason)
         db.session.commit()
-        _forget_browser()
+        _drop_sign_in_keys()
         flash(expiry_message(reason), "info")
         g.session_expired = True
         return None

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Locality, Practice, User
 from app.models.org import ODS_PRACTICE_CODE
 from app.security import Role
-from app.services import audit
+from app.services import audit, staff_sessions
 from app.services.errors import RuleBroken
 
 
@@ -129,6 +129,7 @@ def set_active(*, by: User, user: User, active: bool) -> None:
         raise RuleBroken("You cannot deactivate your own account")
     user.active = active
     user.session_version += 1
+    staff_sessions.end_all_for(user, reason="deactivated")
     audit.record(by=by, action="user.activate" if active else "user.deactivate",
                  subject_type="user", subject_id=user.id, detail=user.email)
     db.session.commit()
@@ -139,6 +140,7 @@ def reset_password(*, by: User, user: User, password: str) -> None:
     passwords.check(password, email=user.email, name=user.name)
     user.set_password(password)
     user.session_version += 1
+    staff_sessions.end_all_for(user, reason="password_reset")
     audit.record(by=by, action="user.reset_password", subject_type="user", subject_id=user.id,
                  detail=user.email)
     db.session.commit()
