@@ -3,11 +3,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, URL, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.directory import AccessRoute, ServiceStatus
 from app.models.vocab import NeedArea, Sector, choices
+from app.oruk.checks import uri_check
 from app.oruk.csv_format import COST_PART, SCHEDULE_PART
 
 CORRECTABLE_FIELDS = [
@@ -47,6 +48,12 @@ def _cost_text(form, field):
         raise ValidationError("Enter Free, or an amount like 3.50 per session")
 
 
+def _web_address(form, field):
+    # http and https only, as the ORUK importer checks: a javascript: or data: address would run in a link.
+    if uri_check(field.data or ""):
+        raise ValidationError("Enter a web address starting with https://, like https://www.example.org")
+
+
 class ServiceForm(FlaskForm):
     version = HiddenField()
     name = StringField("Service name", validators=[InputRequired("Enter the service's name"), Length(max=200)])
@@ -67,8 +74,7 @@ class ServiceForm(FlaskForm):
     city = StringField("Town or city", validators=[Optional(), Length(max=100)])
     postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
     phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
-    url = StringField("Website", validators=[Optional(), URL(message="Enter a web address starting with https://"),
-                                             Length(max=500)])
+    url = StringField("Website", validators=[Optional(), _web_address, Length(max=500)])
     email = StringField("E-mail address", validators=[Optional(), Email("Enter an e-mail address like name@example.org"),
                                                       Length(max=254)])
     cost = StringField("Cost", validators=[Optional(), Length(max=100), _cost_text])

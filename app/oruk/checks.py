@@ -54,11 +54,21 @@ def email_check(value):
 
 
 def uri_check(value):
+    """Web addresses only: a javascript:, data: or relative address must never reach a link."""
     if isinstance(value, str):
-        parts = urlparse(value)
-        if parts.scheme in ("http", "https") and parts.netloc:
+        try:
+            parts = urlparse(value.strip())
+            parts.port  # noqa: B018  (raises ValueError on a malformed host or port)
+        except ValueError:
+            parts = None
+        if parts and parts.scheme in ("http", "https") and parts.hostname:
             return None
     return "must be a web address starting with https:// or http://"
+
+
+def web_address(value: str | None) -> str | None:
+    """The value if it is a web address, else None: what we publish, whatever the database holds."""
+    return value if value is not None and uri_check(value) is None else None
 
 
 def date_check(value):

@@ -73,7 +73,7 @@ COST_FIELDS = {"id": (c.uuid_check, True), "valid_from": (c.date_check, False), 
                "option": (c.string_check, False), "amount": (c.number_check, False),
                "amount_description": (c.string_check, False)}
 AREA_FIELDS = {"id": (c.uuid_check, True), "name": (c.string_check, False), "service_area": (c.string_check, False),
-               "extent": (c.string_check, False), "extent_type": (c.string_check, False), "uri": (c.string_check, False)}
+               "extent": (c.string_check, False), "extent_type": (c.string_check, False), "uri": (c.uri_check, False)}
 ATTRIBUTE_FIELDS = {"id": (c.uuid_check, True), "taxonomy_term_id": (c.uuid_check, True),
                     "link_type": (c.string_check, False)}
 TERM_FIELDS = {"id": (c.uuid_check, True), "name": (c.required_text, True), "description": (c.string_check, True),

@@ -5,6 +5,9 @@ as plain strings and numbers. Hearthlink's additions travel as ORUK attributes o
 taxonomies (app.oruk.terms), as service areas named after localities, and as assured_date (the
 day the entry was last checked); the HSDS fields eligibility_description and
 application_process carry who a service is for and how to get in.
+
+Web addresses are published only when they are http or https (checks.web_address): the imports
+refuse anything else, and this keeps a javascript: address stored before they did out of the API.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from app.models.directory import Organization, Service
 from app.models.directory_places import Location, Schedule, ServiceAtLocation
 from app.models.directory_taxonomy import Attribute, Taxonomy, TaxonomyTerm
 from app.oruk import terms
+from app.oruk.checks import web_address
 
 ORUK_VERSION = "3.0"
 ORUK_PROFILE = "https://openreferraluk.org/"
@@ -35,12 +39,12 @@ def _datetime(value: datetime | None) -> str | None:
 def taxonomy_term(term: TaxonomyTerm) -> dict:
     return _clean({"id": term.id, "name": term.name, "description": term.description or "",
                    "parent_id": term.parent_id, "taxonomy": term.taxonomy.name if term.taxonomy else None,
-                   "taxonomy_id": term.taxonomy_id, "term_uri": term.term_uri, "code": term.code})
+                   "taxonomy_id": term.taxonomy_id, "term_uri": web_address(term.term_uri), "code": term.code})
 
 
 def taxonomy(item: Taxonomy) -> dict:
     return _clean({"id": item.id, "name": item.name, "description": item.description or "",
-                   "uri": item.uri, "version": item.version})
+                   "uri": web_address(item.uri), "version": item.version})
 
 
 def attribute(item: Attribute) -> dict:
@@ -50,14 +54,14 @@ def attribute(item: Attribute) -> dict:
 
 def organization(org: Organization, other_attributes: list[Attribute] = ()) -> dict:
     return _clean({"id": org.id, "name": org.name, "description": org.description or "",
-                   "email": org.email, "website": org.website,
+                   "email": org.email, "website": web_address(org.website),
                    "attributes": [terms.attribute_dict(terms.SECTORS, org.sector, org.id)]
                    + [attribute(a) for a in other_attributes]})
 
 
 def organization_brief(org: Organization) -> dict:
     return _clean({"id": org.id, "name": org.name, "description": org.description or "",
-                   "email": org.email, "website": org.website})
+                   "email": org.email, "website": web_address(org.website)})
 
 
 def schedule(item: Schedule) -> dict:
@@ -88,7 +92,7 @@ def service_brief(service: Service) -> dict:
     """The one-to-one fields of a service (an item of /services; schema service_list.json)."""
     return _clean({
         "id": service.id, "organization_id": service.organization_id, "name": service.name,
-        "description": service.description or "", "url": service.url, "email": service.email,
+        "description": service.description or "", "url": web_address(service.url), "email": service.email,
         "status": service.status, "minimum_age": service.minimum_age, "maximum_age": service.maximum_age,
         "assured_date": _date(service.last_checked_on), "alert": service.alert,
         "last_modified": _datetime(service.last_modified),
@@ -127,7 +131,7 @@ def service(service: Service, attributes_by_link: dict[str, list[Attribute]] | N
         "schedules": [schedule(s) for s in service.schedules],
         "service_areas": [_clean({"id": a.id, "service_id": service.id, "name": a.name,
                                   "service_area": a.service_area, "extent": a.extent,
-                                  "extent_type": a.extent_type, "uri": a.uri}) for a in service.service_areas],
+                                  "extent_type": a.extent_type, "uri": web_address(a.uri)}) for a in service.service_areas],
         "contacts": [_clean({"id": c.id, "service_id": service.id, "name": c.name, "title": c.title,
                              "phones": [_clean({"id": p.id, "contact_id": c.id, "number": p.number,
                                                 "description": p.description}) for p in c.phones]})
