@@ -268,6 +268,17 @@ def test_admin_reset_removes_the_second_factor_ends_sessions_and_is_audited(app,
     assert password_step(app.test_client(), user).headers["Location"].endswith("/login/set-up-two-step")
 
 
+def test_admin_list_offers_a_reset_only_for_users_with_a_second_factor(app, client, sign_in):
+    with_factor = factories.user(role=Role.MANAGER)
+    enrolled(with_factor)
+    factories.user(role=Role.MANAGER)
+    sign_in.as_role(Role.ADMIN)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert page.count("Two-step on") == 1
+    assert page.count("Reset two-step verification") == 1
+    assert f"/admin/users/{with_factor.id}/second-factor/reset" in page
+
+
 def test_only_an_admin_can_reset_a_second_factor(app, client, sign_in):
     user = factories.user(role=Role.MANAGER)
     enrolled(user)

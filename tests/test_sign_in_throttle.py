@@ -120,6 +120,17 @@ def test_admin_can_unlock_an_account_and_it_is_audited(app, client, sign_in):
     assert (event.actor_id, event.subject_id) == (admin.id, str(user.id))
 
 
+def test_admin_list_shows_a_locked_account_with_an_unlock_button(app, client, sign_in, clock):
+    locked = factories.user(role=Role.MANAGER, name="Locked Person")
+    factories.user(role=Role.MANAGER, name="Free Person")
+    _fail(app.test_client(), locked.email, 10)
+    sign_in.as_role(Role.ADMIN)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Locked until 10:15am" in page
+    assert page.count("Unlock sign-in") == 1
+    assert f"/admin/users/{locked.id}/unlock" in page
+
+
 def test_only_an_admin_can_unlock_an_account(app, client, sign_in):
     user = factories.user(role=Role.MANAGER)
     sign_in.as_role(Role.MANAGER)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.admin import bp
 from app.admin.forms import EmptyForm, LocalityForm, PasswordResetForm, PracticeForm, UserForm
 from app.auth import mfa, throttle
+from app.auth.sign_in import uk_clock
 from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Locality, Practice, User
@@ -32,7 +33,9 @@ def index():
         select(Locality).options(selectinload(Locality.practices)).order_by(Locality.name)).all()
     users = db.session.scalars(select(User).options(selectinload(User.practice), selectinload(User.locality))
                                .order_by(User.role, User.name)).all()
-    return render_template("admin/index.html", localities=localities, users=users, form=EmptyForm())
+    return render_template("admin/index.html", localities=localities, users=users, form=EmptyForm(),
+                           two_step=mfa.users_with_second_factor(users),
+                           locked={user_id: uk_clock(until) for user_id, until in throttle.locked_users(users).items()})
 
 
 @bp.route("/localities/new", methods=["GET", "POST"])

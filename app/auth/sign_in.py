@@ -124,7 +124,7 @@ def finish(user: User, *, next_url: str | None = None) -> str:
     return next_url or url_for(home_endpoint(user.role_enum))
 
 
-def _uk_clock(moment: datetime) -> str:
+def uk_clock(moment: datetime) -> str:
     """A UTC moment as people in the UK read a clock: 10:15am."""
     local = moment.replace(tzinfo=UTC).astimezone(UK)
     return f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
@@ -136,7 +136,7 @@ def problem(attempt: Attempt | None) -> str | None:
         return None
     if attempt.locked_until is not None:
         return (f"This account is locked because of too many wrong attempts. Try again after "
-                f"{_uk_clock(attempt.locked_until)}, or ask your Hearthlink administrator to unlock it.")
+                f"{uk_clock(attempt.locked_until)}, or ask your Hearthlink administrator to unlock it.")
     config = current_app.config
     return (f"Enter a correct email address and password. Accounts lock for {config['SIGN_IN_LOCK_MINUTES']} "
             f"minutes after {config['SIGN_IN_LOCK_ATTEMPTS']} wrong attempts.")

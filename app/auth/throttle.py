@@ -33,6 +33,14 @@ def locked_until(email: str) -> datetime | None:
     return until if until is not None and until > utcnow() else None
 
 
+def locked_users(users: list[User]) -> dict[int, datetime]:
+    """Which of these users are locked out, and until when (one query, for the admin list)."""
+    by_key = {email_key(user.email): user.id for user in users}
+    rows = db.session.execute(select(SignInThrottle.email_key, SignInThrottle.locked_until).where(
+        SignInThrottle.email_key.in_(by_key), SignInThrottle.locked_until > utcnow()))
+    return {by_key[key]: until for key, until in rows}
+
+
 def record_failure(email: str) -> datetime | None:
     """Count one wrong password or code for this email, locking it at the limit. Commits.
 
