@@ -44,8 +44,10 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.blueprints import ALL_BLUEPRINTS
+    from app.converters import register as register_converters
     from app.security import enforce_declared_access
 
+    register_converters(app)  # before the rules: ids beyond what the database holds are 404
     for blueprint in ALL_BLUEPRINTS():
         app.register_blueprint(blueprint)
     app.before_request(enforce_declared_access)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
@@ -31,9 +32,30 @@ def render_error(status: int, detail: str | None = None):
                            advice=detail or advice), status
 
 
+def _own_words(error: HTTPException) -> str | None:
+    """What a view said when it aborted (`abort(400, "page must be ...")`), not Werkzeug's stock text."""
+    stock = type(error).description
+    return error.description if error.description and error.description != stock else None
+
+
+def refuse_nul_characters():
+    """A NUL character is never typed by a person, and PostgreSQL cannot store one in text:
+    refuse it in the address, the query or a form before any view reads it."""
+    sources = [request.args]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    values = [request.path] + [text for source in sources for key, items in source.lists() for text in (key, *items)]
+    values += [upload.filename or "" for upload in request.files.values()] if request.method == "POST" else []
+    if any("\x00" in value for value in values):
+        return render_error(400, "Something you entered contains a character that cannot be stored. "
+                                 "Remove it and try again.")
+    return None
+
+
 def register(app: Flask) -> None:
     for status in (400, 403, 404, 405, 409, 413, 429):
-        app.register_error_handler(status, lambda error, status=status: render_error(status))
+        app.register_error_handler(status, lambda error, status=status: render_error(status, _own_words(error)))
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import Field
+from wtforms import Field, SelectMultipleField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.validators import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 
 
 class DateInputField(Field):
@@ -36,8 +39,13 @@ class DateInputField(Field):
             missing = [name for name, value in self.parts.items() if not value]
             self.process_errors.append(f"{self.label.text} must include a {' and '.join(missing)}")
             return
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        # ASCII digits only (isdigit() is also true of '²'), and no more of them than a date has.
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)) \
+                or len(day) > 2 or len(month) > 2 or len(year) != 4:
             self.process_errors.append(f"{self.label.text} must be a real date, like 27 3 1950")
+            return
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            self.process_errors.append(YEAR_RANGE_MESSAGE)
             return
         try:
             self.data = date(int(year), int(month), int(day))
@@ -50,6 +58,20 @@ class DateInputField(Field):
 
     def _value(self):
         return self.parts
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """NHS.UK checkboxes. Ticking none is allowed (add InputRequired to need one); any value that is
+    not one of the choices, an empty one included, is a form error with `invalid_message`.
+
+    Do not add Optional(): it stops validation when the first value posted is empty, which would
+    let an unknown value through to the service."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, invalid_message="Choose from the options given", **kwargs):
+        super().__init__(label, validators, invalid_value_message=invalid_message,
+                         invalid_choice_message=invalid_message, **kwargs)
 
 
 class DateRequired:

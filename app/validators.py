@@ -19,6 +19,11 @@ _POSTCODE = re.compile(
 )
 _PHONE = re.compile(r"^\+?[0-9]{10,13}$")
 
+# Every date the service records (births, meetings, contacts, reviews, report periods) falls in
+# these years; outside them a date is a typing slip, and a day or two added to it can overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+YEAR_RANGE_MESSAGE = f"Year must be between {FIRST_YEAR} and {LAST_YEAR}"
+
 
 def normalise_nhs_number(value: str) -> str:
     """Accept spaces and dashes; return the 10 digits, or raise with the reason."""
@@ -56,6 +61,14 @@ def normalise_phone(value: str) -> str:
 
 def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class YearInRange:
+    """WTForms validator for a date field: the year must be between FIRST_YEAR and LAST_YEAR."""
+
+    def __call__(self, form, field):
+        if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(YEAR_RANGE_MESSAGE)
 
 
 class Normalised:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.validators import FIRST_YEAR, LAST_YEAR
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -43,13 +45,13 @@ class Filters:
 
 
 def financial_year(value: str) -> tuple[date, date] | None:
-    """"2024-25" -> (1 April 2024, 1 April 2025); None if not that shape."""
-    try:
-        first, second = value.split("-")
-        year = int(first)
-        if len(first) != 4 or int(second) != (year + 1) % 100:
-            return None
-    except ValueError:
+    """"2024-25" -> (1 April 2024, 1 April 2025); None if not that shape, or a year no referral
+    could have (so "9999-00" or "0000-01" is simply not a period, never a date error)."""
+    first, _, second = (value or "").partition("-")
+    if not (len(first) == 4 and len(second) == 2 and (first + second).isascii() and (first + second).isdigit()):
+        return None
+    year = int(first)
+    if not FIRST_YEAR <= year < LAST_YEAR or int(second) != (year + 1) % 100:
         return None
     return date(year, 4, 1), date(year + 1, 4, 1)
 

@@ -10,6 +10,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from app.audit_log import bp
+from app.converters import int_arg
 from app.extensions import db
 from app.people.forms import DateInputField
 from app.models import AuditEvent, Person
@@ -59,7 +60,7 @@ def index():
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     form.action.choices = [("", "Any action")] + [(action, action) for action in actions]
     form.validate()
-    page = db.paginate(search(form), page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE,
+    page = db.paginate(search(form), page=int_arg("page", 1), per_page=PAGE_SIZE,
                        error_out=False)
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit_log/index.html", form=form, page=page, args=args)

@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.caseload import bp, queries
+from app.converters import int_arg
 from app.extensions import db
 from app.models import HomeVisit, User
 from app.security import Role, requires
@@ -17,10 +18,9 @@ def index():
     if current_user.role == Role.LINK_OFFICER:
         officer = current_user
     else:
-        officer_id = request.args.get("officer", type=int)
-        if officer_id is None:
+        if "officer" not in request.args:
             return render_template("caseload/officers.html", summaries=queries.by_officer())
-        officer = db.session.get(User, officer_id)
+        officer = db.session.get(User, int_arg("officer", 0))  # 0: no such officer
         if officer is None or officer.role != Role.LINK_OFFICER:
             abort(404)
     open_visit = db.session.scalar(visits.in_progress().where(HomeVisit.officer_id == officer.id).limit(1))

@@ -2,25 +2,21 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.fields import MultiCheckboxField
 from app.models.directory import AccessRoute, ServiceStatus
 from app.models.vocab import NeedArea, Sector, choices
 from app.oruk.checks import uri_check
 from app.oruk.csv_format import COST_PART, SCHEDULE_PART
+from app.validators import YearInRange
 
 CORRECTABLE_FIELDS = [
     ("phone", "Phone number"), ("schedule", "When it runs"), ("address", "Where it is"),
     ("description", "What it is"), ("who_it_is_for", "Who it is for"), ("application_process", "How to get in"),
     ("url", "Website"), ("email", "E-mail address"), ("status", "It has closed or paused"), ("other", "Something else"),
 ]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SearchForm(FlaskForm):
@@ -63,11 +59,13 @@ class ServiceForm(FlaskForm):
     status = SelectField("Status", choices=choices(ServiceStatus), default="active")
     description = TextAreaField("What it is", validators=[Optional(), Length(max=4000)])
     who_it_is_for = TextAreaField("Who it is for", validators=[Optional(), Length(max=2000)])
-    access_routes = MultiCheckboxField("How to get in", choices=choices(AccessRoute), validators=[Optional()])
+    access_routes = MultiCheckboxField("How to get in", choices=choices(AccessRoute),
+                                       invalid_message="Choose how people get in from the list")
     application_process = TextAreaField("How to get in, in words", validators=[Optional(), Length(max=2000)])
     need_areas = MultiCheckboxField("Need areas it meets", choices=choices(NeedArea), validators=[
         InputRequired("Choose at least one need area the service meets")])
-    locality_ids = MultiCheckboxField("Localities it serves", coerce=int, validators=[Optional()])
+    locality_ids = MultiCheckboxField("Localities it serves", coerce=int,
+                                      invalid_message="Choose the localities it serves from the list")
     schedule = StringField("When it runs", validators=[Optional(), Length(max=300), _schedule_text])
     location_name = StringField("Venue name", validators=[Optional(), Length(max=200)])
     address_1 = StringField("Address line", validators=[Optional(), Length(max=200)])
@@ -109,8 +107,8 @@ class DemandForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    start = DateField("From", validators=[Optional(), YearInRange()])
+    end = DateField("To", validators=[Optional(), YearInRange()])
 
 
 class EmptyForm(FlaskForm):

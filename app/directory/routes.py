@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.converters import int_arg
 from app.directory import bp
 from app.directory.forms import CorrectionForm, DecisionForm, DemandForm, EmptyForm, ImportForm, SearchForm, ServiceForm
 from app.extensions import db
@@ -52,7 +53,7 @@ def index():
                            sector=form.sector.data or "", open_now=bool(form.open_now.data))
     if form.review.data:
         query.checked_before = date.today() - STALE_AFTER
-    results = search(query, page=request.args.get("page", 1, type=int))
+    results = search(query, page=int_arg("page", 1))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("directory/index.html", form=form, results=results, args=args,
                            searched=any(args.values()), is_open=is_open, can_edit=current_user.role in EDITORS)
@@ -184,8 +185,8 @@ def upload():
 @requires(Role.MANAGER)
 def demand():
     form = DemandForm(request.args)
-    form.validate()
-    end = form.end.data or date.today()
-    start = form.start.data or end - timedelta(days=365)
+    form.validate()  # a date it cannot read, or outside 1900 to 2100, is shown as an error and not used
+    end = (None if form.end.errors else form.end.data) or date.today()
+    start = (None if form.start.errors else form.start.data) or end - timedelta(days=365)
     form.start.data, form.end.data = start, end
     return render_template("directory/demand.html", form=form, report=demand_between(start, end))

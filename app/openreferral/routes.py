@@ -5,6 +5,7 @@ from flask import abort, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.converters import MAX_ID, whole_number
 from app.extensions import db
 from app.models.directory import Service
 from app.models.directory_places import Location, ServiceAtLocation, ServiceContact
@@ -31,13 +32,10 @@ FULL_SERVICE = (
 
 
 def _paging() -> tuple[int, int]:
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
-    except ValueError:
-        abort(400, "page and per_page must be whole numbers")
-    if page < 1 or per_page < 1:
-        abort(400, "page and per_page must be 1 or more")
+    page = whole_number(request.args.get("page", "1"))
+    per_page = whole_number(request.args.get("per_page", str(DEFAULT_PER_PAGE)))
+    if page is None or per_page is None:
+        abort(400, f"page must be a whole number from 1 to {MAX_ID}, and per_page from 1 to {MAX_PER_PAGE}")
     return page, min(per_page, MAX_PER_PAGE)
 
 

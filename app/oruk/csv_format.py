@@ -6,10 +6,9 @@ service id, so re-importing the same row finds the same rows and changes nothing
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 
+from app import csv_reading
 from app.models.directory import AccessRoute
 from app.models.vocab import NeedArea, Sector
 from app.oruk import terms
@@ -137,13 +136,27 @@ def row_to_oruk(row: _Row) -> dict:
 
 def read_csv(text: str) -> tuple[list[dict], list[Problem]]:
     """Parse the CSV into canonical records; problems name the row (1 = first data row) and column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [Problem(0, ", ".join(missing), "column missing from the header row")]
+    if "\x00" in text:  # PostgreSQL cannot store it, and no spreadsheet writes one
+        return [], [Problem(0, "file", "has a NUL character in it; save it again as UTF-8 CSV")]
+    lines = csv_reading.rows(text.lstrip("\ufeff"))
+    try:
+        header = next(lines, [])
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            return [], [Problem(0, ", ".join(missing), "column missing from the header row")]
+        return _read_rows(header, (values for values in lines if values))  # blank lines skipped
+    except csv_reading.UnreadableRow as error:
+        return [], [Problem(error.row - 1, "file", error.reason)]
+
+
+def _read_rows(header: list[str], lines) -> tuple[list[dict], list[Problem]]:
     records, problems = [], []
-    for position, values in enumerate(reader, start=1):
-        row = _Row(position, values)
+    for position, values in enumerate(lines, start=1):
+        long = csv_reading.too_long(header, values)
+        if long:  # named without echoing the value; the rest of the row is not checked
+            problems += [Problem(position, column, csv_reading.TOO_LONG) for column in long]
+            continue
+        row = _Row(position, dict(zip(header, values)))
         raw = row_to_oruk(row)
         record, found = parse_service(raw, position)
         problems += row.problems + [Problem(p.position, _column(p.field), p.message) for p in found]

@@ -7,6 +7,8 @@ export-then-parse reproduces exactly, which is what makes re-importing a file ch
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +30,56 @@ class Problem:
 
 class PayloadShapeError(ValueError):
     """The file is not one service, a list of services or a page of services."""
+
+
+MAX_DEPTH = 32  # ORUK services nest about 6 levels deep; a deeper file is not a directory
+MAX_INTEGER = 2 ** 31 - 1  # what the database's whole-number columns hold
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > len(str(MAX_INTEGER)) or abs(int(text)) > MAX_INTEGER:
+        raise PayloadShapeError(f"The file has a number, {text[:20]}, larger than {MAX_INTEGER:,}")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise PayloadShapeError(f"The file has a number, {text[:20]}, too large to hold")
+    return value
+
+
+def _not_a_number(name: str):
+    raise PayloadShapeError(f"The file has {name}, which is not a number JSON allows")
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH, counted without recursion (brackets
+    inside strings skipped)."""
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def load_json(text: str):
+    """Parse an uploaded JSON file, refusing with PayloadShapeError (never RecursionError or a number
+    the database cannot hold) a file nested too deeply, with a huge number, or with a NUL character."""
+    if _too_deep(text):
+        raise PayloadShapeError(f"The file is nested too deeply (more than {MAX_DEPTH} levels) to be ORUK JSON")
+    if "\\u0000" in text:
+        raise PayloadShapeError("The file has a NUL character (\\u0000) in it; remove it and upload the file again")
+    try:
+        return json.loads(text, parse_int=_whole_number, parse_float=_finite, parse_constant=_not_a_number)
+    except RecursionError:  # the depth check should catch these first; never let one reach the page
+        raise PayloadShapeError(f"The file is nested too deeply (more than {MAX_DEPTH} levels) to be ORUK JSON") \
+            from None
 
 
 def read_services(payload) -> list:

@@ -67,7 +67,7 @@ class OnwardForm(FlaskForm):
     status = RadioField("Where is it now?", choices=[("made", "Made: the person has been linked or referred"),
                                                       ("suggested", "Suggested: the person is thinking about it")],
                         default="made", validators=[InputRequired("Choose where it is now")])
-    need_areas = SelectMultipleField("Needs it addresses", choices=need_area_choices(), validators=[Optional()])
+    need_areas = SelectMultipleField("Needs it addresses", choices=need_area_choices())  # no Optional(): it lets '' through
     consent_to_share = BooleanField("The person has given written consent to share their information")
     consent_recorded_on = DateInputField("Date consent was given")
     accompanied = BooleanField("I will go with the person (accompanied)")

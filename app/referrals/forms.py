@@ -4,20 +4,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.fields import DateInputField, DateRequired
+from app.fields import DateInputField, DateRequired, MultiCheckboxField
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, choices
 from app.validators import Normalised, age_on, normalise_nhs_number, normalise_phone, normalise_postcode
 
 ADULT_AGE = 18
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _not_in_future(form, field):
@@ -59,7 +53,8 @@ class ReferralForm(FlaskForm):
                                     validators=[InputRequired("Tick at least one reason for the referral")])
     concerns = TextAreaField("What is the practice worried about?",
                              validators=[InputRequired("Say what the practice is worried about"), Length(max=4000)])
-    risks = MultiCheckboxField("Risks for a lone home visit", choices=choices(HomeVisitRisk), validators=[Optional()])
+    risks = MultiCheckboxField("Risks for a lone home visit", choices=choices(HomeVisitRisk),
+                               invalid_message="Choose the risks from the list")
     risk_notes = TextAreaField("Anything else a lone worker should know", validators=[Optional(), Length(max=2000)])
 
     referrer_name = StringField("Your name", validators=[InputRequired("Enter your name"), Length(max=120)])

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.converters import int_arg
 from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Practice
@@ -67,7 +68,7 @@ def index():
     status = request.args.get("status") or None
     status = status if status in {s.value for s in ReferralStatus} else None
     meeting = _parse_date(request.args.get("meeting"))
-    practice_id = request.args.get("practice", type=int) if current_user.role == Role.MANAGER else None
+    practice_id = int_arg("practice") if current_user.role == Role.MANAGER else None
     page = db.paginate(queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
                                         practice_id=practice_id), per_page=25, error_out=False)
     changes = queries.changed_since(current_user, current_user.referrals_seen_at)

@@ -7,25 +7,26 @@ the service does not know are counted and dropped, never stored.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select, tuple_
 
+from app import csv_reading
 from app.analytics import activity_windows
+from app.converters import whole_number
 from app.extensions import db
 from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
 from app.services import audit
 from app.services.errors import RuleBroken
-from app.validators import normalise_nhs_number
+from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
 REQUIRED = ("person_id", "date", "activity_type")
 ACTIVITY_TYPES = frozenset(t.value for t in ActivityType)
 MAX_LISTED_PROBLEMS = 100
+MAX_COUNT = 10_000  # contacts by one person with one service on one day; more is a mistake in the extract
 
 
 class ExtractRejected(RuleBroken):
@@ -68,46 +69,64 @@ def _decode(content: bytes) -> str:
 
 def parse(content: bytes) -> list[tuple[int, str, date, str, int]]:
     """Read and check every row; return (row number, NHS number, date, type, count) or raise."""
-    reader = csv.DictReader(io.StringIO(_decode(content)))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        return _check_rows(csv_reading.rows(_decode(content)))
+    except csv_reading.UnreadableRow as error:
+        raise ExtractRejected([f"{error}; correct it and upload the whole file again"], 1) from None
+
+
+def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
+    header = [name.strip() for name in next(lines, [])]
     missing = [name for name in REQUIRED if name not in header]
     if not header:
         raise ExtractRejected(["row 1: the file is empty; it needs a header row: person_id,date,activity_type,count"], 1)
     if missing:
         raise ExtractRejected([f"row 1: the header has no {', '.join(missing)} column"], 1)
-    reader.fieldnames = header
     problems: list[str] = []
     total = 0
     rows = []
-    for number, record in enumerate(reader, start=2):
-        row_problems = []
-        if None in record:
-            row_problems.append(f"row {number}: it has more values than the header has columns")
-        try:
-            nhs = normalise_nhs_number(record.get("person_id") or "")
-        except ValueError as error:
-            row_problems.append(f"row {number}, column person_id: {error}")
-        text = (record.get("date") or "").strip()
-        try:
-            when = date.fromisoformat(text)
-            if len(text) != 10:
-                raise ValueError
-        except ValueError:
-            row_problems.append(f"row {number}, column date: '{text}' is not a date in the form YYYY-MM-DD")
-        kind = (record.get("activity_type") or "").strip()
-        if kind not in ACTIVITY_TYPES:
-            row_problems.append(f"row {number}, column activity_type: '{kind}' is not one of "
-                                f"{', '.join(t.value for t in ActivityType)}")
-        count_text = (record.get("count") or "").strip() or "1"
-        if not count_text.isdigit() or int(count_text) < 1:
-            row_problems.append(f"row {number}, column count: '{count_text}' is not a whole number of 1 or more")
+    for number, values in enumerate((values for values in lines if values), start=2):  # blank lines skipped
+        row_problems, row = _read_row(number, header, values)
         total += len(row_problems)
         problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
         if not row_problems:
-            rows.append((number, nhs, when, kind, int(count_text)))
+            rows.append(row)
     if total:
         raise ExtractRejected(problems, total)
     return rows
+
+
+def _read_row(number: int, header: list[str], values: list[str]) -> tuple[list[str], tuple | None]:
+    """(every problem with one row, as 'row N, column C: what is wrong'; the row when it has none)."""
+    long = csv_reading.too_long(header, values)
+    if long:  # say so without echoing the value, and check nothing else in the row
+        return [f"row {number}, column {column}: the value {csv_reading.TOO_LONG}" for column in long], None
+    problems = []
+    if len(values) > len(header):
+        problems.append(f"row {number}: it has more values than the header has columns")
+    record = dict(zip(header, values))
+    try:
+        nhs = normalise_nhs_number(record.get("person_id") or "")
+    except ValueError as error:
+        problems.append(f"row {number}, column person_id: {error}")
+    text = (record.get("date") or "").strip()
+    try:
+        when = date.fromisoformat(text)
+        if len(text) != 10 or not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise ValueError
+    except ValueError:
+        problems.append(f"row {number}, column date: '{text}' is not a date in the form YYYY-MM-DD")
+    kind = (record.get("activity_type") or "").strip()
+    if kind not in ACTIVITY_TYPES:
+        problems.append(f"row {number}, column activity_type: '{kind}' is not one of "
+                        f"{', '.join(t.value for t in ActivityType)}")
+    count_text = (record.get("count") or "").strip() or "1"
+    count = whole_number(count_text, high=MAX_COUNT)  # ASCII digits only: '²'.isdigit() is True
+    if count is None and count_text.isascii() and count_text.isdigit() and count_text.strip("0"):
+        problems.append(f"row {number}, column count: '{count_text}' is more than {MAX_COUNT:,}; check the extract")
+    elif count is None:
+        problems.append(f"row {number}, column count: '{count_text}' is not a whole number of 1 or more")
+    return problems, None if problems else (number, nhs, when, kind, count)
 
 
 def import_extract(*, by: User | None, content: bytes, filename: str = "",

@@ -19,7 +19,7 @@ from app.models.directory_taxonomy import Attribute
 from app.models.org import User
 from app.oruk import serialise, terms
 from app.oruk.csv_format import read_csv
-from app.oruk.parse import PayloadShapeError, Problem, parse_service, read_services
+from app.oruk.parse import PayloadShapeError, Problem, load_json, parse_service, read_services
 from app.services import audit
 from app.services.directory_write import localities_by_name, write_service
 from app.services.errors import RuleBroken
@@ -60,7 +60,7 @@ def read_file(*, filename: str, content: bytes) -> list[dict]:
         records, problems = read_csv(text)
     else:
         try:
-            raw_services = read_services(json.loads(text))
+            raw_services = read_services(load_json(text))
         except json.JSONDecodeError as error:
             raise ImportRejected([Problem(0, "file", f"is not valid JSON (line {error.lineno}: {error.msg})")]) from None
         except PayloadShapeError as error:
