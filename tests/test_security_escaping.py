@@ -45,7 +45,12 @@ def _ids(*items) -> list:
 
 @pytest.fixture
 def hostile_world(app):
-    """Everything built as people build it (the services), every typed field holding script."""
+    return build_hostile_world()
+
+
+def build_hostile_world() -> dict:
+    """Everything built as people build it (the services), every typed field holding script.
+    A plain function as well as a fixture, so a screenshot script can load the same data."""
     north, south = org.create_locality(by=None, name=hostile("locality", 80)), org.create_locality(
         by=None, name=hostile("locality2", 80, start=1))
     surgery = org.create_practice(by=None, ods_code="Y01234", name=hostile("practice", 120), locality_name=north.name)
@@ -282,3 +287,20 @@ def test_ordinary_names_with_apostrophes_and_ampersands_are_escaped_once(app, si
         assert ORDINARY_ESCAPED in body, url
         assert ORDINARY not in body, f"{url} prints a name unescaped"
         assert [mark for mark in DOUBLE_ESCAPED if mark in body] == [], url
+
+
+def test_chart_labels_typed_by_people_are_drawn_as_text_not_plotly_markup():
+    # Plotly reads <b>, <a href>, <br> in labels and legend names as markup and decodes &lt;;
+    # a locality or organisation name must be drawn exactly as it was typed.
+    from app.analytics.tables import Column, Table
+    from app.dashboard import charts
+
+    orgs = Table("orgs", "Onward organisations", [Column("Organisation"), Column("People", "count")],
+                 rows=[["<b>Tea</b> & chat", 7], ["Age UK", 5]])
+    figure = charts.horizontal(orgs, 0, 1)
+    assert figure["data"][0]["y"] == ["&lt;b&gt;Tea&lt;/b&gt; &amp; chat", "Age UK"]
+    by_locality = Table("referrals", "Referrals by locality", [Column("Month"), Column("<b>Halesowen</b>", "count"),
+                                                               Column("Total", "count")], rows=[["2026-11", 5, 5]])
+    series = charts.referrals(by_locality)["data"][0]
+    assert series["name"] == "&lt;b&gt;Halesowen&lt;/b&gt;"
+    assert series["hovertemplate"] == "%{x}: %{y}<extra>&lt;b&gt;Halesowen&lt;/b&gt;</extra>"

@@ -7,6 +7,8 @@ has a text summary for screen readers and its table beside it.
 """
 from __future__ import annotations
 
+from html import escape
+
 from app.analytics.suppression import SUPPRESSED
 from app.analytics.tables import Table
 
@@ -37,7 +39,14 @@ def _layout(title: str, *, horizontal: bool = False, height: int = 360, **extra)
     return layout
 
 
+def _text(label) -> str:
+    """A label as plotly should draw it: plotly reads <b>, <a>, <br> as markup and decodes &lt;,
+    so escaping makes a typed name (a locality, an organisation) show exactly as typed."""
+    return escape(str(label), quote=False)
+
+
 def _bar(x, y, name: str, colour: str, **extra) -> dict:
+    name = _text(name)
     return {"type": "bar", "x": x, "y": y, "name": name, "marker": {"color": colour},
             "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>", **extra}
 
@@ -63,6 +72,7 @@ def horizontal(table: Table, label_col: int, value_col: int, colour: str = "#007
 
 
 def _hbar(labels, values, name: str, colour: str, **extra) -> dict:
+    name = _text(name)
     return {"type": "bar", "orientation": "h", "y": labels, "x": values, "name": name, "marker": {"color": colour},
             "hovertemplate": "%{y}: %{x}<extra>" + name + "</extra>", **extra}
 
@@ -79,7 +89,7 @@ def grouped(table: Table, first: int, second: int, names: tuple[str, str]) -> di
 
 def _wrap(label: str, width: int = 34) -> str:
     """Break a long axis label over lines (plotly does not wrap)."""
-    words, lines, line = label.replace(" + ", " +\u00a0").split(" "), [], ""
+    words, lines, line = _text(label).replace(" + ", " +\u00a0").split(" "), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -99,7 +109,7 @@ def savings(table: Table) -> dict:
     values = _plotted([r[3] for r in rows])
     plus = [None if v is None or r[5] is None else r[5] - v for v, r in zip(values, rows)]
     minus = [None if v is None or r[4] is None else v - r[4] for v, r in zip(values, rows)]
-    trace = _hbar([r[0] for r in rows], values, "Saving", "#009E73",
+    trace = _hbar([_text(r[0]) for r in rows], values, "Saving", "#009E73",
                   error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
                            "color": "#212b32", "thickness": 1.5})
     trace["hovertemplate"] = "%{y}: £%{x:,.0f}<extra></extra>"
