@@ -37,6 +37,7 @@ def test_a_signed_in_page_carries_a_strict_content_security_policy(client, sign_
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["img-src"] == ["'self'", "data:"]
     assert csp["font-src"] == ["'self'", "https://assets.nhs.uk"]  # Frutiger, as nhsuk-frontend's CSS loads it
+    assert csp["style-src"] == ["'self'"]
 
 
 def test_the_dashboard_needs_no_eval_either(client, sign_in):
@@ -46,6 +47,9 @@ def test_the_dashboard_needs_no_eval_either(client, sign_in):
     script_src = directives(response)["script-src"]
     assert "'unsafe-eval'" not in script_src and "'unsafe-inline'" not in script_src
     assert "plotly-strict.min.js" in response.get_data(as_text=True)
+    # Plotly styles its charts inline, so the dashboard alone allows inline styles (never scripts).
+    assert directives(response)["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert directives(client.get("/dashboard/methods"))["style-src"] == ["'self'"]
 
 
 def test_pages_cannot_be_framed_sniffed_or_leak_their_address(client):
