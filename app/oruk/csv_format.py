@@ -12,7 +12,7 @@ from app import csv_reading
 from app.models.directory import AccessRoute
 from app.models.vocab import NeedArea, Sector
 from app.oruk import terms
-from app.oruk.parse import Problem, parse_service
+from app.oruk.parse import MAX_INTEGER, Problem, parse_service
 
 REQUIRED_COLUMNS = ("id", "name", "organisation_id", "organisation_name", "sector")
 COLUMNS = REQUIRED_COLUMNS + (
@@ -41,9 +41,10 @@ def _split(value: str) -> list[str]:
 
 def _number(value: str):
     try:
-        return float(value) if "." in value else int(value)
+        number = float(value) if "." in value else int(value)
     except ValueError:
         return value  # left as text: the ORUK check names it
+    return number if abs(number) <= MAX_INTEGER else value  # too large to hold: named by the check too
 
 
 class _Row:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.extensions import db
 from app.models.directory import AccessRoute, ServiceStatus
 from app.models.vocab import Sector
 from app.oruk import checks as c
@@ -132,6 +133,21 @@ TERM_FIELDS = {"id": (c.uuid_check, True), "name": (c.required_text, True), "des
                "parent_id": (c.uuid_check, False), "taxonomy": (c.string_check, False),
                "taxonomy_id": (c.uuid_check, False), "term_uri": (c.uri_check, False), "code": (c.string_check, False)}
 
+# The table each kind of object is stored in: a text longer than its column is a problem to report,
+# not a database error (PostgreSQL refuses it; SQLite would quietly keep it).
+_TABLE_OF = {id(SERVICE_FIELDS): "service", id(ORGANIZATION_FIELDS): "organization", id(SCHEDULE_FIELDS): "schedule",
+             id(LOCATION_FIELDS): "location", id(ADDRESS_FIELDS): "address", id(CONTACT_FIELDS): "directory_contact",
+             id(PHONE_FIELDS): "phone", id(COST_FIELDS): "cost_option", id(AREA_FIELDS): "service_area",
+             id(ATTRIBUTE_FIELDS): "attribute", id(TERM_FIELDS): "taxonomy_term"}
+
+
+def _longest(spec: dict, name: str) -> int | None:
+    """How many characters the column for this field holds (None: no limit, or not stored as it is)."""
+    table = db.metadata.tables.get(_TABLE_OF.get(id(spec), ""))
+    column = table.columns.get(name) if table is not None else None
+    return getattr(column.type, "length", None) if column is not None else None
+
+
 DATE_FIELDS = {"valid_from", "valid_to", "dtstart", "assured_date"}
 TIME_FIELDS = {"opens_at", "closes_at"}
 
@@ -158,6 +174,9 @@ class _Reader:
                     self.problem(where, "is required")
                 continue
             message = check(value)
+            longest = _longest(spec, name) if isinstance(value, str) else None
+            if not message and longest and len(value.strip()) > longest:
+                message = f"is longer than {longest:,} characters"
             if message:
                 self.problem(where, message)
                 continue
