@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import date
 
 import pytest
 
@@ -93,6 +94,7 @@ def test_static_assets_and_the_public_api_stay_cacheable(client):
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?\son[a-z]+\s*=", re.S)
+STYLE_ATTRIBUTE = re.compile(r"<[a-zA-Z][^>]*?\sstyle\s*=", re.S)
 
 
 def inline_scripts_not_allowed_by_hash(html: str, script_src: list[str]) -> list[str]:
@@ -126,6 +128,8 @@ def test_no_page_runs_inline_script_or_inline_event_handlers(app, client, sign_i
         script_src = directives(response)["script-src"]
         assert inline_scripts_not_allowed_by_hash(html, script_src) == [], url
         assert EVENT_HANDLER.search(html) is None, f"{url}: {EVENT_HANDLER.search(html).group(0)[:120]}"
+        if directives(response)["style-src"] == ["'self'"]:  # a style attribute would be refused
+            assert STYLE_ATTRIBUTE.search(html) is None, f"{url}: {STYLE_ATTRIBUTE.search(html).group(0)[:120]}"
         checked += 1
     assert checked >= 3
 
@@ -155,3 +159,16 @@ def test_the_strict_plotly_bundle_is_the_plotly_js_the_python_library_writes_fig
 
     header = (PLOTLY_DIR / PLOTLY_SCRIPT).read_text()[:200]
     assert f"v{get_plotlyjs_version()}\n" in header
+
+
+def test_a_persons_pages_carry_no_inline_script_style_or_handler(client, sign_in):
+    episode = factories.supported_person(referred_on=date(2024, 1, 8), first_contact_on=date(2024, 1, 15))
+    sign_in.as_role(Role.MANAGER)
+    for url in (f"/referrals/{episode.referral_id}", f"/triage/{episode.referral_id}", f"/people/{episode.person_id}",
+                f"/people/{episode.person_id}/onward/new"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert inline_scripts_not_allowed_by_hash(html, directives(response)["script-src"]) == [], url
+        assert EVENT_HANDLER.search(html) is None and STYLE_ATTRIBUTE.search(html) is None, url
+        assert response.headers["Cache-Control"] == "no-store"
