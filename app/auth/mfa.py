@@ -10,6 +10,7 @@ import segno
 from cryptography.fernet import InvalidToken
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.keys import recovery_code_hash, secret_box
 from app.extensions import db
@@ -68,7 +69,12 @@ def enrolment_secret(user: User) -> str:
             factor = SecondFactor(user_id=user.id)
             db.session.add(factor)
         factor.secret_encrypted = secret_box().encrypt(secret.encode())
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same person opened the page twice at once: show the secret the other request kept.
+            db.session.rollback()
+            return enrolment_secret(user)
     return secret
 
 
