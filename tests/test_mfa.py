@@ -91,6 +91,15 @@ def test_right_code_completes_sign_in_and_is_audited(app, client):
                                                       AuditEvent.actor_id == user.id))
 
 
+def test_the_page_asked_for_before_sign_in_is_opened_after_the_code(app, client):
+    user = factories.user(role=Role.MANAGER)
+    secret, _ = enrolled(user)
+    token = csrf_token_from(client, "/login")
+    client.post("/login?next=/triage/?tab=waiting", data={
+        "email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    assert code_step(client, next_code(secret)).headers["Location"].endswith("/triage/?tab=waiting")
+
+
 def test_wrong_code_is_refused_and_signs_nobody_in(app, client):
     user = factories.user(role=Role.MANAGER)
     secret, _ = enrolled(user)
