@@ -9,7 +9,7 @@ from app.converters import int_arg
 from app.extensions import db
 from app.models import HomeVisit, User
 from app.security import Role, requires
-from app.services import visits
+from app.services import audit, visits
 
 
 @bp.get("/")
@@ -24,5 +24,10 @@ def index():
         if officer is None or officer.role != Role.LINK_OFFICER:
             abort(404)
     open_visit = db.session.scalar(visits.in_progress().where(HomeVisit.officer_id == officer.id).limit(1))
-    return render_template("caseload/index.html", officer=officer, rows=queries.caseload(officer.id),
-                           open_visit=open_visit, own=officer.id == current_user.id)
+    rows = queries.caseload(officer.id)
+    html = render_template("caseload/index.html", officer=officer, rows=rows, open_visit=open_visit,
+                           own=officer.id == current_user.id)
+    shown = [row.episode.person_id for row in rows] + ([open_visit.episode.person_id] if open_visit else [])
+    audit.viewed(by=current_user, action="caseload.view", subject_type="caseload", subject_id=officer.id,
+                 detail=audit.shown(people=shown))
+    return html

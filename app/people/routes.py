@@ -12,6 +12,7 @@ from app.people.forms import (DischargeForm, GoalActionForm, GoalForm, GoalUpdat
                               Ons4Form, UclaForm, WhatMattersForm)
 from app.security import Role, requires
 from app.services import casework, discharge, goals, measures, needs
+from app.services.audit import audited_view
 from app.services.errors import RuleBroken, StaleEdit
 
 SUPPORT_STAFF = (Role.LINK_OFFICER, Role.MANAGER)
@@ -39,6 +40,7 @@ def view(person_id: int):
 
 @bp.route("/<int:person_id>/what-matters", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.what_matters.view")
 def what_matters(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = WhatMattersForm(obj=episode)
@@ -58,6 +60,7 @@ def what_matters(person_id: int):
 
 @bp.route("/<int:person_id>/needs/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.need_new.view")
 def new_need(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = NeedForm(area=request.args.get("area", ""))
@@ -75,6 +78,7 @@ def new_need(person_id: int):
 
 @bp.route("/<int:person_id>/needs/<int:need_id>", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.need.view")
 def edit_need(person_id: int, need_id: int):
     need = record.child_or_404(Need, need_id, person_id)
     form = NeedUpdateForm(obj=need)
@@ -92,6 +96,7 @@ def edit_need(person_id: int, need_id: int):
 
 @bp.route("/<int:person_id>/goals/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.goal_new.view")
 def new_goal(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = GoalForm()
@@ -111,6 +116,7 @@ def new_goal(person_id: int):
 
 @bp.route("/<int:person_id>/goals/<int:goal_id>", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.goal.view")
 def edit_goal(person_id: int, goal_id: int):
     goal = record.child_or_404(Goal, goal_id, person_id)
     form = GoalUpdateForm(obj=goal)
@@ -128,6 +134,7 @@ def edit_goal(person_id: int, goal_id: int):
 
 @bp.route("/<int:person_id>/goals/<int:goal_id>/actions/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.goal_action_new.view")
 def new_goal_action(person_id: int, goal_id: int):
     goal = record.child_or_404(Goal, goal_id, person_id)
     form = GoalActionForm()
@@ -159,6 +166,7 @@ def action_done(person_id: int, action_id: int):
 
 @bp.route("/<int:person_id>/wellbeing/<instrument>/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.measure_new.view")
 def new_measure(person_id: int, instrument: str):
     if instrument not in ("ons4", "ucla3"):
         abort(404)
@@ -182,6 +190,7 @@ def new_measure(person_id: int, instrument: str):
 
 @bp.route("/<int:person_id>/discharge", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.discharge.view")
 def discharge_person(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = DischargeForm()

@@ -11,11 +11,13 @@ from app.people.forms_contacts import CheckInForm, CheckOutForm, ContactForm, Co
 from app.people.routes import SUPPORT_STAFF, refused, section
 from app.security import Role, requires
 from app.services import contacts, visits
+from app.services.audit import audited_view
 from app.services.errors import RuleBroken
 
 
 @bp.route("/<int:person_id>/contacts/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.contact_new.view")
 def new_contact(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = ContactForm(status=request.args.get("status", "held"))
@@ -35,6 +37,7 @@ def new_contact(person_id: int):
 
 @bp.route("/<int:person_id>/contacts/<int:contact_id>", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.contact.view")
 def edit_contact(person_id: int, contact_id: int):
     contact = record.child_or_404(Contact, contact_id, person_id)
     form = ContactUpdateForm(obj=contact)
@@ -59,6 +62,7 @@ def risk_labels(episode) -> list[str]:
 
 @bp.route("/<int:person_id>/visits/check-in", methods=["GET", "POST"])
 @requires(Role.LINK_OFFICER)
+@audited_view("person.check_in.view")
 def check_in(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = CheckInForm()
@@ -78,6 +82,7 @@ def check_in(person_id: int):
 
 @bp.route("/<int:person_id>/visits/<int:visit_id>/check-out", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.check_out.view")
 def check_out(person_id: int, visit_id: int):
     visit = record.child_or_404(HomeVisit, visit_id, person_id)
     if visit.checked_out_at is not None:

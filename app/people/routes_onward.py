@@ -12,6 +12,7 @@ from app.people.forms_contacts import OnwardForm, OnwardMoveForm, PeerForm
 from app.people.routes import SUPPORT_STAFF, refused, section
 from app.security import requires
 from app.services import onward, peer
+from app.services.audit import audited_view
 from app.services.errors import RuleBroken
 
 
@@ -34,6 +35,7 @@ def directory_service(service_id: str | None) -> dict | None:
 
 @bp.route("/<int:person_id>/onward/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.onward_new.view")
 def new_onward(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = OnwardForm()
@@ -58,6 +60,7 @@ def new_onward(person_id: int):
 
 @bp.route("/<int:person_id>/onward/<int:onward_id>", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.onward.view")
 def move_onward(person_id: int, onward_id: int):
     item = record.child_or_404(OnwardReferral, onward_id, person_id)
     form = OnwardMoveForm(obj=item if request.method == "GET" else None)
@@ -76,6 +79,7 @@ def move_onward(person_id: int, onward_id: int):
 
 @bp.route("/<int:person_id>/peer/new", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.peer_new.view")
 def new_peer(person_id: int):
     episode = record.current_episode_or_404(person_id)
     form = PeerForm(kind=request.args.get("kind"))
@@ -93,6 +97,7 @@ def new_peer(person_id: int):
 
 @bp.route("/<int:person_id>/peer/<int:peer_id>", methods=["GET", "POST"])
 @requires(*SUPPORT_STAFF)
+@audited_view("person.peer.view")
 def edit_peer(person_id: int, peer_id: int):
     item = record.child_or_404(PeerSupport, peer_id, person_id)
     form = PeerForm(obj=item if request.method == "GET" else None)

@@ -16,7 +16,8 @@ from app.models.vocab import need_area_groups
 from app.referrals import bp, queries
 from app.referrals.forms import AnswerForm, ReferralForm
 from app.security import Role, requires
-from app.services import referrals
+from app.services import audit, referrals
+from app.services.audit import audited_view
 from app.services.errors import RuleBroken
 from app.triage.forms import AllocateForm
 
@@ -74,6 +75,9 @@ def index():
     changes = queries.changed_since(current_user, current_user.referrals_seen_at)
     last_seen = current_user.referrals_seen_at
     current_user.referrals_seen_at = utcnow()
+    audit.record(by=current_user, action="referral.list", subject_type="referral_list",
+                 subject_id=f"practice {current_user.practice_id}" if current_user.role == Role.GP_PRACTICE else "all",
+                 detail=audit.shown(referrals=[referral.id for referral in page.items] + list(changes)))
     db.session.commit()
     practices = db.session.scalars(select(Practice).order_by(Practice.name)).all() \
         if current_user.role == Role.MANAGER else []
@@ -84,6 +88,7 @@ def index():
 
 @bp.route("/<int:referral_id>")
 @requires(Role.GP_PRACTICE, Role.MANAGER)
+@audited_view("referral.view")
 def show(referral_id: int):
     referral = queries.referral_for(current_user, referral_id)
     answer_form = AnswerForm(version=str(referral.version))

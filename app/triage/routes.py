@@ -14,7 +14,8 @@ from app.models.base import utcnow
 from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
 from app.referrals.queries import referral_for
 from app.security import Role, requires
-from app.services import triage
+from app.services import audit, triage
+from app.services.audit import audited_view
 from app.services.errors import RuleBroken
 from app.triage import bp
 from app.triage.forms import AcceptForm, AllocateForm, DeclineForm, QuestionForm
@@ -39,8 +40,11 @@ def index():
                                  .order_by(Referral.received_at, Referral.id)).all()
     unallocated = db.session.scalars(base.where(Referral.status == ReferralStatus.ACCEPTED.value)
                                      .order_by(Referral.received_at, Referral.id)).all()
-    return render_template("triage/index.html", waiting=waiting, unallocated=unallocated,
+    html = render_template("triage/index.html", waiting=waiting, unallocated=unallocated,
                            officers=triage.officers_with_caseloads(), days_since=days_since)
+    audit.viewed(by=current_user, action="triage.list", subject_type="triage_queue", subject_id="all",
+                 detail=audit.shown(referrals=[referral.id for referral in waiting + unallocated]))
+    return html
 
 
 def _forms(referral: Referral):
@@ -61,6 +65,7 @@ def _decision_page(referral: Referral, status: int = 200, **forms):
 
 @bp.route("/<int:referral_id>")
 @requires(Role.MANAGER)
+@audited_view("triage.view")
 def decide(referral_id: int):
     return _decision_page(referral_for(current_user, referral_id))
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_login import current_user
 
 from app.extensions import db
 from app.models.vocab import HomeVisitRisk
 from app.models.base import utcnow
 from app.security import Role, requires
-from app.services import visits
+from app.services import audit, visits
 from app.visits import bp
 
 
@@ -25,6 +26,9 @@ def index():
     in_progress = db.session.scalars(visits.in_progress()).unique().all()
     overdue = [visit for visit in in_progress if visit.is_overdue(now, grace)]
     recent = db.session.scalars(visits.recent(days=14, now=now).limit(100)).unique().all()
-    return render_template("visits/index.html", overdue=overdue, grace=grace, now=now, recent=recent,
+    html = render_template("visits/index.html", overdue=overdue, grace=grace, now=now, recent=recent,
                            in_progress=[visit for visit in in_progress if visit not in overdue],
                            labels_for=lambda visit: [HomeVisitRisk(r).label for r in visit.episode.referral.risk_flags])
+    audit.viewed(by=current_user, action="visits.list", subject_type="home_visits", subject_id="recent",
+                 detail=audit.shown(people=[visit.episode.person_id for visit in in_progress + recent]))
+    return html
