@@ -227,6 +227,8 @@ def test_manager_finds_every_view_of_a_persons_data_by_their_nhs_number(client, 
     for action in ("referral.view", "triage.view", "person.contact.view", "person.view", "caseload.view"):
         assert f"<code>{action}</code>" in html, action
     assert _audit_rows(html) == 5  # and neither view of the unrelated person
+    assert f"1 person: person {world.person_id}" in html  # the caseload view, as people read it
+    assert f'href="/referrals/{world.referral.id}"' in html
     by_record_number = client.get(f"/audit/?person={world.person_id}&user={world.manager.email}")
     assert _audit_rows(by_record_number.get_data(as_text=True)) >= 5
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from datetime import datetime, time, timedelta
 
 from flask import render_template, request
@@ -20,6 +21,7 @@ from app.security import Role, requires
 from app.services import audit
 
 PAGE_SIZE = 50
+MARKERS = re.compile(r"(?:\[(?:person|referral):\d+\])+")
 LARGEST_RECORD_NUMBER = 2 ** 31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
@@ -97,6 +99,13 @@ def _record_search(form: AuditSearchForm, about: Someone | None, total: int) -> 
             detail += "; about " + audit.shown(people=about.person_ids, referrals=about.referral_ids)
     audit.viewed(by=current_user, action="audit.search", subject_type=subject_type, subject_id=subject_id,
                  detail=detail)
+
+
+@bp.app_template_filter("audit_detail")
+def audit_detail(detail: str) -> str:
+    """An event's detail as people read it: "[person:3][person:8]" becomes "person 3, person 8"."""
+    return MARKERS.sub(lambda run: ", ".join(f"{kind} {ident}" for kind, ident in
+                                             re.findall(r"\[(person|referral):(\d+)\]", run[0])), detail)
 
 
 @bp.get("/")

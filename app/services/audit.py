@@ -54,9 +54,11 @@ def shown(*, people: Iterable = (), referrals: Iterable = ()) -> str:
     referral_ids = list(dict.fromkeys(referrals))
     parts = []
     if person_ids:
-        parts.append(f"{len(person_ids)} people " + "".join(person_marker(i) for i in person_ids))
+        parts.append(f"{len(person_ids)} {'person' if len(person_ids) == 1 else 'people'}: "
+                     + "".join(person_marker(i) for i in person_ids))
     if referral_ids:
-        parts.append(f"{len(referral_ids)} referrals " + "".join(referral_marker(i) for i in referral_ids))
+        parts.append(f"{len(referral_ids)} referral{'' if len(referral_ids) == 1 else 's'}: "
+                     + "".join(referral_marker(i) for i in referral_ids))
     return "; ".join(parts) or "nobody shown"
 
 
