@@ -131,7 +131,8 @@ def service(service: Service, attributes_by_link: dict[str, list[Attribute]] | N
         "schedules": [schedule(s) for s in service.schedules],
         "service_areas": [_clean({"id": a.id, "service_id": service.id, "name": a.name,
                                   "service_area": a.service_area, "extent": a.extent,
-                                  "extent_type": a.extent_type, "uri": web_address(a.uri)}) for a in service.service_areas],
+                                  "extent_type": a.extent_type, "uri": web_address(a.uri)})
+                          for a in service.service_areas],
         "contacts": [_clean({"id": c.id, "service_id": service.id, "name": c.name, "title": c.title,
                              "phones": [_clean({"id": p.id, "contact_id": c.id, "number": p.number,
                                                 "description": p.description}) for p in c.phones]})
