@@ -135,9 +135,10 @@ def test_the_cookie_holds_the_identifier_but_the_table_only_its_digest(app, clie
 def test_sign_in_and_sign_out_are_audited(app, client, sign_in):
     officer = sign_in.as_role(Role.LINK_OFFICER)
     _sign_out(client)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == officer.id)
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == officer.id,
+                                                                 AuditEvent.action.like("auth.%"))
                                  .order_by(AuditEvent.id)).all()
-    assert actions[-2:] == ["auth.sign_in", "auth.sign_out"]
+    assert actions == ["auth.sign_in", "auth.sign_out"]
 
 
 # --- your account: where you are signed in, signing out elsewhere, changing your password ------

@@ -21,7 +21,8 @@ from app.models.staff_session import token_digest
 from app.services import audit
 
 SESSION_KEY = "staff_session"
-# Writing last_seen_at on every request would turn every page view into a database write.
+# Writing last_seen_at on every request would turn every page view into a database write; the
+# price is that the idle timeout may end a session up to this much early.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 FLASK_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 
@@ -73,13 +74,17 @@ def _expiry_reason(record: StaffSession) -> str | None:
     return None
 
 
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
 def expiry_message(reason: str) -> str:
     if reason == "absolute":
         hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
-        return (f"You were signed out because you had been signed in for {hours} hours. "
+        return (f"You were signed out because you had been signed in for {_plural(hours, 'hour')}. "
                 "Sign in again to continue.")
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    return (f"You were signed out because you had not used Hearthlink for {minutes} minutes. "
+    return (f"You were signed out because you had not used Hearthlink for {_plural(minutes, 'minute')}. "
             "Sign in again to continue.")
 
 
