@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
@@ -256,3 +258,29 @@ def test_searching_the_audit_log_by_a_huge_or_odd_number_finds_nothing_and_does_
     for typed in ("9223372036854775808", "99999999999999999999999", "²", "person 12abc"):
         response = client.get(f"/audit/?person={typed}")
         assert response.status_code == 200, typed
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.text(max_size=40) | st.from_regex(r"[0-9 ]{1,30}", fullmatch=True))
+def test_whatever_is_typed_as_a_person_the_search_answers_or_asks_for_a_number(app, typed):
+    from app.audit_log.routes import someone
+
+    found = someone(typed)
+    digits = "".join(ch for ch in typed if ch in "0123456789")
+    if not digits:
+        assert found is None  # the page asks for an NHS number or record number
+    else:
+        assert found.person_ids == ([] if len(digits) == 10 or int(digits) > 2 ** 31 - 1 else [int(digits)])
+        assert found.referral_ids == []
+
+
+@given(ids=st.lists(st.integers(min_value=1, max_value=2 ** 31 - 1), min_size=1, max_size=5, unique=True))
+def test_a_list_names_exactly_the_people_it_showed_and_reads_back_as_words(ids):
+    from app.audit_log.routes import audit_detail
+    from app.services import audit
+
+    detail = audit.shown(people=ids)
+    for other in {i * 10 + d for i in ids for d in range(10)} - set(ids):
+        assert audit.person_marker(other) not in detail
+    assert audit_detail(detail) == (f"{len(ids)} {'person' if len(ids) == 1 else 'people'}: "
+                                    + ", ".join(f"person {i}" for i in ids))
