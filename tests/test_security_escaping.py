@@ -270,6 +270,12 @@ def test_forms_shown_again_with_errors_keep_typed_script_escaped(app, no_csrf, h
                                            "concerns": hostile("typed-concerns")}).get_data(as_text=True)
     assert "There is a problem" in page and _leaks(page) == []
     assert "[typed-given]" in page and "[typed-concerns]" in page
+    manager = _signed_in(app, hostile_world["users"][Role.MANAGER])
+    page = manager.post("/directory/services/new", data={
+        "name": hostile("typed-service", 200), "description": hostile("typed-description"),
+        "schedule": hostile("typed-schedule", 300), "locality_ids": [hostile_world["north"].id]}).get_data(as_text=True)
+    assert "There is a problem" in page and _leaks(page) == []
+    assert "[typed-service]" in page and "[typed-description]" in page and "[typed-schedule]" in page
 
 
 def test_ordinary_names_with_apostrophes_and_ampersands_are_escaped_once(app, sign_in, client):
