@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from app.auth import bp, sign_in
 from app.auth.forms import SignInForm
