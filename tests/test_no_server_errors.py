@@ -9,16 +9,27 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode
 
 import pytest
+from flask_wtf import FlaskForm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.core import UnboundField
 
+from app.converters import MAX_ID, whole_number
 from app.extensions import db
+from app.fields import DateInputField
 from app.models import Activity, Referral
 from app.models.directory import Service
-from app.security import Role
+from app.security import ACCESS_ATTRIBUTE, Role
 from tests import factories
+from tests.conftest import SignIn
 
 BEYOND_BIGINT = str(2 ** 63)  # 9223372036854775808, one more than PostgreSQL's bigint holds
 BEYOND_INTEGER = str(2 ** 31)  # 2147483648, one more than PostgreSQL's integer (every id column) holds
@@ -200,22 +211,48 @@ def test_an_empty_access_route_on_the_service_form_is_a_form_error(app, client, 
     assert _count(Service) == 0
 
 
+# --- the helpers, for any text at all ---------------------------------------------------------
+
+def test_a_date_typed_in_three_boxes_is_a_date_from_1900_to_2100_or_an_error_never_an_exception(app):
+    class VisitForm(FlaskForm):
+        class Meta:
+            csrf = False
+
+        on = DateInputField("Visit date")
+
+    parts = st.one_of(st.text(max_size=25), st.integers(-(2 ** 70), 2 ** 70).map(str),
+                      st.sampled_from(["²", "٣", "99999999999999999999", "0", "1899", "2101", "2100", "1900"]))
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(parts, parts, parts)
+    def check(day, month, year):
+        with app.test_request_context():
+            form = VisitForm(formdata=MultiDict({"on-day": day, "on-month": month, "on-year": year}))
+            form.validate()
+            assert (form.on.data is None) or (1900 <= form.on.data.year <= 2100 and not form.on.errors)
+            if form.on.data is None and (day.strip() or month.strip() or year.strip()):
+                assert form.on.errors
+
+    check()
+
+
+def test_a_whole_number_from_the_address_is_in_range_or_none_never_an_exception(app):
+    @given(st.one_of(st.text(max_size=30), st.integers(-(2 ** 80), 2 ** 80).map(str),
+                     st.sampled_from(["9" * 5000, "²", "٣", " 7 ", "-0", "0" * 40 + "5"])))
+    def check(text):
+        number = whole_number(text)
+        assert number is None or 1 <= number <= MAX_ID
+        digits = text.strip()
+        if digits.isascii() and digits.isdigit() and len(digits) < 20 and 1 <= int(digits) <= MAX_ID:
+            assert number == int(digits)
+
+    check()
+    assert (whole_number("2147483647"), whole_number("2147483648"), whole_number("0")) == (2 ** 31 - 1, None, None)
+
+
 # --- fuzz: every GET rule, every form, every upload, as every role ------------------------------
 # Hypothesis draws the rule, the role, the values and the query; any 5xx (or an exception, which
 # the test app lets through instead of the 500 page) fails with the request that caused it.
-
-import re  # noqa: E402
-from html.parser import HTMLParser  # noqa: E402
-from urllib.parse import quote, urlencode  # noqa: E402
-
-from flask_wtf import FlaskForm  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from wtforms.fields.core import UnboundField  # noqa: E402
-
-from app.fields import DateInputField  # noqa: E402
-from app.security import ACCESS_ATTRIBUTE  # noqa: E402
-from tests.conftest import SignIn  # noqa: E402
 
 ROLES = ("anonymous", Role.ADMIN, Role.MANAGER, Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER)
 # Signing out, or ending every session, would leave the rest of the run anonymous.
@@ -243,7 +280,6 @@ def world(app):
     client per role (SQLite only: the fuzz is about the code, the explicit cases cover PostgreSQL)."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and not os.environ.get("FUZZ_POSTGRES"):
         pytest.skip("the fuzz runs on SQLite (FUZZ_POSTGRES=1 runs it here too); the explicit cases run on both")
-    from app.models import Activity as _Activity  # noqa: F401  (tables are registered)
 
     factories.user(Role.LINK_OFFICER)  # user 1: the one id-1 admin actions (deactivate, reset) act on
     officer = factories.user(Role.LINK_OFFICER)
