@@ -160,6 +160,15 @@ def test_a_directory_csv_cell_longer_than_the_csv_limit_is_refused_and_nothing_c
     assert [s.name for s in db.session.scalars(select(Service))] == ["Lunch club"]
 
 
+def test_an_upload_over_20_mb_gets_the_file_too_large_page_and_nothing_changes(app, client, sign_in, no_csrf):
+    sign_in.as_role(Role.MANAGER)
+    content = (ACTIVITY_HEADER + "9991234560,2025-03-04,gp_surgery,1\n" * 600_000).encode()  # about 21 MB
+    response = _upload(client, "/activity/", content, "big.csv", practice_id="0")
+    assert response.status_code == 413
+    assert "Upload a file smaller than 20 MB" in response.get_data(as_text=True)
+    assert _count(Activity) == 0
+
+
 def test_deeply_nested_json_is_refused_clearly_and_nothing_changes(app, client, sign_in, no_csrf):
     factories.directory_service("Lunch club")
     sign_in.as_role(Role.MANAGER)
