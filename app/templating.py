@@ -9,6 +9,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from app.assets import NHSUK_VERSION
 from app.config import REPO_ROOT
 from app.models.vocab import HomeVisitRisk, NeedArea
+from app.oruk.checks import web_address
 
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
@@ -38,6 +39,8 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.globals["NHSUK_VERSION"] = NHSUK_VERSION
     app.jinja_env.filters["need_label"] = lambda value: NeedArea(value).label
     app.jinja_env.filters["risk_label"] = lambda value: HomeVisitRisk(value).label
+    # Only http(s) addresses become links, whatever an older import left in the database.
+    app.jinja_env.filters["web_address"] = web_address
 
     from app.navigation import navigation_for
 

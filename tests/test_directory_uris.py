@@ -133,3 +133,13 @@ def test_the_public_api_never_republishes_a_hostile_address_already_stored(app, 
     assert "https://example.org/area" in body
     listing = client.get("/openreferral/services").get_data(as_text=True)
     assert "javascript:" not in listing and "data:text" not in listing
+
+
+def test_the_service_page_never_links_to_a_hostile_address_already_stored(app, client, sign_in):
+    service = factories.directory_service("Old entry")
+    service.url = "javascript:alert(1)"
+    db.session.commit()
+    sign_in.as_role(Role.LINK_OFFICER.value)
+    body = client.get(f"/directory/services/{service.id}").get_data(as_text=True)
+    assert 'href="javascript:' not in body
+    assert "javascript:alert(1)" in body  # still shown, as text, so someone can correct it
