@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test serve assets install install-test bench bench-outcomes bench-directory bench-dashboard clean
+.PHONY: run test serve assets install install-test bench bench-outcomes bench-directory bench-dashboard bench-referral clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ bench-directory: install-test
 
 bench-dashboard: install-test
 	$(PY) bench/dashboard_bench.py
+
+bench-referral: install-test
+	$(PY) bench/referral_time.py
 
 clean:
 	rm -rf $(VENV) node_modules instance
