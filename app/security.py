@@ -69,6 +69,17 @@ def declared_access(view: Callable | None):
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 
+def may_use(endpoint: str, user=None) -> bool:
+    """Whether `user` (the signed-in user by default) may use `endpoint`, read from the roles its view
+    declares. Templates offer an action through this (`can(...)`), so nobody is shown a button the
+    view would then refuse with 403; unknown and undeclared endpoints are refused here too."""
+    access = declared_access(current_app.view_functions.get(endpoint))
+    if access == PUBLIC:
+        return True
+    user = current_user if user is None else user
+    return bool(access) and user.is_authenticated and user.role in access
+
+
 def enforce_declared_access():
     """before_request hook: a view with no declaration is refused, whoever asks."""
     if request.endpoint is None:

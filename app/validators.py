@@ -82,3 +82,15 @@ class Normalised:
             field.data = self.normaliser(field.data)
         except ValueError as error:
             raise ValidationError(str(error)) from None
+
+
+def address_lines(value: str) -> list[str]:
+    """The lines of an address as typed: any line ending (a browser sends CRLF from a textarea),
+    without edge spaces, trailing commas or blank lines, so joining them never shows "Lane , Town"."""
+    lines = (re.sub(r"^[\s,]+|[\s,]+$", "", line) for line in re.split(r"\r\n|\r|\n", value or ""))
+    return [line for line in lines if line]
+
+
+def normalise_address(value: str) -> str:
+    """An address as stored: its lines joined by plain line breaks."""
+    return "\n".join(address_lines(value))

@@ -6,6 +6,8 @@ from datetime import date
 from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.validators import address_lines
+
 
 class IdentityDetails:
     """Columns and wording shared by Referral (as the practice gave them) and Person (as held)."""
@@ -23,6 +25,16 @@ class IdentityDetails:
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        # Read through the normaliser, so addresses stored before it (with CRLF) show well too.
+        return address_lines(self.address)
+
+    @property
+    def address_one_line(self) -> str:
+        """The address and postcode for a single line: "7 Gorsebrook Lane, Netherton, DY1 1AA"."""
+        return ", ".join([*self.address_lines, self.postcode] if self.postcode else self.address_lines)
 
     @property
     def nhs_number_spaced(self) -> str:

@@ -13,7 +13,7 @@ from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.services import audit
 from app.services.errors import RuleBroken
 from app.services.locking import check_version
-from app.validators import normalise_nhs_number, normalise_postcode
+from app.validators import normalise_address, normalise_nhs_number, normalise_postcode
 
 
 class DuplicateReferral(RuleBroken):
@@ -78,7 +78,7 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
     referral = Referral(
         practice=practice, submitted_by=by, status=ReferralStatus.RECEIVED.value, nhs_number=nhs_number,
         given_name=given_name.strip(), family_name=family_name.strip(), date_of_birth=date_of_birth,
-        address=address.strip(), postcode=postcode, phone=phone.strip(), contact_method=contact_method,
+        address=normalise_address(address), postcode=postcode, phone=phone.strip(), contact_method=contact_method,
         contact_times=contact_times.strip(), accessibility_needs=accessibility_needs.strip(),
         concerns=concerns.strip(), risk_notes=risk_notes.strip(), referrer_name=referrer_name.strip(),
         referrer_role=referrer_role.strip(), mdt_meeting_date=mdt_meeting_date,

@@ -5,8 +5,9 @@ person's locality (their practice's); how often colleagues' onward referrals to 
 "attending" or "completed" (out of those with an outcome); whether it runs at times that suit the
 person (their preferred contact times, when they name mornings, afternoons, evenings or days).
 
-Open needs are the episode's needs that are identified or being addressed; before the holistic
-assessment has recorded any, the needs the practice ticked on the referral.
+Open needs are the needs recorded on the support record that are still identified or being
+addressed, together with the need areas the practice ticked on the referral that the officer has not
+recorded yet (see `open_need_areas`).
 """
 from __future__ import annotations
 
@@ -54,17 +55,22 @@ class Suggestion:
 
 
 def open_need_areas(episode) -> list[str]:
-    """The episode's open needs; the referral's ticked areas until the assessment records needs."""
+    """The need areas suggestions are for: the union of the open needs recorded on the support record
+    and the areas ticked on the referral that are not recorded yet.
+
+    The holistic assessment often records one need at a time. Taking only the recorded needs once
+    there are any would drop every ticked area the officer has not reached yet; a ticked area leaves
+    the list only once it is recorded, and then follows that need (gone when met or declined).
+    """
+    ticked = set(episode.referral.need_areas) if episode.referral else set()
     try:
         from app.models.support import OPEN_NEED_STATUSES, Need
     except ImportError:  # the support record is not installed
-        Need = None
-    if Need is not None:
-        needs = db.session.scalars(select(Need).where(Need.episode_id == episode.id)).all()
-        if needs:
-            open_statuses = {str(s) for s in OPEN_NEED_STATUSES}
-            return sorted({n.area for n in needs if n.status in open_statuses})
-    return sorted(set(episode.referral.need_areas)) if episode.referral else []
+        return sorted(ticked)
+    recorded = db.session.execute(select(Need.area, Need.status).where(Need.episode_id == episode.id)).all()
+    open_statuses = {str(s) for s in OPEN_NEED_STATUSES}
+    open_recorded = {area for area, status in recorded if status in open_statuses}
+    return sorted(open_recorded | (ticked - {area for area, _ in recorded}))
 
 
 def preferred_times(text: str) -> tuple[set[str], list[tuple[str, str]]]:
