@@ -25,7 +25,7 @@ TODAY = date.today()
 # Endpoints that never show a person's data. Adding one here is a claim a reviewer checks.
 NO_PERSONAL_DATA = {
     "static", "nhsuk_assets.static", "plotly_assets.static",     # files
-    "main.index", "main.healthz",                                 # home page links, health check
+    "main.index", "main.healthz", "main.accessibility",           # home page links, health check, statement
     "auth.login", "auth.logout",                                  # the user's own sign-in
     "auth.two_step", "auth.code", "auth.recovery_code", "auth.enrol", "auth.enrol_at_sign_in",  # own 2nd factor
     "account.index",                                              # the user's own account and sessions
@@ -37,6 +37,7 @@ NO_PERSONAL_DATA = {
     "openreferral.service_at_location", "openreferral.taxonomies", "openreferral.taxonomy",
     "openreferral.taxonomy_terms", "openreferral.taxonomy_term",  # the public directory API
     "dashboard.index", "dashboard.report", "dashboard.methods",   # aggregates, small numbers suppressed
+    "dashboard.status",                                           # whether a view's figures are up to date
     "referrals.new",                                              # an empty form (a duplicate is audited)
     "activity.upload",                                            # the upload form and past imports' counts
 }

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, render_template
+from flask import abort, jsonify, render_template
 from flask_login import current_user
 
 import outcomes
-from app.dashboard import bp, exports
+from app.dashboard import bp, exports, freshness
 from app.dashboard.page import build_charts, current_view
+from app.models.base import utcnow
 from app.security import Role, requires
 from app.services import audit
 
@@ -26,7 +27,16 @@ def _view():
 @requires(*DASHBOARD_ROLES)
 def index():
     view = _view()
-    return render_template("dashboard/index.html", view=view, charts=build_charts(view))
+    return render_template("dashboard/index.html", view=view, charts=build_charts(view),
+                           calculated=freshness.calculated_in_words(view.figures["computed_at"], utcnow()))
+
+
+@bp.route("/status")
+@requires(*DASHBOARD_ROLES)
+def status():
+    """Whether the view's up-to-date figures are ready: the dashboard's script asks while it shows
+    older ones. A yes or no and a time, no personal data."""
+    return jsonify(freshness.status(freshness.requested_filters())), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/report")
