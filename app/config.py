@@ -131,6 +131,10 @@ def load(env: dict[str, str] | None = None) -> dict:
         "BANK_HOLIDAY_REGION": region,
         "VISIT_OVERDUE_GRACE_MINUTES": int(env.get("VISIT_OVERDUE_GRACE_MINUTES", "15")),
         "DASHBOARD_BACKGROUND_REFRESH": env.get("DASHBOARD_BACKGROUND_REFRESH", "1") != "0",
+        # Who runs this installation and how people report an accessibility problem (/accessibility).
+        "SERVICE_OPERATOR": env.get("SERVICE_OPERATOR", "the organisation that runs this Hearthlink service"),
+        "ACCESSIBILITY_CONTACT_EMAIL": env.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@example.org"),
+        "ACCESSIBILITY_CONTACT_PHONE": env.get("ACCESSIBILITY_CONTACT_PHONE", ""),
         "SHARED_STANDARDS_DIR": env.get(
             "HEARTHLINK_STANDARDS_DIR", str(REPO_ROOT.parent / "shared" / "standards")
         ),

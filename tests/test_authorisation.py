@@ -6,7 +6,7 @@ from werkzeug.routing.converters import NumberConverter
 
 from app.security import PUBLIC, Role, declared_access
 
-PUBLIC_PREFIXES = ("/login", "/healthz", "/openreferral")
+PUBLIC_PREFIXES = ("/login", "/healthz", "/openreferral", "/accessibility")
 
 
 def _is_static(rule) -> bool:
@@ -35,7 +35,7 @@ def test_every_view_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def test_only_sign_in_health_and_open_data_are_public(app):
+def test_only_sign_in_health_open_data_and_the_accessibility_statement_are_public(app):
     public_rules = {rule.rule for rule in _rules(app)
                     if declared_access(app.view_functions[rule.endpoint]) == PUBLIC}
     assert public_rules, "expected /login and /healthz to be public"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import jsonify, redirect, url_for
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -25,3 +25,10 @@ def healthz():
         return jsonify(status="error", database="error"), 503
     return jsonify(status="ok", database="ok")
 
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement, open to everyone: people must be able to read it before signing in."""
+    return render_template("main/accessibility.html")
