@@ -33,8 +33,9 @@ run: install
 	$(VENV)/bin/flask demo load --if-empty
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
+# Both cores: each pytest-xdist worker gets its own PostgreSQL database (tests/conftest.py).
 test: install-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 # Production: several stateless gunicorn workers against PostgreSQL (DATABASE_URL) and a
 # shared rate-limit store (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379).

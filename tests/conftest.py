@@ -9,13 +9,12 @@ import re
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
 from tests import factories
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 _postgres_schema_ready: set[str] = set()
 
 
@@ -24,6 +23,28 @@ def _psycopg_url(url: str) -> str:
         if url.startswith(bare):
             return "postgresql+psycopg://" + url[len(bare):]
     return url
+
+
+def _worker_postgres_url(url: str) -> str:
+    """Under pytest-xdist each worker truncates and refills its own database, so workers never
+    see each other's rows: TEST_DATABASE_URL's database for the first, `<name>_gwN` beside it for
+    the others (created here, dropped by .ci/run)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or worker in ("", "gw0"):
+        return url
+    base, name = url.rsplit("/", 1)
+    name, _, query = name.partition("?")
+    own = f"{name}_{worker}"
+    admin = create_engine(_psycopg_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}" + (f"?{query}" if query else "")
+
+
+POSTGRES_URL = _worker_postgres_url(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 def pytest_generate_tests(metafunc):
