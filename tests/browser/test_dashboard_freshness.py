@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from app.security import Role
 from tests import factories
-from tests.browser.conftest import DESKTOP, sign_in
+from tests.browser.conftest import DESKTOP, screenshot, sign_in
 
 
 def _service_with_a_change(live_app):
@@ -34,6 +34,7 @@ def test_dashboard_shows_new_figures_by_itself_when_they_are_ready(live_app, new
     note = page.locator("#stale-note")
     assert "These figures were calculated less than a minute ago." in note.inner_text()
     assert page.locator('[data-figure="referred"]').inner_text() == "6"
+    screenshot(page, "dashboard-stale-note-1280")
     assert refresh.wait(timeout=60)
     # The script asks every 4 seconds, says the figures are ready, and reloads the view.
     page.wait_for_selector("#stale-note", state="detached", timeout=20_000)
