@@ -47,6 +47,13 @@ def database_url(env: dict[str, str]) -> str:
     return url
 
 
+def _proxy_hops(env: dict[str, str]) -> int:
+    text = env.get("TRUSTED_PROXY_HOPS", "0")
+    if not text.isdecimal() or not 0 <= int(text) <= 5:
+        raise ValueError(f"TRUSTED_PROXY_HOPS must be a whole number from 0 to 5, not {text!r}")
+    return int(text)
+
+
 def _sign_in_settings(env: dict[str, str], production: bool) -> dict:
     """Second factor and per-account lock-out (README, "Signing in").
 
@@ -123,6 +130,10 @@ def load(env: dict[str, str] | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies (load balancers) stand in front of the app and append to
+        # X-Forwarded-For. 0 believes no such header: anyone can send one, so trusting it by
+        # default would let a client choose the address the audit log and the throttle see.
+        "TRUSTED_PROXY_HOPS": _proxy_hops(env),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         **_sign_in_settings(env, production),
         "OPENREFERRAL_RATE_LIMIT": env.get("OPENREFERRAL_RATE_LIMIT", "120 per minute"),

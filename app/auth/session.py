@@ -28,7 +28,7 @@ FLASK_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds
 
 
 def _remote_addr() -> str:
-    return (request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr or "")[:64]
+    return (request.remote_addr or "")[:64]  # ProxyFix (TRUSTED_PROXY_HOPS) has made it the client's
 
 
 def begin_session(user: User) -> None:

@@ -31,8 +31,7 @@ def record(*, by: User | None, action: str, subject_type: str, subject_id, detai
     person an event about another subject concerns, so that searching by person finds it."""
     remote = ""
     if has_request_context():
-        remote = (request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
-                  or request.remote_addr or "")
+        remote = request.remote_addr or ""  # the client, once ProxyFix has read trusted proxies' headers
     if person_id is not None and subject_type != "person":
         detail = f"{detail} {person_marker(person_id)}".strip()
     event = AuditEvent(
