@@ -25,10 +25,15 @@ def test_anyone_can_read_the_accessibility_statement_without_signing_in(client):
     assert "Equality Advisory and Support Service (EASS)" in html and "(EHRC)" in html
 
 
-def test_the_statement_says_the_screen_reader_pass_is_planned_not_done(client):
+def test_the_statement_describes_the_screen_reader_pass_that_was_done_and_what_it_found(client):
     html = client.get("/accessibility").get_data(as_text=True)
-    assert "Manual screen-reader pass (planned, not yet done)" in html
-    assert "Orca" in html and "1280 by 800" in html and "320 by 640" in html
+    assert "Manual screen-reader pass, 2 December 2026." in html
+    assert "planned, not yet done" not in html and "not yet been checked by hand" not in html
+    assert "Orca screen reader (version 43.1) with Chromium (version 156)" in html
+    # What the pass found is listed as known issues, and what it did not cover is said.
+    assert "announces only the page title and" in html and "Baseline12/11/2026" in html
+    assert "We did not cover triaging and allocating a referral" in html
+    assert "1280 by 800" in html and "320 by 640" in html
 
 
 def test_the_contact_for_problems_comes_from_the_settings(app, client):
