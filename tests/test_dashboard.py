@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -211,3 +212,13 @@ def test_only_one_app_process_computes_a_view_at_a_time(app):
         db.session.rollback()
     assert refresh._claimed(key)
     db.session.rollback()
+
+
+def test_each_chart_summary_is_read_once_as_its_caption_not_again_as_the_image_name(client, sign_in, service):
+    sign_in.as_role(Role.COMMISSIONER.value)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    names = re.findall(r'class="hl-chart" data-chart="[^"]*" role="img" aria-label="([^"]*)"', html)
+    captions = re.findall(r'<figcaption[^>]*>([^<]+)</figcaption>', html)
+    assert names and captions
+    assert all(name.startswith("Chart: ") and name.endswith(", summarised below") for name in names), names
+    assert not any(caption.strip() in name for caption in captions for name in names if caption.strip())

@@ -1,6 +1,7 @@
 """The support record page: who may open it, that every view is audited, and what it shows."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -96,6 +97,8 @@ def test_record_shows_each_section(client, sign_in, officer, episode):
                  "Go to the lunch club", "Phone the club", "Agreed a visit", "Warm Homes Dudley",
                  "Social enterprise sector", "Knit and natter", "Life satisfaction", "Discharge"):
         assert text in html, text
+    # A screen reader reads the wellbeing column heading as one string: "Baseline 2/12/2026", not "Baseline2/…".
+    assert re.search(r"Baseline <span[^>]*>\d\d/\d\d/\d{4}</span>", html)
 
 
 def test_adding_a_need_found_at_home_is_one_post(client, sign_in, no_csrf, officer, episode):
