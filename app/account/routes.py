@@ -1,7 +1,7 @@
 """Your account: where you are signed in, signing out elsewhere, and changing your password."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.account import bp
@@ -35,8 +35,7 @@ def index():
             return redirect(url_for("account.index"), code=303)
     sessions = [(record, describe(record.user_agent), this_session is not None and record.id == this_session.id)
                 for record in staff_sessions.open_sessions(current_user)]
-    return render_template("account/index.html", form=form, sessions=sessions, sign_out_form=SignOutForm(),
-                           two_step="auth.two_step" in current_app.view_functions)
+    return render_template("account/index.html", form=form, sessions=sessions, sign_out_form=SignOutForm())
 
 
 @bp.route("/sign-out-other-devices", methods=["POST"])
