@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from app.models.activity import Activity, ActivityImport
+from app.models.api_client import ApiClient, InboundMessage  # noqa: F401
 from app.models.activity_window import activity_window, activity_window_state  # noqa: F401
 from app.models.audit import AuditEvent
 from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
