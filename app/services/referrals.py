@@ -1,6 +1,7 @@
 """A practice submits a referral; duplicates are caught before a second one is made."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,9 +57,12 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
            nhs_number: str, address: str, postcode: str, phone: str, contact_method: str,
            contact_times: str, accessibility_needs: str, need_areas: list[str], concerns: str,
            risks: list[str], risk_notes: str, referrer_name: str, referrer_role: str,
-           mdt_meeting_date: date, consent_to_referral: bool, consent_to_share: bool) -> Referral:
+           mdt_meeting_date: date, consent_to_referral: bool, consent_to_share: bool,
+           on_stored: Callable[[Referral], None] | None = None) -> Referral:
     """Store a referral from `practice`. Both consents are required (seed 000: consent to referral
-    and to release of information is a legal requirement); one open referral per NHS number."""
+    and to release of information is a legal requirement); one open referral per NHS number.
+    `on_stored` runs with the new referral just before the one commit, so what a caller keeps
+    with it (the FHIR intake's original message) is stored in the same transaction or not at all."""
     if not consent_to_referral:
         raise RuleBroken("The person must agree to be referred", field="consent_to_referral")
     if not consent_to_share:
@@ -91,6 +95,8 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
                                  note=f"Referred from the MDT meeting on {mdt_meeting_date:%d %B %Y}"))
     audit.record(by=by, action="referral.submit", subject_type="referral", subject_id=referral.id,
                  detail=f"practice {practice.ods_code}")
+    if on_stored is not None:
+        on_stored(referral)
     db.session.commit()
     return referral
 
