@@ -7,10 +7,12 @@ from app.models.directory import (DirectoryCorrection, Organization, Service, Se
                                   ServiceNeedArea)
 from app.models.contact import Contact, HomeVisit
 from app.models.dashboard_cache import DashboardCache  # noqa: F401
+from app.models.deprivation import DeprivationArea  # noqa: F401
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.person import Episode, Person
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
+from app.models.risk import NoKnownRisks, PersonRisk, SafeguardingConcern  # noqa: F401
 from app.models.sign_in import RecoveryCode, SecondFactor, SignInThrottle  # noqa: F401
 from app.models.staff_session import StaffSession
 from app.models.support import Goal, GoalAction, Need, PeerSupport

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Boolean, Date, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.vocab import CarerStatus, EthnicCategory, Sex
 from app.validators import address_lines
 
 
@@ -22,9 +23,34 @@ class IdentityDetails:
     contact_times: Mapped[str] = mapped_column(String(200), default="")
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
 
+    # Equality data (CONTRACT §6). Optional everywhere, and "not stated" unless the person said:
+    # server defaults too, so rows written before these columns (and bulk inserts) read the same.
+    sex: Mapped[str] = mapped_column(String(12), default=Sex.NOT_STATED.value,
+                                     server_default=Sex.NOT_STATED.value)
+    ethnic_category: Mapped[str] = mapped_column(String(1), default=EthnicCategory.NOT_STATED.value,
+                                                 server_default=EthnicCategory.NOT_STATED.value)
+    carer: Mapped[str] = mapped_column(String(12), default=CarerStatus.NOT_KNOWN.value,
+                                       server_default=CarerStatus.NOT_KNOWN.value)
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    preferred_language: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    reasonable_adjustments: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reasonable_adjustments_flag: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def sex_enum(self) -> Sex:
+        return Sex(self.sex)
+
+    @property
+    def ethnic_category_enum(self) -> EthnicCategory:
+        return EthnicCategory(self.ethnic_category)
+
+    @property
+    def carer_enum(self) -> CarerStatus:
+        return CarerStatus(self.carer)
 
     @property
     def address_lines(self) -> list[str]:

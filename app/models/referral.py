@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.models.identity import IdentityDetails
 from app.models.org import Practice, User
+from app.models.vocab import ReferralSource
 
 
 class ReferralStatus(StrEnum):
@@ -91,6 +92,11 @@ class Referral(IdentityDetails, db.Model):
     referrer_name: Mapped[str] = mapped_column(String(120))
     referrer_role: Mapped[str] = mapped_column(String(80))
     mdt_meeting_date: Mapped[date] = mapped_column(Date, index=True)
+    # Who sent it (vocab.ReferralSource); the practice above is always the person's registered
+    # GP practice, which sees the referral and gets the summary back whoever sent it.
+    source: Mapped[str] = mapped_column(String(30), default=ReferralSource.GP_PRACTICE.value,
+                                        server_default=ReferralSource.GP_PRACTICE.value)
+    source_organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     consent_to_referral: Mapped[bool] = mapped_column(Boolean)
     consent_to_share: Mapped[bool] = mapped_column(Boolean)
@@ -114,6 +120,16 @@ class Referral(IdentityDetails, db.Model):
     @property
     def status_enum(self) -> ReferralStatus:
         return ReferralStatus(self.status)
+
+    @property
+    def source_enum(self) -> ReferralSource:
+        return ReferralSource(self.source)
+
+    @property
+    def source_description(self) -> str:
+        """"Hospital: Russells Hall, discharge team", or just the source's label."""
+        label = self.source_enum.label
+        return f"{label}: {self.source_organisation}" if self.source_organisation else label
 
     @property
     def need_areas(self) -> list[str]:

@@ -174,3 +174,132 @@ class ActivityType(StrEnum):
 def choices(enum_class) -> list[tuple[str, str]]:
     """(value, label) pairs for a form field."""
     return [(member.value, member.label) for member in enum_class]
+
+
+# --- Who the service reaches (issue 15, CONTRACT §6) -------------------------------------------
+# "Not stated" is always a value of its own, and the default: a blank on the form is recorded as
+# not stated, never guessed from a name, a language or a photograph.
+
+class Sex(StrEnum):
+    """Sex as the person states it; maps to FHIR Patient.gender female/male/other/unknown."""
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {"female": "Female", "male": "Male", "other": "In another way",
+                "not_stated": "Not stated"}[self.value]
+
+    @property
+    def fhir_gender(self) -> str:
+        return {"female": "female", "male": "male", "other": "other", "not_stated": "unknown"}[self.value]
+
+
+class EthnicGroup(StrEnum):
+    """The groups the NHS ethnic category form puts the letters under."""
+    WHITE = "white"
+    MIXED = "mixed"
+    ASIAN = "asian"
+    BLACK = "black"
+    OTHER = "other"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {"white": "White", "mixed": "Mixed", "asian": "Asian or Asian British",
+                "black": "Black or Black British", "other": "Other ethnic groups",
+                "not_stated": "Not stated"}[self.value]
+
+
+class EthnicCategory(StrEnum):
+    """NHS data dictionary ETHNIC CATEGORY (2001 census letters A–S; Z = not stated)."""
+    WHITE_BRITISH = "A"
+    WHITE_IRISH = "B"
+    WHITE_OTHER = "C"
+    MIXED_WHITE_BLACK_CARIBBEAN = "D"
+    MIXED_WHITE_BLACK_AFRICAN = "E"
+    MIXED_WHITE_ASIAN = "F"
+    MIXED_OTHER = "G"
+    ASIAN_INDIAN = "H"
+    ASIAN_PAKISTANI = "J"
+    ASIAN_BANGLADESHI = "K"
+    ASIAN_OTHER = "L"
+    BLACK_CARIBBEAN = "M"
+    BLACK_AFRICAN = "N"
+    BLACK_OTHER = "P"
+    OTHER_CHINESE = "R"
+    OTHER_ANY = "S"
+    NOT_STATED = "Z"
+
+    @property
+    def label(self) -> str:
+        return ETHNIC_CATEGORY_LABELS[self]
+
+    @property
+    def group(self) -> EthnicGroup:
+        return ETHNIC_GROUP_OF[self.value]
+
+
+ETHNIC_CATEGORY_LABELS = {
+    EthnicCategory.WHITE_BRITISH: "British",
+    EthnicCategory.WHITE_IRISH: "Irish",
+    EthnicCategory.WHITE_OTHER: "Any other White background",
+    EthnicCategory.MIXED_WHITE_BLACK_CARIBBEAN: "White and Black Caribbean",
+    EthnicCategory.MIXED_WHITE_BLACK_AFRICAN: "White and Black African",
+    EthnicCategory.MIXED_WHITE_ASIAN: "White and Asian",
+    EthnicCategory.MIXED_OTHER: "Any other Mixed background",
+    EthnicCategory.ASIAN_INDIAN: "Indian",
+    EthnicCategory.ASIAN_PAKISTANI: "Pakistani",
+    EthnicCategory.ASIAN_BANGLADESHI: "Bangladeshi",
+    EthnicCategory.ASIAN_OTHER: "Any other Asian background",
+    EthnicCategory.BLACK_CARIBBEAN: "Caribbean",
+    EthnicCategory.BLACK_AFRICAN: "African",
+    EthnicCategory.BLACK_OTHER: "Any other Black background",
+    EthnicCategory.OTHER_CHINESE: "Chinese",
+    EthnicCategory.OTHER_ANY: "Any other ethnic group",
+    EthnicCategory.NOT_STATED: "Not stated",
+}
+
+ETHNIC_GROUP_OF = {
+    **dict.fromkeys("ABC", EthnicGroup.WHITE), **dict.fromkeys("DEFG", EthnicGroup.MIXED),
+    **dict.fromkeys("HJKL", EthnicGroup.ASIAN), **dict.fromkeys("MNP", EthnicGroup.BLACK),
+    **dict.fromkeys("RS", EthnicGroup.OTHER), "Z": EthnicGroup.NOT_STATED,
+}
+
+
+def ethnic_category_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group label, [(letter, label)]) for a grouped select, in the NHS form's order."""
+    return [(group.label, [(c.value, c.label) for c in EthnicCategory if c.group is group])
+            for group in EthnicGroup if group is not EthnicGroup.NOT_STATED]
+
+
+class CarerStatus(StrEnum):
+    """Whether the person looks after someone (an unpaid carer)."""
+    YES = "yes"
+    NO = "no"
+    NOT_KNOWN = "not_known"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "no": "No", "not_known": "Not known"}[self.value]
+
+
+class ReferralSource(StrEnum):
+    """Who sent the referral. Every referral still names the person's registered GP practice."""
+    GP_PRACTICE = "gp_practice"
+    SELF = "self"
+    FAMILY_OR_CARER = "family_or_carer"
+    COUNCIL = "council"
+    VOLUNTARY_ORGANISATION = "voluntary_organisation"
+    HOSPITAL = "hospital"
+    OTHER_NHS = "other_nhs"
+
+    @property
+    def label(self) -> str:
+        return {
+            "gp_practice": "GP practice", "self": "Self-referral", "family_or_carer": "Family or carer",
+            "council": "Council team", "voluntary_organisation": "Voluntary organisation",
+            "hospital": "Hospital", "other_nhs": "Another NHS service",
+        }[self.value]
