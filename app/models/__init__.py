@@ -5,6 +5,8 @@ from app.models.activity_window import activity_window, activity_window_state  #
 from app.models.audit import AuditEvent
 from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
                                   ServiceNeedArea)
+from app.models.comparison import (ComparisonActivity, ComparisonCohort, ComparisonMember,  # noqa: F401
+                                   ComparisonPerson)
 from app.models.contact import Contact, HomeVisit
 from app.models.dashboard_cache import DashboardCache  # noqa: F401
 from app.models.deprivation import DeprivationArea  # noqa: F401
