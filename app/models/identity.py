@@ -40,6 +40,23 @@ class IdentityDetails:
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    def take_stated_equality_from(self, other: IdentityDetails) -> None:
+        """Copy the equality details `other` states, keeping ours where it says nothing: a new
+        referral that leaves them out must not turn what the person told the officer into
+        "not stated" (and "not stated" is never replaced by a guess)."""
+        if other.sex != Sex.NOT_STATED.value:
+            self.sex = other.sex
+        if other.ethnic_category != EthnicCategory.NOT_STATED.value:
+            self.ethnic_category = other.ethnic_category
+        if other.carer != CarerStatus.NOT_KNOWN.value:
+            self.carer = other.carer
+        if other.interpreter_needed or other.preferred_language:
+            self.interpreter_needed = bool(other.interpreter_needed)
+            self.preferred_language = other.preferred_language or self.preferred_language
+        if other.reasonable_adjustments_flag or other.reasonable_adjustments:
+            self.reasonable_adjustments_flag = True
+            self.reasonable_adjustments = other.reasonable_adjustments or self.reasonable_adjustments
+
     @property
     def sex_enum(self) -> Sex:
         return Sex(self.sex)

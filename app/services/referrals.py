@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Episode, Person, Practice, Referral, ReferralEvent, ReferralNeed, ReferralRisk, User
 from app.models.referral import TERMINAL, ReferralStatus
-from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
-from app.services import audit
+from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, ReferralSource
+from app.services import audit, equality
 from app.services.errors import RuleBroken
 from app.services.locking import check_version
 from app.validators import normalise_address, normalise_nhs_number, normalise_postcode
@@ -30,6 +30,16 @@ class DuplicateReferral(RuleBroken):
         super().__init__("Your practice has already referred this person" if self.own_referral_id else
                          "This person is already known to the link service. Contact the link service about them",
                          field="nhs_number")
+
+
+SOURCE_ORGANISATION_MAX = 120
+
+
+def _source(value: str) -> ReferralSource:
+    try:
+        return ReferralSource(value)
+    except ValueError:
+        raise RuleBroken("Choose who made the referral from the list", field="source") from None
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,24 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
            contact_times: str, accessibility_needs: str, need_areas: list[str], concerns: str,
            risks: list[str], risk_notes: str, referrer_name: str, referrer_role: str,
            mdt_meeting_date: date, consent_to_referral: bool, consent_to_share: bool,
-           on_stored: Callable[[Referral], None] | None = None) -> Referral:
-    """Store a referral from `practice`. Both consents are required (seed 000: consent to referral
-    and to release of information is a legal requirement); one open referral per NHS number.
-    `on_stored` runs with the new referral just before the one commit, so what a caller keeps
-    with it (the FHIR intake's original message) is stored in the same transaction or not at all."""
+           on_stored: Callable[[Referral], None] | None = None,
+           source: str = ReferralSource.GP_PRACTICE.value, source_organisation: str = "",
+           **equality_details) -> Referral:
+    """Store a referral for a person registered with `practice`. Both consents are required
+    (seed 000: consent to referral and to release of information is a legal requirement); one
+    open referral per NHS number. `on_stored` runs with the new referral just before the one
+    commit, so what a caller keeps with it (the FHIR intake's original message) is stored in the
+    same transaction or not at all.
+
+    `source` is who sent it (a practice's own referrals, by default; the manager enters the
+    others, naming `source_organisation`); `equality_details` are the optional columns of
+    services/equality.py, "not stated" when left out."""
+    source_ = _source(source)
+    source_organisation = (source_organisation or "").strip()
+    if len(source_organisation) > SOURCE_ORGANISATION_MAX:
+        raise RuleBroken(f"Organisation must be {SOURCE_ORGANISATION_MAX} characters or fewer",
+                         field="source_organisation")
+    equality_values = equality.clean(**equality_details)
     if not consent_to_referral:
         raise RuleBroken("The person must agree to be referred", field="consent_to_referral")
     if not consent_to_share:
@@ -86,15 +109,19 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
         contact_times=contact_times.strip(), accessibility_needs=accessibility_needs.strip(),
         concerns=concerns.strip(), risk_notes=risk_notes.strip(), referrer_name=referrer_name.strip(),
         referrer_role=referrer_role.strip(), mdt_meeting_date=mdt_meeting_date,
-        consent_to_referral=True, consent_to_share=True)
+        consent_to_referral=True, consent_to_share=True, source=source_.value,
+        source_organisation=source_organisation, **equality_values)
     referral.needs = [ReferralNeed(area=NeedArea(area).value) for area in dict.fromkeys(need_areas)]
     referral.risks = [ReferralRisk(risk=HomeVisitRisk(risk).value) for risk in dict.fromkeys(risks)]
     db.session.add(referral)
     db.session.flush()
+    note = (f"Referred from the MDT meeting on {mdt_meeting_date:%d %B %Y}" if source_ is ReferralSource.GP_PRACTICE
+            else f"Referred by {referral.source_description} on {mdt_meeting_date:%d %B %Y}, entered by the link service")
     db.session.add(ReferralEvent(referral=referral, by=by, from_status=None, to_status=ReferralStatus.RECEIVED.value,
-                                 note=f"Referred from the MDT meeting on {mdt_meeting_date:%d %B %Y}"))
+                                 note=note))
     audit.record(by=by, action="referral.submit", subject_type="referral", subject_id=referral.id,
-                 detail=f"practice {practice.ods_code}")
+                 detail=f"practice {practice.ods_code}" + ("" if source_ is ReferralSource.GP_PRACTICE
+                                                           else f"; source {source_.value}"))
     if on_stored is not None:
         on_stored(referral)
     db.session.commit()

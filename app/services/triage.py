@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Episode, Person, Referral, User
 from app.models.base import utcnow
-from app.models.referral import ReferralStatus
+from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
+from app.pagination import Page, paginate
 from app.security import Role
 from app.services import audit, referral_status
 from app.services.errors import RuleBroken
@@ -21,6 +23,7 @@ def _person_from(referral: Referral) -> Person:
     for name in ("given_name", "family_name", "date_of_birth", "address", "postcode", "phone",
                  "contact_method", "contact_times", "accessibility_needs", "practice_id"):
         setattr(person, name, getattr(referral, name))
+    person.take_stated_equality_from(referral)  # what the referral leaves out keeps what we hold
     db.session.add(person)
     return person
 
@@ -101,3 +104,22 @@ def officers_with_caseloads() -> list[tuple[User, int]]:
         .where(User.role == Role.LINK_OFFICER.value, User.active.is_(True))
         .order_by(User.name)).all()
     return [(user, count) for user, count in rows]
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def queues(*, waiting_page: int, accepted_page: int, per_page: int = QUEUE_PAGE_SIZE) -> tuple[Page, Page]:
+    """The triage queues, oldest first, a page of each: referrals waiting for a decision, and
+    those accepted and waiting for a link officer. Both totals come from one counting query;
+    each page is one query on the (status, received_at, id) index plus two selectin loads."""
+    waiting_statuses = [s.value for s in WAITING_FOR_DECISION]
+    accepted = ReferralStatus.ACCEPTED.value
+    is_waiting = Referral.status.in_(waiting_statuses)
+    counts = db.session.execute(
+        select(func.count(Referral.id).filter(is_waiting), func.count(Referral.id).filter(Referral.status == accepted))
+        .where(Referral.status.in_([*waiting_statuses, accepted]))).one()
+    base = (select(Referral).options(selectinload(Referral.practice), selectinload(Referral.needs))
+            .order_by(Referral.received_at, Referral.id))
+    return (paginate(base.where(is_waiting), page=waiting_page, per_page=per_page, total=counts[0]),
+            paginate(base.where(Referral.status == accepted), page=accepted_page, per_page=per_page, total=counts[1]))
