@@ -12,6 +12,7 @@ from app.models.dashboard_cache import DashboardCache  # noqa: F401
 from app.models.deprivation import DeprivationArea  # noqa: F401
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
+from app.models.outbox import OutboxMessage  # noqa: F401
 from app.models.person import Episode, Person
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
 from app.models.risk import NoKnownRisks, PersonRisk, SafeguardingConcern  # noqa: F401
