@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test serve assets install install-test bench bench-outcomes bench-directory bench-dashboard bench-referral clean
+.PHONY: run test serve assets install install-test bench bench-outcomes bench-directory bench-dashboard bench-referral bench-pages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-dashboard: install-test
 
 bench-referral: install-test
 	$(PY) bench/referral_time.py
+
+# Pages under load beside a bare Flask page (CONTRACT §7); GROWTH=1 adds the 10x contacts check.
+bench-pages: install-test
+	$(PY) bench/pages_bench.py $(if $(filter 1,$(GROWTH)),--growth,)
 
 clean:
 	rm -rf $(VENV) node_modules instance
