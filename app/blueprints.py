@@ -11,6 +11,7 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.caseload import bp as caseload
     from app.dashboard import bp as dashboard
     from app.directory import bp as directory
+    from app.fhir_api import bp as fhir_api
     from app.main import bp as main
     from app.openreferral import bp as openreferral
     from app.people import bp as people
@@ -19,4 +20,4 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.visits import bp as visits
 
     return [main, auth, admin, referrals, triage, activity, directory, openreferral,
-            caseload, people, visits, audit, dashboard, account, *asset_blueprints()]
+            caseload, people, visits, audit, dashboard, account, fhir_api, *asset_blueprints()]

@@ -137,6 +137,10 @@ def load(env: dict[str, str] | None = None) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         **_sign_in_settings(env, production),
         "OPENREFERRAL_RATE_LIMIT": env.get("OPENREFERRAL_RATE_LIMIT", "120 per minute"),
+        # The FHIR API (/fhir/): requests per client (per address without a token), and the
+        # largest message body accepted (a referral with every part is a few kilobytes).
+        "FHIR_RATE_LIMIT": env.get("FHIR_RATE_LIMIT", "300 per minute"),
+        "FHIR_MAX_BODY_BYTES": int(env.get("FHIR_MAX_BODY_BYTES", str(1024 * 1024))),
         "NO_CONTACT_FLAG_DAYS": int(env.get("NO_CONTACT_FLAG_DAYS", "14")),
         "FIRST_CONTACT_WORKING_DAYS": int(env.get("FIRST_CONTACT_WORKING_DAYS", "5")),
         "BANK_HOLIDAY_REGION": region,

@@ -26,6 +26,10 @@ def _wants_json() -> bool:
 
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
+    if request.path.startswith("/fhir/"):  # other systems read an OperationOutcome, not a page
+        from app.fhir_api.responses import error_response
+
+        return error_response(status, detail or f"{title}. {advice}")
     if _wants_json():
         return {"status": status, "error": title, "detail": detail or advice}, status
     return render_template("errors/error.html", status=status, title=title,

@@ -36,6 +36,9 @@ ROLE_LABELS = {
 ALL_STAFF = frozenset(Role)
 ACCESS_ATTRIBUTE = "_hearthlink_roles"
 PUBLIC = "public"
+# Views for other systems, authenticated by a bearer token, never by a staff session
+# (app/fhir_api/auth.py); no staff role opens them in a browser.
+API_TOKEN = "api_token"
 
 
 def requires(*roles: Role) -> Callable:
@@ -76,6 +79,8 @@ def may_use(endpoint: str, user=None) -> bool:
     access = declared_access(current_app.view_functions.get(endpoint))
     if access == PUBLIC:
         return True
+    if access == API_TOKEN:
+        return False
     user = current_user if user is None else user
     return bool(access) and user.is_authenticated and user.role in access
 
