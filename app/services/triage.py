@@ -13,6 +13,7 @@ from app.security import Role
 from app.services import audit, referral_status
 from app.services.errors import RuleBroken
 from app.services.locking import check_version
+from app.services.risks import copy_from_referral
 
 
 def _person_from(referral: Referral) -> Person:
@@ -44,6 +45,7 @@ def accept(*, by: User, referral: Referral, version, officer: User | None = None
     db.session.flush()
     audit.record(by=by, action="episode.open", subject_type="person", subject_id=person.id,
                  detail=f"episode {episode.id} from referral {referral.id}")
+    copy_from_referral(by=by, person=person, referral=referral)  # its ticked risks start the risk record
     if officer is not None:
         _allocate(by=by, referral=referral, episode=episode, officer=officer)
     db.session.commit()
@@ -109,10 +111,11 @@ def officers_with_caseloads() -> list[tuple[User, int]]:
 QUEUE_PAGE_SIZE = 25
 
 
-def queues(*, waiting_page: int, accepted_page: int, per_page: int = QUEUE_PAGE_SIZE) -> tuple[Page, Page]:
+def queues(*, waiting_page: int, accepted_page: int, per_page: int | None = None) -> tuple[Page, Page]:
     """The triage queues, oldest first, a page of each: referrals waiting for a decision, and
     those accepted and waiting for a link officer. Both totals come from one counting query;
     each page is one query on the (status, received_at, id) index plus two selectin loads."""
+    per_page = per_page or QUEUE_PAGE_SIZE
     waiting_statuses = [s.value for s in WAITING_FOR_DECISION]
     accepted = ReferralStatus.ACCEPTED.value
     is_waiting = Referral.status.in_(waiting_statuses)

@@ -4,14 +4,12 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Referral, User
 from app.models.base import utcnow
-from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
+from app.pagination import page_arg
 from app.referrals.queries import referral_for
 from app.security import Role, requires
 from app.services import audit, triage
@@ -35,15 +33,13 @@ def days_since(moment: datetime) -> int:
 @bp.route("/")
 @requires(Role.MANAGER)
 def index():
-    base = select(Referral).options(selectinload(Referral.practice), selectinload(Referral.needs))
-    waiting = db.session.scalars(base.where(Referral.status.in_([s.value for s in WAITING_FOR_DECISION]))
-                                 .order_by(Referral.received_at, Referral.id)).all()
-    unallocated = db.session.scalars(base.where(Referral.status == ReferralStatus.ACCEPTED.value)
-                                     .order_by(Referral.received_at, Referral.id)).all()
+    """Two queues, each a page at a time: `page` pages the referrals waiting for a decision,
+    `accepted_page` those accepted and waiting for a link officer (each link keeps the other)."""
+    waiting, unallocated = triage.queues(waiting_page=page_arg("page"), accepted_page=page_arg("accepted_page"))
     html = render_template("triage/index.html", waiting=waiting, unallocated=unallocated,
                            officers=triage.officers_with_caseloads(), days_since=days_since)
     audit.viewed(by=current_user, action="triage.list", subject_type="triage_queue", subject_id="all",
-                 detail=audit.shown(referrals=[referral.id for referral in waiting + unallocated]))
+                 detail=audit.shown(referrals=[referral.id for referral in waiting.items + unallocated.items]))
     return html
 
 
