@@ -24,6 +24,8 @@ class ReferralStatus(StrEnum):
     FIRST_CONTACT = "first_contact"
     IN_SUPPORT = "in_support"
     DISCHARGED = "discharged"
+    # The person said no (to the service or the officer), distinct from the service declining.
+    DECLINED_BY_PERSON = "declined_by_person"
 
     @property
     def label(self) -> str:
@@ -31,13 +33,15 @@ class ReferralStatus(StrEnum):
             "received": "Received", "more_info_requested": "More information requested",
             "accepted": "Accepted", "declined": "Declined", "allocated": "Allocated to a link officer",
             "first_contact": "First contact made", "in_support": "In support", "discharged": "Discharged",
+            "declined_by_person": "Person declined",
         }[self.value]
 
     @property
     def colour(self) -> str:
         return {"received": "blue", "more_info_requested": "orange", "accepted": "aqua-green",
                 "declined": "red", "allocated": "purple", "first_contact": "aqua-green",
-                "in_support": "green", "discharged": "grey"}[self.value]
+                "in_support": "green", "discharged": "grey",
+                "declined_by_person": "red"}[self.value]
 
     @property
     def is_open(self) -> bool:
@@ -50,14 +54,16 @@ class ReferralStatus(StrEnum):
 S = ReferralStatus
 # The allowed moves. Re-allocation is allocated → allocated; the history row names the new officer.
 MOVES: dict[ReferralStatus, frozenset[ReferralStatus]] = {
-    S.RECEIVED: frozenset({S.ACCEPTED, S.DECLINED, S.MORE_INFO_REQUESTED}),
-    S.MORE_INFO_REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.DECLINED}),
-    S.ACCEPTED: frozenset({S.ALLOCATED, S.DISCHARGED}),
-    S.ALLOCATED: frozenset({S.ALLOCATED, S.FIRST_CONTACT, S.IN_SUPPORT, S.DISCHARGED}),
+    S.RECEIVED: frozenset({S.ACCEPTED, S.DECLINED, S.MORE_INFO_REQUESTED, S.DECLINED_BY_PERSON}),
+    S.MORE_INFO_REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.DECLINED, S.DECLINED_BY_PERSON}),
+    S.ACCEPTED: frozenset({S.ALLOCATED, S.DISCHARGED, S.DECLINED_BY_PERSON}),
+    S.ALLOCATED: frozenset({S.ALLOCATED, S.FIRST_CONTACT, S.IN_SUPPORT, S.DISCHARGED, S.DECLINED_BY_PERSON}),
     S.FIRST_CONTACT: frozenset({S.FIRST_CONTACT, S.IN_SUPPORT, S.DISCHARGED}),
     S.IN_SUPPORT: frozenset({S.IN_SUPPORT, S.DISCHARGED}),
     S.DECLINED: frozenset(),
     S.DISCHARGED: frozenset(),
+    # Before first contact only: once support has begun, the person ending it is a discharge.
+    S.DECLINED_BY_PERSON: frozenset(),
 }
 TERMINAL = frozenset(status for status, moves in MOVES.items() if not moves)
 WAITING_FOR_DECISION = (S.RECEIVED, S.MORE_INFO_REQUESTED)
@@ -71,6 +77,8 @@ class Referral(IdentityDetails, db.Model):
         CheckConstraint("consent_to_referral AND consent_to_share", name="has_both_consents"),
         CheckConstraint(STATUS_CHECK, name="status_known"),
         CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
+        CheckConstraint("status <> 'declined_by_person' OR (decline_reason IS NOT NULL AND person_declined_on IS NOT NULL)",
+                        name="person_declined_has_reason_and_date"),
         Index("ix_referral_practice_status", "practice_id", "status"),
     )
 
@@ -102,6 +110,8 @@ class Referral(IdentityDetails, db.Model):
     consent_to_share: Mapped[bool] = mapped_column(Boolean)
 
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # The day the person said they did not want social prescribing (status declined_by_person).
+    person_declined_on: Mapped[date | None] = mapped_column(Date)
     info_question: Mapped[str | None] = mapped_column(Text)
     info_answer: Mapped[str | None] = mapped_column(Text)
 
