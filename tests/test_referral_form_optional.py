@@ -41,8 +41,12 @@ def test_practice_sees_required_questions_and_risk_ticks_with_optional_parts_fol
     sign_in.as_role(Role.GP_PRACTICE)
     html = client.get("/referrals/new").get_data(as_text=True)
     page = _details(html)
-    assert page.open == {"risk-detail": False, "more-detail": False}
-    assert page.inside == {"risk-detail": ["risk_notes"], "more-detail": ["contact_times", "accessibility_needs"]}
+    assert page.open == {"risk-detail": False, "more-detail": False, "equality-detail": False}
+    assert page.inside == {"risk-detail": ["risk_notes"],
+                           "more-detail": ["contact_times", "interpreter_needed", "preferred_language",
+                                           "reasonable_adjustments_flag", "reasonable_adjustments",
+                                           "accessibility_needs"],
+                           "equality-detail": ["sex"] * 4 + ["carer"] * 3}
     for required in ("given_name", "date_of_birth-day", "need_areas", "concerns", "risks", "referrer_name",
                      "mdt_meeting_date-year", "consent_to_referral", "consent_to_share"):
         assert required in page.outside
@@ -55,7 +59,7 @@ def test_too_long_contact_times_opens_its_details_with_the_error_and_typed_text(
     response = client.post("/referrals/new", data=referral_form(contact_times=typed))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _details(html).open == {"risk-detail": False, "more-detail": True}
+    assert _details(html).open == {"risk-detail": False, "more-detail": True, "equality-detail": False}
     assert 'id="contact_times-error"' in html
     assert typed.strip() in html
 
@@ -66,5 +70,5 @@ def test_typed_risk_note_stays_visible_when_another_field_has_an_error(app, clie
                                                              risk_notes="Ring twice; the bell is broken"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _details(html).open == {"risk-detail": True, "more-detail": False}
+    assert _details(html).open == {"risk-detail": True, "more-detail": False, "equality-detail": False}
     assert "Ring twice; the bell is broken" in html

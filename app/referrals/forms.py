@@ -8,6 +8,9 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.fields import DateInputField, DateRequired, MultiCheckboxField
+from app.forms_equality import (EqualityFields, carer_field, ethnic_category_field, interpreter_needed_field,
+                                preferred_language_field, reasonable_adjustments_field,
+                                reasonable_adjustments_flag_field, sex_field)
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, choices
 from app.validators import Normalised, age_on, normalise_nhs_number, normalise_phone, normalise_postcode
 
@@ -35,7 +38,7 @@ def _recent_meeting(form, field):
         raise ValidationError("MDT meeting date must be within the last year")
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(EqualityFields):
     given_name = StringField("First name", validators=[InputRequired("Enter the person's first name"), Length(max=80)])
     family_name = StringField("Last name", validators=[InputRequired("Enter the person's last name"), Length(max=80)])
     date_of_birth = DateInputField("Date of birth", validators=[DateRequired(), _adult],
@@ -47,7 +50,14 @@ class ReferralForm(FlaskForm):
     contact_method = RadioField("How does the person prefer to be contacted?", choices=choices(ContactMethod),
                                 validators=[InputRequired("Choose how the person prefers to be contacted")])
     contact_times = StringField("Best times to contact them", validators=[Optional(), Length(max=200)])
-    accessibility_needs = TextAreaField("Interpreter or accessibility needs", validators=[Optional(), Length(max=1000)])
+    interpreter_needed = interpreter_needed_field()
+    preferred_language = preferred_language_field()
+    reasonable_adjustments_flag = reasonable_adjustments_flag_field()
+    reasonable_adjustments = reasonable_adjustments_field()
+    accessibility_needs = TextAreaField("Other accessibility needs", validators=[Optional(), Length(max=1000)])
+    sex = sex_field()
+    ethnic_category = ethnic_category_field()
+    carer = carer_field()
 
     need_areas = MultiCheckboxField("Why are you referring them?", choices=choices(NeedArea),
                                     validators=[InputRequired("Tick at least one reason for the referral")])
@@ -76,7 +86,7 @@ class ReferralForm(FlaskForm):
                  "contact_method", "contact_times", "accessibility_needs", "need_areas", "concerns", "risks",
                  "risk_notes", "referrer_name", "referrer_role", "mdt_meeting_date", "consent_to_referral",
                  "consent_to_share"]
-        return {name: getattr(self, name).data for name in names}
+        return {name: getattr(self, name).data for name in names} | self.equality_details()
 
 
 class AnswerForm(FlaskForm):
