@@ -10,6 +10,7 @@ from flask import Blueprint
 bp = Blueprint("people", __name__, url_prefix="/people")
 
 from app.people import routes, routes_contacts, routes_onward  # noqa: E402,F401
+from app.people import routes_about  # noqa: E402,F401
 
 from app.people.labels import template_helpers  # noqa: E402
 
