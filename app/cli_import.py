@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 
-import_cli = AppGroup("import", help="Import files: the community directory (organisations), practice activity.")
+import_cli = AppGroup("import", help="Import files: the community directory (organisations), practice activity, the deprivation lookup.")
 
 
 @import_cli.command("organisations")
@@ -51,6 +51,25 @@ def import_activity(file: Path, practice_ods: str | None):
     try:
         outcome = import_extract(by=None, content=file.read_bytes(), filename=file.name, practice=practice)
     except ExtractRejected as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {file.name}: {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    click.echo(f"{file.name}: {outcome}")
+
+
+@import_cli.command("deprivation")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Remove postcodes the file does not list (a whole new edition)")
+def import_deprivation(file: Path, replace: bool):
+    """Import a postcode → IMD decile lookup (columns postcode, imd_decile; docs/deprivation.md)."""
+    from app.services.deprivation import LookupRejected, import_lookup
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        outcome = import_lookup(by=None, content=file.read_bytes(), filename=file.name, replace=replace)
+    except LookupRejected as error:
         db.session.rollback()
         for problem in error.problems:
             click.echo(f"  {file.name}: {problem}", err=True)
