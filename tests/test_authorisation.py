@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing.converters import NumberConverter
 
-from app.security import PUBLIC, Role, declared_access
+from app.security import API_TOKEN, PUBLIC, Role, declared_access
 
-PUBLIC_PREFIXES = ("/login", "/healthz", "/openreferral", "/accessibility")
+PUBLIC_PREFIXES = ("/login", "/healthz", "/openreferral", "/accessibility", "/fhir/metadata")
 
 
 def _is_static(rule) -> bool:
@@ -45,7 +45,7 @@ def test_only_sign_in_health_open_data_and_the_accessibility_statement_are_publi
 def test_anonymous_users_are_sent_to_sign_in_from_every_other_page(app, client, no_csrf):
     checked = 0
     for rule in _rules(app):
-        if declared_access(app.view_functions[rule.endpoint]) == PUBLIC:
+        if declared_access(app.view_functions[rule.endpoint]) in (PUBLIC, API_TOKEN):
             continue
         response = client.open(_concrete_url(rule), method=_method(rule))
         assert response.status_code in (302, 303), f"{rule.rule} answered {response.status_code}"
@@ -60,13 +60,29 @@ def test_each_role_is_refused_every_area_of_the_others(app, client, sign_in, no_
     refused = 0
     for rule in _rules(app):
         allowed = declared_access(app.view_functions[rule.endpoint])
-        if allowed == PUBLIC or role in allowed:
+        if allowed in (PUBLIC, API_TOKEN) or role in allowed:
             continue
         response = client.open(_concrete_url(rule), method=_method(rule))
         assert response.status_code in (403, 404), f"{role} got {response.status_code} from {rule.rule}"
         refused += 1
     if role is not Role.ADMIN:
         assert refused >= 5, f"{role} was refused only {refused} pages"
+
+
+def test_token_views_answer_401_to_anonymous_users_and_to_every_staff_session(app, client, sign_in, no_csrf):
+    """The FHIR API takes a bearer token only: a staff cookie opens nothing there (and so it needs
+    no CSRF protection)."""
+    token_rules = [rule for rule in _rules(app) if declared_access(app.view_functions[rule.endpoint]) == API_TOKEN]
+    assert {rule.rule for rule in token_rules} >= {"/fhir/$process-message", "/fhir/ServiceRequest/<int:referral_id>"}
+    for role in [None, *Role]:
+        if role is not None:
+            sign_in.as_role(role)
+        for rule in token_rules:
+            response = client.open(_concrete_url(rule), method=_method(rule))
+            assert response.status_code == 401, f"{role} got {response.status_code} from {rule.rule}"
+            assert response.mimetype == "application/fhir+json"
+        if role is not None:
+            sign_in.out()
 
 
 CONTRACT_AREAS = {
