@@ -65,17 +65,21 @@ def nhs_number(index: int | None = None) -> str:
 
 def referral(practice_: Practice | None = None, *, status: str = "received", needs=("loneliness",),
              risks=(), nhs: str | None = None, given_name: str = "Ada", family_name: str | None = None,
-             mdt_meeting_date: date | None = None, received_days_ago: int = 3, by: User | None = None) -> Referral:
+             mdt_meeting_date: date | None = None, received_days_ago: int = 3, by: User | None = None,
+             source: str = "gp_practice", source_organisation: str = "", postcode: str = "DY1 1AA",
+             **equality) -> Referral:
+    """A referral as stored; `equality` sets sex, ethnic_category, carer... (default not stated)."""
     practice_ = practice_ or practice()
     number = next(_sequence)
     item = Referral(
         practice=practice_, status=status, nhs_number=nhs or nhs_number(number), given_name=given_name,
         family_name=family_name or f"Testperson{number}", date_of_birth=date(1950, 5, 17),
-        address="1 Test Street\nDudley", postcode="DY1 1AA", phone="01384 000000", contact_method="phone",
+        address="1 Test Street\nDudley", postcode=postcode, phone="01384 000000", contact_method="phone",
         referrer_name="Dr Test", referrer_role="GP", mdt_meeting_date=mdt_meeting_date or date.today() - timedelta(days=7),
         consent_to_referral=True, consent_to_share=True, concerns="Visits the GP every week; lonely since bereavement.",
         received_at=utcnow() - timedelta(days=received_days_ago),
-        decline_reason="Not eligible" if status == "declined" else None, submitted_by=by)
+        decline_reason="Not eligible" if status == "declined" else None, submitted_by=by,
+        source=source, source_organisation=source_organisation, **equality)
     item.needs = [ReferralNeed(area=area) for area in needs]
     item.risks = [ReferralRisk(risk=risk) for risk in risks]
     item.events = [ReferralEvent(from_status=None, to_status="received", by=by, at=item.received_at)]
@@ -94,6 +98,7 @@ def episode(officer: User | None = None, *, referral_: Referral | None = None, s
                     address=referral_.address, postcode=referral_.postcode, phone=referral_.phone,
                     contact_method=referral_.contact_method, practice=referral_.practice)
     referral_.person = person
+    person.take_stated_equality_from(referral_)
     item = Episode(person=person, referral=referral_, officer=officer, allocated_at=utcnow() if officer else None,
                    officer_seen_at=utcnow() if seen else None, first_contact_on=first_contact_on)
     db.session.add(item)

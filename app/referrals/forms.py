@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.fields import DateInputField, DateRequired, MultiCheckboxField
 from app.forms_equality import (EqualityFields, carer_field, ethnic_category_field, interpreter_needed_field,
                                 preferred_language_field, reasonable_adjustments_field,
                                 reasonable_adjustments_flag_field, sex_field)
-from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, choices
+from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, ReferralSource, choices
 from app.validators import Normalised, age_on, normalise_nhs_number, normalise_phone, normalise_postcode
 
 ADULT_AGE = 18
@@ -93,3 +94,57 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField("Your answer", validators=[InputRequired("Enter your answer to the question"),
                                                       Length(max=4000)])
     version = StringField(validators=[InputRequired()])
+
+
+def _recent_referral(form, field):
+    if field.data and field.data < date.today() - timedelta(days=366):
+        raise ValidationError("The date the referral was made must be within the last year")
+
+
+def _declared_order(form_class) -> list[str]:
+    fields = [(getattr(form_class, name), name) for name in dir(form_class)
+              if isinstance(getattr(form_class, name), UnboundField)]
+    return [name for field, name in sorted(fields, key=lambda pair: pair[0].creation_counter)]
+
+
+class OtherSourceReferralForm(ReferralForm):
+    """The manager enters a referral that came from someone other than a GP practice: the same
+    questions and checks as the practice's form, plus who sent it and the person's GP practice.
+    The referral date is kept where a practice's MDT meeting date is."""
+    FIRST = ("source", "source_organisation", "practice_id", "referrer_name", "referrer_role", "mdt_meeting_date")
+
+    source = RadioField("Who made the referral?", choices=[(s.value, s.label) for s in ReferralSource
+                                                            if s is not ReferralSource.GP_PRACTICE],
+                        validators=[InputRequired("Choose who made the referral")])
+    source_organisation = StringField("Organisation or team", validators=[Optional(), Length(max=120)])
+    practice_id = SelectField("The person's GP practice", coerce=int, choices=[],
+                              validators=[InputRequired("Choose the person's GP practice")],
+                              validate_choice=False)
+    referrer_name = StringField("Name of the person who made the referral",
+                                validators=[InputRequired("Enter the name of the person who made the referral"),
+                                            Length(max=120)])
+    referrer_role = StringField("Their role, or their relationship to the person",
+                                validators=[InputRequired("Enter their role, or their relationship to the person"),
+                                            Length(max=80)])
+    mdt_meeting_date = DateInputField("Date the referral was made",
+                                      validators=[DateRequired(), _not_in_future, _recent_referral],
+                                      required_message="Enter the date the referral was made")
+    concerns = TextAreaField("Why were they referred?",
+                             validators=[InputRequired("Say why the person was referred"), Length(max=4000)])
+
+    def __init__(self, *args, practices: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice_id.choices = [(0, "Choose a practice")] + list(practices)
+        # Page order, for the error summary: who sent it first, then the practice form's order
+        # (the questions redefined here would otherwise move to the end).
+        order = [*self.FIRST, "csrf_token", *_declared_order(ReferralForm)]
+        for name in reversed([name for name in order if name in self._fields]):
+            self._fields.move_to_end(name, last=False)
+
+    def validate_practice_id(self, field):
+        if field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError("Choose the person's GP practice")
+
+    def details(self) -> dict:
+        return super().details() | {"source": self.source.data,
+                                    "source_organisation": self.source_organisation.data or ""}

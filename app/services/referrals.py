@@ -27,12 +27,16 @@ class DuplicateReferral(RuleBroken):
 
     def __init__(self, *, existing: Referral, practice: Practice):
         self.own_referral_id = existing.id if existing.practice_id == practice.id else None
+        self.existing_referral_id = existing.id  # for the link service's own pages only, never a practice's
         super().__init__("Your practice has already referred this person" if self.own_referral_id else
                          "This person is already known to the link service. Contact the link service about them",
                          field="nhs_number")
 
 
 SOURCE_ORGANISATION_MAX = 120
+# Sources that are organisations: the referral must name which one. (A practice is named by `practice`.)
+ORGANISATION_SOURCES = frozenset({ReferralSource.COUNCIL, ReferralSource.VOLUNTARY_ORGANISATION,
+                                  ReferralSource.HOSPITAL, ReferralSource.OTHER_NHS})
 
 
 def _source(value: str) -> ReferralSource:
@@ -84,6 +88,9 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
     source_organisation = (source_organisation or "").strip()
     if len(source_organisation) > SOURCE_ORGANISATION_MAX:
         raise RuleBroken(f"Organisation must be {SOURCE_ORGANISATION_MAX} characters or fewer",
+                         field="source_organisation")
+    if source_ in ORGANISATION_SOURCES and not source_organisation:
+        raise RuleBroken(f"Enter the name of the {source_.label.lower()} that made the referral",
                          field="source_organisation")
     equality_values = equality.clean(**equality_details)
     if not consent_to_referral:
