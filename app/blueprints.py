@@ -16,8 +16,9 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.openreferral import bp as openreferral
     from app.people import bp as people
     from app.referrals import bp as referrals
+    from app.safeguarding import bp as safeguarding
     from app.triage import bp as triage
     from app.visits import bp as visits
 
     return [main, auth, admin, referrals, triage, activity, directory, openreferral,
-            caseload, people, visits, audit, dashboard, account, fhir_api, *asset_blueprints()]
+            caseload, people, visits, safeguarding, audit, dashboard, account, fhir_api, *asset_blueprints()]

@@ -10,7 +10,7 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
     Role.GP_PRACTICE: [("Referrals", "referrals.index"), ("Refer someone", "referrals.new"),
                        ("Activity data", "activity.upload"), ("Directory", "directory.index")],
     Role.MANAGER: [("Triage", "triage.index"), ("Referrals", "referrals.index"),
-                   ("Caseloads", "caseload.index"), ("Visits", "visits.index"),
+                   ("Caseloads", "caseload.index"), ("Visits", "visits.index"), ("Safeguarding", "safeguarding.index"),
                    ("Directory", "directory.index"), ("Dashboard", "dashboard.index"),
                    ("Activity data", "activity.upload"), ("Audit log", "audit.index")],
     Role.LINK_OFFICER: [("My caseload", "caseload.index"), ("Directory", "directory.index")],

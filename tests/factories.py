@@ -102,6 +102,8 @@ def episode(officer: User | None = None, *, referral_: Referral | None = None, s
     item = Episode(person=person, referral=referral_, officer=officer, allocated_at=utcnow() if officer else None,
                    officer_seen_at=utcnow() if seen else None, first_contact_on=first_contact_on)
     db.session.add(item)
+    from app.services.risks import copy_from_referral  # as accepting does: ticked risks start the record
+    copy_from_referral(by=None, person=person, referral=referral_)
     db.session.commit()
     return item
 

@@ -4,7 +4,7 @@ with an explicit "no known risks") and their safeguarding concerns.
 The record belongs to the person, not to an episode: a dog in the home is still there when the
 person comes back for more support. A risk is never deleted; it is ended, with who, when and why,
 so the record shows what was known at any time. "No known risks" is a dated statement; any risk
-recorded after it supersedes it (see `app/risks/queries.py`).
+recorded after it supersedes it (see `app/services/risk_summary.py`).
 """
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from app.people.forms import (DischargeForm, GoalActionForm, GoalForm, GoalUpdat
 from app.security import Role, requires
 from app.services import casework, discharge, goals, measures, needs
 from app.services.audit import audited_view
+from app.services import risk_summary
 from app.services.errors import RuleBroken, StaleEdit
 
 SUPPORT_STAFF = (Role.LINK_OFFICER, Role.MANAGER)
@@ -35,7 +36,7 @@ def refused(form, error: RuleBroken, current_version=None) -> None:
 def view(person_id: int):
     casework.viewed(by=current_user, episode=record.current_episode_or_404(person_id))
     return render_template("people/view.html", record=record.load(person_id), NeedArea=NeedArea,
-                           changes=measures.changes)
+                           changes=measures.changes, risk_summary=risk_summary.for_person(person_id))
 
 
 @bp.route("/<int:person_id>/what-matters", methods=["GET", "POST"])

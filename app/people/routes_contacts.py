@@ -5,13 +5,13 @@ from flask import abort, flash, render_template, request
 from flask_login import current_user
 
 from app.models import Contact, HomeVisit
-from app.models.vocab import HomeVisitRisk
 from app.people import bp, record
 from app.people.forms_contacts import CheckInForm, CheckOutForm, ContactForm, ContactUpdateForm
 from app.people.routes import SUPPORT_STAFF, refused, section
 from app.security import Role, requires
 from app.services import contacts, visits
 from app.services.audit import audited_view
+from app.services import risk_summary
 from app.services.errors import RuleBroken
 
 
@@ -56,10 +56,6 @@ def edit_contact(person_id: int, contact_id: int):
     return render_template("people/contact_edit.html", form=form, contact=contact, episode=contact.episode)
 
 
-def risk_labels(episode) -> list[str]:
-    return [HomeVisitRisk(risk).label for risk in episode.referral.risk_flags]
-
-
 @bp.route("/<int:person_id>/visits/check-in", methods=["GET", "POST"])
 @requires(Role.LINK_OFFICER)
 @audited_view("person.check_in.view")
@@ -76,7 +72,7 @@ def check_in(person_id: int):
             flash(f"Checked in. Expected end {visits.to_local(visit.expected_end_at):%H:%M}. "
                   "Remember to check out when you leave.", "success")
             return section(person_id, "safety")
-    return render_template("people/check_in.html", form=form, episode=episode, risks=risk_labels(episode),
+    return render_template("people/check_in.html", form=form, episode=episode, risks=risk_summary.for_person(person_id),
                            open_visit=visits.open_visit_for(current_user))
 
 
