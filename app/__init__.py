@@ -46,6 +46,9 @@ def register_extensions(app: Flask) -> None:
     from app.auth.session import configure_login
 
     configure_login(app, login_manager)
+    from app import tasks
+
+    tasks.configure(app)  # the task queue: at once in tests (TESTING) or with HUEY_IMMEDIATE=1
 
 
 def register_templates(app: Flask) -> None:

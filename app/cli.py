@@ -95,6 +95,9 @@ def register(app: Flask) -> None:
     from app.cli_extra import register_extra
 
     register_extra(app)
+    from app.cli_worker import register as register_worker
+
+    register_worker(app)
     from app.cli_api_clients import api_clients_cli
 
     app.cli.add_command(api_clients_cli)

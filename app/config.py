@@ -146,6 +146,10 @@ def load(env: dict[str, str] | None = None) -> dict:
         "BANK_HOLIDAY_REGION": region,
         "VISIT_OVERDUE_GRACE_MINUTES": int(env.get("VISIT_OVERDUE_GRACE_MINUTES", "15")),
         "DASHBOARD_BACKGROUND_REFRESH": env.get("DASHBOARD_BACKGROUND_REFRESH", "1") != "0",
+        # Messages back to GP systems: where they say they come from, and the task queue mode.
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "SERVICE_NAME": env.get("SERVICE_NAME", "Hearthlink social prescribing service"),
+        "HUEY_IMMEDIATE": env.get("HUEY_IMMEDIATE", "0") == "1",
         # Who runs this installation and how people report an accessibility problem (/accessibility).
         "SERVICE_OPERATOR": env.get("SERVICE_OPERATOR", "the organisation that runs this Hearthlink service"),
         "ACCESSIBILITY_CONTACT_EMAIL": env.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@example.org"),

@@ -9,8 +9,9 @@ from app.extensions import db
 from app.models import Contact, Episode, HomeVisit, User
 from app.models.contact import ContactStatus
 from app.models.person import DischargeReason
+from app.models.outbox import OutboxEvent
 from app.models.referral import ReferralStatus
-from app.services import casework, referral_status
+from app.services import casework, outbox, referral_status
 from app.services.errors import RuleBroken
 from app.services.locking import check_version
 
@@ -41,5 +42,6 @@ def discharge(*, by: User, episode: Episode, reason: str, summary: str, on: date
                        .values(status=ContactStatus.CANCELLED.value, version=Contact.version + 1))
     referral_status.move(by=by, referral=episode.referral, to=ReferralStatus.DISCHARGED, note=summary.strip())
     casework.record(by=by, episode=episode, action="episode.discharge", detail=reason_.value)
+    outbox.add(referral=episode.referral, event_=OutboxEvent.DISCHARGED)  # with the summary, if it came by API
     db.session.commit()
     return episode

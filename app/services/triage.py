@@ -7,10 +7,11 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Episode, Person, Referral, User
 from app.models.base import utcnow
+from app.models.outbox import OutboxEvent
 from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
 from app.pagination import Page, paginate
 from app.security import Role
-from app.services import audit, referral_status
+from app.services import audit, outbox, referral_status
 from app.services.errors import RuleBroken
 from app.services.locking import check_version
 from app.services.risks import copy_from_referral
@@ -48,6 +49,7 @@ def accept(*, by: User, referral: Referral, version, officer: User | None = None
     copy_from_referral(by=by, person=person, referral=referral)  # its ticked risks start the risk record
     if officer is not None:
         _allocate(by=by, referral=referral, episode=episode, officer=officer)
+    outbox.add(referral=referral, event_=OutboxEvent.ACCEPTED)  # a message back, if it came by API
     db.session.commit()
     return episode
 
@@ -58,6 +60,7 @@ def decline(*, by: User, referral: Referral, version, reason: str) -> None:
         raise RuleBroken("Give the reason for declining; the practice will see it", field="reason")
     referral.decline_reason = reason.strip()
     referral_status.move(by=by, referral=referral, to=ReferralStatus.DECLINED, note=reason.strip())
+    outbox.add(referral=referral, event_=OutboxEvent.DECLINED_BY_SERVICE)
     db.session.commit()
 
 
