@@ -93,6 +93,7 @@ CONTRACT_AREAS = {
     "/audit/": {Role.MANAGER},
     "/dashboard/": {Role.COMMISSIONER, Role.MANAGER},
     "/referrals/new": {Role.GP_PRACTICE},
+    "/referrals/other-source": {Role.MANAGER},
     "/referrals/": {Role.GP_PRACTICE, Role.MANAGER},
     "/triage/": {Role.MANAGER},
     "/activity/": {Role.GP_PRACTICE, Role.MANAGER},
