@@ -39,6 +39,7 @@ NO_PERSONAL_DATA = {
     "dashboard.index", "dashboard.report", "dashboard.methods",   # aggregates, small numbers suppressed
     "dashboard.status",                                           # whether a view's figures are up to date
     "referrals.new",                                              # an empty form (a duplicate is audited)
+    "referrals.other_source",                                     # the manager's empty form (likewise)
     "activity.upload",                                            # the upload form and past imports' counts
     "admin.api_clients_index", "admin.api_client_new",            # sending systems, not people
     "fhir_api.metadata",                                          # the FHIR CapabilityStatement
@@ -120,6 +121,7 @@ AUDITED = {
                                            "goal {w.goal.id}"),
     "people.new_measure": _person_page("/wellbeing/ons4/new", "person.measure_new.view", "instrument ons4"),
     "people.discharge_person": _person_page("/discharge", "person.discharge.view"),
+    "people.edit_about": _person_page("/about", "person.details.view"),
     "people.new_contact": _person_page("/contacts/new", "person.contact_new.view"),
     "people.edit_contact": _person_page("/contacts/{w.contact.id}", "person.contact.view",
                                         "contact {w.contact.id}"),
