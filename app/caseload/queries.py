@@ -1,49 +1,85 @@
-"""The caseload: open support episodes with their last and next contacts and open needs, in one
-query (plus one for the referrals' risk flags), whatever the caseload's size.
+"""The caseload: open support episodes with their last and next contacts and open needs, costing
+what the page shows, not what the service has recorded.
 
-Flags (configurable in app/config.py):
-- "No contact for N days": first contact has been made and the last held contact (or the first
-  contact) is more than NO_CONTACT_FLAG_DAYS days ago.
-- "First contact not made": no first contact and more than FIRST_CONTACT_WORKING_DAYS working days
-  (Monday to Friday, not bank holidays in BANK_HOLIDAY_REGION) have passed since allocation.
+Each episode's last held contact, next planned contact and open needs are correlated subqueries,
+each answered from an index on (episode_id, status, ...) — a few index probes per episode of the
+caseload, never an aggregate over every contact the service holds. The counts at the top of the
+page (and the manager's per-officer summary) come from one query; the rows from another, a page
+at a time; the referrals' risk flags from a third. The flags' rules are in app/caseload/flags.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 
-import holidays
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from flask import current_app
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
-
+from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
 from app.models import Contact, Episode, Need, Person, Practice, Referral, User
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
 from app.models.vocab import HomeVisitRisk
+from app.pagination import Page, paginate
+
+#: Rows a caseload page shows: a usual caseload (40-80 people) is one page; a large one is paged.
+PER_PAGE = 100
 
 
-@lru_cache(maxsize=32)
-def bank_holidays(region: str, year: int) -> frozenset[date]:
-    """Bank holidays of one UK nation ("ENG", "WLS", "SCT" or "NIR") in a year, from the
-    ``holidays`` package (substitute days included)."""
-    return frozenset(holidays.country_holidays("GB", subdiv=region, years=year))
+def last_held_on():
+    """The episode's last held contact: the (episode_id, status, contact_on) index, backwards."""
+    return (select(func.max(Contact.contact_on))
+            .where(Contact.episode_id == Episode.id, Contact.status == ContactStatus.HELD.value)
+            .correlate(Episode).scalar_subquery())
 
 
-def working_days_between(start: date, end: date, region: str = "ENG") -> int:
-    """Working days after `start` up to and including `end`: weekdays that are not bank holidays."""
-    if end <= start:
-        return 0
-    whole_weeks, extra = divmod((end - start).days, 7)
-    days = whole_weeks * 5
-    for offset in range(1, extra + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            days += 1
-    off = {day for year in range(start.year, end.year + 1) for day in bank_holidays(region, year)}
-    return days - sum(1 for day in off if start < day <= end and day.weekday() < 5)
+def next_planned_on():
+    return (select(func.min(Contact.contact_on))
+            .where(Contact.episode_id == Episode.id, Contact.status == ContactStatus.PLANNED.value)
+            .correlate(Episode).scalar_subquery())
+
+
+def open_need_count():
+    """Open needs of the episode: the (episode_id, status) index."""
+    return (select(func.count(Need.id))
+            .where(Need.episode_id == Episode.id, Need.status.in_([s.value for s in OPEN_NEED_STATUSES]))
+            .correlate(Episode).scalar_subquery())
+
+
+def _open(officer_id: int | None):
+    """Open, allocated episodes (of one officer when given): the (officer_id, discharged_on) index."""
+    conditions = [Episode.discharged_on.is_(None), Episode.officer_id.is_not(None)]
+    if officer_id is not None:
+        conditions.append(Episode.officer_id == officer_id)
+    return and_(*conditions)
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    new: int = 0
+    flagged: int = 0
+
+
+def _counted(officer_id: int | None, rules: FlagRules):
+    """Per officer: open episodes, newly allocated, flagged (the rules of flags.py, in SQL)."""
+    facts = select(Episode.officer_id, Episode.officer_seen_at, Episode.first_contact_on,
+                   func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated"),
+                   last_held_on().label("last_on")).where(_open(officer_id)).subquery()
+    flagged = or_(
+        and_(facts.c.first_contact_on.is_(None),
+             facts.c.allocated < datetime.combine(rules.first_contact_by + timedelta(days=1), time())),
+        func.coalesce(facts.c.last_on, facts.c.first_contact_on) < rules.last_contact_before)
+    return (select(facts.c.officer_id, func.count().label("total"),
+                   func.sum(case((facts.c.officer_seen_at.is_(None), 1), else_=0)).label("new"),
+                   func.sum(case((flagged, 1), else_=0)).label("flagged"))
+            .group_by(facts.c.officer_id))
+
+
+def counts(officer_id: int, rules: FlagRules) -> Counts:
+    row = db.session.execute(_counted(officer_id, rules)).first()
+    return Counts(row.total, row.new, row.flagged) if row else Counts()
 
 
 @dataclass
@@ -52,7 +88,11 @@ class CaseloadRow:
     last_contact_on: date | None
     next_contact_on: date | None
     open_needs: int
-    today: date
+    rules: FlagRules
+
+    @property
+    def today(self) -> date:
+        return self.rules.today
 
     @property
     def person(self) -> Person:
@@ -90,15 +130,11 @@ class CaseloadRow:
 
     @property
     def no_contact_flag(self) -> bool:
-        limit = current_app.config["NO_CONTACT_FLAG_DAYS"]
-        return self.days_since_contact is not None and self.days_since_contact > limit
+        return self.rules.no_contact(self.last_contact)
 
     @property
     def first_contact_flag(self) -> bool:
-        limit = current_app.config["FIRST_CONTACT_WORKING_DAYS"]
-        region = current_app.config["BANK_HOLIDAY_REGION"]
-        return (self.episode.first_contact_on is None
-                and working_days_between(self.allocated_on, self.today, region) > limit)
+        return self.rules.first_contact(self.episode.first_contact_on, self.allocated_on)
 
     @property
     def risks(self) -> list[str]:
@@ -110,52 +146,51 @@ class CaseloadRow:
 
 
 def caseload_query(officer_id: int | None):
-    held = (select(Contact.episode_id, func.max(Contact.contact_on).label("last_on"))
-            .where(Contact.status == ContactStatus.HELD.value).group_by(Contact.episode_id).subquery())
-    planned = (select(Contact.episode_id, func.min(Contact.contact_on).label("next_on"))
-               .where(Contact.status == ContactStatus.PLANNED.value).group_by(Contact.episode_id).subquery())
-    open_needs = (select(Need.episode_id, func.count(Need.id).label("open_needs"))
-                  .where(Need.status.in_([s.value for s in OPEN_NEED_STATUSES])).group_by(Need.episode_id)
-                  .subquery())
-    query = (select(Episode, held.c.last_on, planned.c.next_on, func.coalesce(open_needs.c.open_needs, 0))
-             .outerjoin(held, held.c.episode_id == Episode.id)
-             .outerjoin(planned, planned.c.episode_id == Episode.id)
-             .outerjoin(open_needs, open_needs.c.episode_id == Episode.id)
-             .where(Episode.discharged_on.is_(None), Episode.officer_id.is_not(None))
-             .options(joinedload(Episode.person).joinedload(Person.practice).joinedload(Practice.locality),
-                      joinedload(Episode.officer),
-                      joinedload(Episode.referral).selectinload(Referral.risks))
-             .order_by(case((Episode.officer_seen_at.is_(None), 0), else_=1),
-                       planned.c.next_on.is_(None), planned.c.next_on, Episode.allocated_at, Episode.id))
-    if officer_id is not None:
-        query = query.where(Episode.officer_id == officer_id)
-    return query
+    """The rows, in the caseload's order: newly allocated first, then by next planned contact
+    (none planned last), then by allocation."""
+    next_on = next_planned_on().label("next_on")
+    return (select(Episode, last_held_on().label("last_on"), next_on, open_need_count().label("open_needs"))
+            .where(_open(officer_id))
+            .options(joinedload(Episode.person).joinedload(Person.practice).joinedload(Practice.locality),
+                     joinedload(Episode.referral).selectinload(Referral.risks))
+            .order_by(case((Episode.officer_seen_at.is_(None), 0), else_=1), next_on.nulls_last(),
+                      Episode.allocated_at, Episode.id))
+
+
+def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
+                  per_page: int = PER_PAGE) -> tuple[Page[CaseloadRow], Counts]:
+    """One page of an officer's caseload and the whole caseload's counts, in two queries (three
+    with the shown referrals' risk flags)."""
+    totals = counts(officer_id, rules)
+    shown = paginate(caseload_query(officer_id), page=page, per_page=per_page, scalars=False, total=totals.total)
+    rows = [CaseloadRow(episode, last_on, next_on, open_count or 0, rules)
+            for episode, last_on, next_on, open_count in shown.items]
+    return Page(items=rows, total=shown.total, page=shown.page, per_page=per_page, asked_for=shown.asked_for), totals
 
 
 def caseload(officer_id: int | None, today: date | None = None) -> list[CaseloadRow]:
-    today = today or date.today()
-    return [CaseloadRow(episode, last_on, next_on, open_count, today)
-            for episode, last_on, next_on, open_count in db.session.execute(caseload_query(officer_id)).unique()]
+    """Every row of a caseload (None: every officer's), unpaged; for exports and tests."""
+    from flask import current_app
+
+    rules = FlagRules.from_config(current_app.config, today)
+    return [CaseloadRow(episode, last_on, next_on, open_count or 0, rules)
+            for episode, last_on, next_on, open_count in db.session.execute(caseload_query(officer_id))]
 
 
-@dataclass
+@dataclass(frozen=True)
 class OfficerSummary:
     officer: User
-    rows: list[CaseloadRow]
-
-    @property
-    def new(self) -> int:
-        return sum(row.is_new for row in self.rows)
-
-    @property
-    def flagged(self) -> int:
-        return sum(row.flagged for row in self.rows)
+    total: int
+    new: int
+    flagged: int
 
 
-def by_officer(today: date | None = None) -> list[OfficerSummary]:
-    """Every active officer with their open caseload (for the manager), in two queries."""
-    officers = db.session.scalars(select(User).where(User.role == "link_officer", User.active.is_(True))
-                                  .options(joinedload(User.locality)).order_by(User.name)).all()
-    rows = caseload(None, today)
-    return [OfficerSummary(officer, [row for row in rows if row.episode.officer_id == officer.id])
-            for officer in officers]
+def by_officer(rules: FlagRules) -> list[OfficerSummary]:
+    """Every active officer with their open caseload's counts (for the manager), in one query."""
+    grouped = _counted(None, rules).subquery()
+    query = (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged)
+             .outerjoin(grouped, grouped.c.officer_id == User.id)
+             .where(User.role == "link_officer", User.active.is_(True))
+             .options(joinedload(User.locality)).order_by(User.name, User.id))
+    return [OfficerSummary(officer, total or 0, new or 0, flagged or 0)
+            for officer, total, new, flagged in db.session.execute(query)]

@@ -1,13 +1,15 @@
 """The link officer's caseload; a manager can open any officer's."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from app.caseload import bp, queries
+from app.caseload.flags import FlagRules
 from app.converters import int_arg
 from app.extensions import db
 from app.models import HomeVisit, User
+from app.pagination import page_arg
 from app.security import Role, requires
 from app.services import audit, visits
 
@@ -15,19 +17,23 @@ from app.services import audit, visits
 @bp.get("/")
 @requires(Role.LINK_OFFICER, Role.MANAGER)
 def index():
+    rules = FlagRules.from_config(current_app.config)
     if current_user.role == Role.LINK_OFFICER:
         officer = current_user
     else:
         if "officer" not in request.args:
-            return render_template("caseload/officers.html", summaries=queries.by_officer())
+            return render_template("caseload/officers.html", summaries=queries.by_officer(rules))
         officer = db.session.get(User, int_arg("officer", 0))  # 0: no such officer
         if officer is None or officer.role != Role.LINK_OFFICER:
             abort(404)
     open_visit = db.session.scalar(visits.in_progress().where(HomeVisit.officer_id == officer.id).limit(1))
-    rows = queries.caseload(officer.id)
-    html = render_template("caseload/index.html", officer=officer, rows=rows, open_visit=open_visit,
-                           own=officer.id == current_user.id)
-    shown = [row.episode.person_id for row in rows] + ([open_visit.episode.person_id] if open_visit else [])
+    page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
+    own = officer.id == current_user.id
+    html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
+                           open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
+                           # One url_for for the page, not one per card: "/people/0" less its "0".
+                           person_href=url_for("people.view", person_id=0)[:-1])
+    shown = [row.episode.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])
     audit.viewed(by=current_user, action="caseload.view", subject_type="caseload", subject_id=officer.id,
                  detail=audit.shown(people=shown))
     return html
