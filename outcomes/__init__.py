@@ -44,6 +44,8 @@ Keys returned beyond CONTRACT.md 4.5/4.6 (contract keys are all present):
   "total_saving_gbp"}, or {"people": null, "suppressed": true} below 5 people;
 * ``comparison.people.excluded_no_anchor``; ``people`` in each
   ``difference_in_differences`` entry ({"referred", "comparison"});
+  ``difference_in_differences_total`` ({"types", "saving_gbp", "saving_gbp_ci95"}, or null):
+  the DiD saving over every priced type, its interval from the same replicates;
 * ``wellbeing``, ``onward_referrals``, ``support`` when their frame is given
   (shapes in :mod:`outcomes.wellbeing`, :mod:`outcomes.onward`,
   :mod:`outcomes.support`).

@@ -82,3 +82,35 @@ def difference_in_differences(
                 )
         result[name] = entry
     return result
+
+
+def difference_in_differences_total(
+    did: dict,
+    ref_pre: np.ndarray,
+    cmp_pre: np.ndarray,
+    costs: dict[str, UnitCost],
+    *,
+    ref_resampled: tuple[np.ndarray, np.ndarray],
+    cmp_resampled: tuple[np.ndarray, np.ndarray],
+) -> dict | None:
+    """The total saving by difference-in-differences over every priced type, with its 95%
+    interval from the same replicates as the types' own (not the sum of their intervals).
+
+    ``saving_gbp`` is the sum of the types' (rounded) savings, as ``total_saving_gbp`` is for
+    the plain figure.  None when either cohort is empty or no type is priced.
+    """
+    n_ref, n_cmp = ref_pre.shape[0], cmp_pre.shape[0]
+    priced = [t for t, entry in did.items() if entry["saving_gbp"] is not None]
+    if not (n_ref and n_cmp and priced):
+        return None
+    replicates = np.zeros(len(ref_resampled[0]))
+    for name in priced:
+        j = ACTIVITY_TYPES.index(name)
+        did_b = ((ref_resampled[1][:, j] - ref_resampled[0][:, j]) / n_ref
+                 - (cmp_resampled[1][:, j] - cmp_resampled[0][:, j]) / n_cmp)
+        replicates += -did_b * n_ref * costs[name].unit_cost_gbp
+    return {
+        "types": priced,
+        "saving_gbp": tidy_round(sum(did[t]["saving_gbp"] for t in priced), 2),
+        "saving_gbp_ci95": percentile_interval(replicates, 2),
+    }

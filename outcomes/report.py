@@ -15,7 +15,7 @@ import pandas as pd
 from .activity import ActivityRows, prepare_activity
 from .caveats import report_caveats
 from .cohort import Cohort, check_disjoint, prepare_cohort
-from .comparison import difference_in_differences
+from .comparison import difference_in_differences, difference_in_differences_total
 from .costs import UnitCost, prepare_unit_costs, shipped_unit_costs
 from .dates import day_number, day_to_date, parse_date_text
 from .definitions import ACTIVITY_TYPES, ANCHORS, BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
@@ -164,9 +164,13 @@ def compute_report(
             for j in types_in_windows(c_pre, c_post)
         }
         report["comparison"] = {"people": c_people, "by_activity": c_by_activity}
+        c_resampled = bootstrap_pre_post(c_pre, c_post, rng=rng[1], replicates=replicates)
         report["difference_in_differences"] = difference_in_differences(
-            pre, post, c_pre, c_post, costs, ref_resampled=resampled,
-            cmp_resampled=bootstrap_pre_post(c_pre, c_post, rng=rng[1], replicates=replicates),
+            pre, post, c_pre, c_post, costs, ref_resampled=resampled, cmp_resampled=c_resampled,
+        )
+        report["difference_in_differences_total"] = difference_in_differences_total(
+            report["difference_in_differences"], pre, c_pre, costs, ref_resampled=resampled,
+            cmp_resampled=c_resampled,
         )
     report["activity_rows_unmatched"] = int(unmatched.sum())
     if measures is not None:

@@ -163,6 +163,10 @@ def test_a_known_effect_is_recovered_exactly():
     assert did["did_per_person"] == -3.0
     assert did["did_per_person_ci95"] == [-3.0, -3.0]  # no spread: every person identical
     assert did["visits_avoided"] == 12.0
+    total = report["difference_in_differences_total"]
+    assert total["types"] == ["gp_surgery"]
+    assert total["saving_gbp"] == did["saving_gbp"] == round(12 * report["unit_costs"]["gp_surgery"]["unit_cost_gbp"], 2)
+    assert total["saving_gbp_ci95"] == [total["saving_gbp"]] * 2
     # The plain before-and-after says 6 -> 4, a 33.3% fall, which hides the rising trend.
     assert report["by_activity"]["gp_surgery"]["reduction_pct"] == 33.3
 
