@@ -78,7 +78,8 @@ class Schedule(db.Model):
     opens_at: Mapped[str | None] = mapped_column(String(5))
     closes_at: Mapped[str | None] = mapped_column(String(5))
     description: Mapped[str | None] = mapped_column(Text)
-    attending_type: Mapped[str | None] = mapped_column(String(40))
+    # Free text in ORUK ("in person or remotely by video…"): the standard's own example is longer than 40.
+    attending_type: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -127,7 +128,9 @@ COST_FIELDS = {"id": (c.uuid_check, True), "valid_from": (c.date_check, False), 
                "amount_description": (c.string_check, False)}
 AREA_FIELDS = {"id": (c.uuid_check, True), "name": (c.string_check, False), "service_area": (c.string_check, False),
                "extent": (c.string_check, False), "extent_type": (c.string_check, False), "uri": (c.uri_check, False)}
-ATTRIBUTE_FIELDS = {"id": (c.uuid_check, True), "taxonomy_term_id": (c.uuid_check, True),
+# taxonomy_term_id is optional in the standard: an attribute may carry its term nested instead
+# (as the ORUK example service does), and then the term's own id is the one used.
+ATTRIBUTE_FIELDS = {"id": (c.uuid_check, True), "taxonomy_term_id": (c.uuid_check, False),
                     "link_type": (c.string_check, False)}
 TERM_FIELDS = {"id": (c.uuid_check, True), "name": (c.required_text, True), "description": (c.string_check, True),
                "parent_id": (c.uuid_check, False), "taxonomy": (c.string_check, False),
@@ -174,7 +177,8 @@ class _Reader:
                     self.problem(where, "is required")
                 continue
             message = check(value)
-            longest = _longest(spec, name) if isinstance(value, str) else None
+            # Times are stored as HH:MM whatever seconds they were sent with: measure them after that.
+            longest = _longest(spec, name) if isinstance(value, str) and name not in TIME_FIELDS else None
             if not message and longest and len(value.strip()) > longest:
                 message = f"is longer than {longest:,} characters"
             if message:
@@ -216,12 +220,27 @@ def _schedules(reader: _Reader, raw, path: str) -> list[dict]:
     return _by_id(out)
 
 
+def taxonomy_id_for(name: str) -> str:
+    """A taxonomy named without an id (allowed by the standard) is kept under an id derived from its
+    name, so the same file imported again finds it and changes nothing."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:hearthlink:oruk-taxonomy:" + name.strip()))
+
+
 def _attributes(reader: _Reader, raw, path: str) -> tuple[list[dict], list[tuple]]:
     """Split attributes into Hearthlink's own (taxonomy, value) and other taxonomies' terms."""
     ours, others = [], []
     for i, item in reader.children(raw, "attributes", path):
         where = f"{path}attributes[{i}]"
         attribute = reader.fields(item, ATTRIBUTE_FIELDS, where)
+        nested = item.get("taxonomy_term") if isinstance(item, dict) else None
+        if "taxonomy_term_id" not in attribute and isinstance(item, dict) and "taxonomy_term_id" not in item:
+            if isinstance(nested, dict) and nested.get("id") is not None:
+                if not c.uuid_check(nested["id"]):
+                    attribute["taxonomy_term_id"] = nested["id"].strip()
+            else:
+                reader.problem(f"{where}.taxonomy_term_id", "is required when the attribute has no taxonomy_term "
+                                                            "with an id")
+                continue
         if attribute.get("taxonomy_term_id") in terms.TERM_LOOKUP:
             ours.append(terms.TERM_LOOKUP[attribute["taxonomy_term_id"]])
             continue
@@ -230,6 +249,8 @@ def _attributes(reader: _Reader, raw, path: str) -> tuple[list[dict], list[tuple
             reader.problem(f"{where}.taxonomy_term", "is required for a term from another taxonomy")
             continue
         term = reader.fields(term_raw, TERM_FIELDS, f"{where}.taxonomy_term")
+        if term.get("taxonomy") and not term.get("taxonomy_id"):
+            term["taxonomy_id"] = taxonomy_id_for(term["taxonomy"])
         if term.get("id") and attribute.get("taxonomy_term_id") and term["id"] != attribute["taxonomy_term_id"]:
             reader.problem(f"{where}.taxonomy_term.id", "must equal the attribute's taxonomy_term_id")
         attribute["taxonomy_term"] = term

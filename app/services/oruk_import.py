@@ -20,6 +20,7 @@ from app.models.org import User
 from app.oruk import serialise, terms
 from app.oruk.csv_format import read_csv
 from app.oruk.parse import PayloadShapeError, Problem, load_json, parse_service, read_services
+from app.oruk.schema_check import schema_problems
 from app.services import audit
 from app.services.directory_write import localities_by_name, write_service
 from app.services.errors import RuleBroken
@@ -65,11 +66,17 @@ def read_file(*, filename: str, content: bytes) -> list[dict]:
             raise ImportRejected([Problem(0, "file", f"is not valid JSON (line {error.lineno}: {error.msg})")]) from None
         except PayloadShapeError as error:
             raise ImportRejected([Problem(0, "file", str(error))]) from None
+        # The official schema first, then our own rules. A field both refuse is named once, in our
+        # words (they say what Hearthlink expects); every other problem of either is listed.
+        official = schema_problems(raw_services)
         records, problems = [], []
         for position, raw in enumerate(raw_services, start=1):
             record, found = parse_service(raw, position)
             records.append(record)
             problems += found
+        named = {(problem.position, problem.field) for problem in problems}
+        problems += [problem for problem in official if (problem.position, problem.field) not in named]
+        problems.sort(key=lambda problem: problem.position)
     if not records and not problems:
         problems = [Problem(0, "file", "has no services in it")]
     problems += _clashes(records)

@@ -49,8 +49,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inbound_message_api_client_id'), ['api_client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_message_referral_id'), ['referral_id'], unique=False)
 
+    # ORUK import (issue 14 item 6): a schedule's attending_type is free text, longer than 40 in the
+    # standard's own example service.
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.alter_column('attending_type', existing_type=sa.String(length=40), type_=sa.Text(),
+                              existing_nullable=True)
+
 
 def downgrade():
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.alter_column('attending_type', existing_type=sa.Text(), type_=sa.String(length=40),
+                              existing_nullable=True)
+
     with op.batch_alter_table('inbound_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_message_referral_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_message_api_client_id'))
