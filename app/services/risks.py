@@ -75,9 +75,8 @@ def review(*, by: User, risk: PersonRisk, version, detail: str) -> None:
     _require_open_support(risk.person_id)
     if not risk.is_active:
         raise RuleBroken("This risk has ended; record it again if it applies once more")
-    risk.detail = detail.strip()
-    risk.reviewed_at = utcnow()
-    risk.reviewed_by_id = by.id
+    by_id = by.id  # read before the change: loading it must not flush half a pair
+    risk.detail, risk.reviewed_at, risk.reviewed_by_id = detail.strip(), utcnow(), by_id
     _audit(by, risk.person_id, "risk.review", f"risk {risk.id}: {risk.risk}")
     db.session.commit()
 
@@ -90,9 +89,8 @@ def end(*, by: User, risk: PersonRisk, version, reason: str) -> None:
         raise RuleBroken(f"This risk already ended on {risk.ended_at:%d %B %Y}")
     if not reason.strip():
         raise RuleBroken("Say why this risk no longer applies", field="reason")
-    risk.ended_at = max(utcnow(), risk.recorded_at)
-    risk.ended_by_id = by.id
-    risk.end_reason = reason.strip()
+    by_id, ended_at = by.id, max(utcnow(), risk.recorded_at)
+    risk.ended_at, risk.ended_by_id, risk.end_reason = ended_at, by_id, reason.strip()
     _audit(by, risk.person_id, "risk.end", f"risk {risk.id}: {risk.risk}")
     db.session.commit()
 
@@ -175,10 +173,10 @@ def close_concern(*, by: User, concern: SafeguardingConcern, version, closed_on:
         raise RuleBroken("Say what the outcome was", field="outcome")
     if not action_taken.strip():
         raise RuleBroken("Say what was done", field="action_taken")
-    concern.action_taken = action_taken.strip()
-    concern.status = ConcernStatus.CLOSED.value
-    concern.closed_on = closed_on
-    concern.closed_by_id = by.id
-    concern.outcome = outcome.strip()
+    by_id = by.id
+    with db.session.no_autoflush:
+        concern.action_taken = action_taken.strip()
+        concern.status = ConcernStatus.CLOSED.value
+        concern.closed_on, concern.closed_by_id, concern.outcome = closed_on, by_id, outcome.strip()
     _audit(by, concern.person_id, "safeguarding.close", f"concern {concern.id}")
     db.session.commit()

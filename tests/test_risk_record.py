@@ -1,0 +1,292 @@
+"""The person's risk record: risks recorded, reviewed and ended with who, when and why; an explicit,
+dated "no known risks" that any later risk supersedes; the referral's ticked risks carried in on
+acceptance; shown first on the record and before a home visit."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, strategies as st
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import AuditEvent
+from app.models.base import utcnow
+from app.models.risk import NoKnownRisks, PersonRisk
+from app.security import Role
+from app.services import discharge, risk_summary, risks, triage
+from app.services.errors import RuleBroken, StaleEdit
+from tests import factories
+
+
+@pytest.fixture
+def officer(app):
+    return factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
+
+
+@pytest.fixture
+def episode(officer):
+    return factories.episode(officer, referral_=factories.referral(status="allocated", given_name="Rosa"))
+
+
+def _state(person_id: int) -> str:
+    return risk_summary.for_person(person_id).state
+
+
+def _actions(person_id: int) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.subject_type == "person", AuditEvent.subject_id == str(person_id),
+        AuditEvent.action.like("risk.%")).order_by(AuditEvent.id)))
+
+
+# --- the service ---------------------------------------------------------------------------
+
+def test_risk_record_nothing_recorded_is_not_assessed_never_no_known_risks(episode):
+    summary = risk_summary.for_person(episode.person_id)
+    assert summary.state == "not_assessed"
+    assert summary.no_known_risks is None and summary.active == []
+
+
+def test_risk_record_a_risk_recorded_after_no_known_risks_supersedes_it(officer, episode):
+    person = episode.person
+    statement = risks.no_known_risks(by=officer, person=person, note="Asked at the first visit")
+    assert _state(person.id) == "none_known"
+    assert risk_summary.for_person(person.id).no_known_risks.id == statement.id
+    risks.record(by=officer, person=person, risk="dog", detail="Barks at the door")
+    summary = risk_summary.for_person(person.id)
+    assert summary.state == "risks"
+    assert summary.no_known_risks is None
+    assert summary.labels == ["Dog or other animal in the home"]
+    assert _actions(person.id) == ["risk.none_known", "risk.record"]
+
+
+def test_risk_record_no_known_risks_is_refused_while_a_risk_is_in_force(officer, episode):
+    risks.record(by=officer, person=episode.person, risk="smoking")
+    with pytest.raises(RuleBroken, match="1 risk still in force"):
+        risks.no_known_risks(by=officer, person=episode.person)
+    assert db.session.scalar(select(NoKnownRisks)) is None
+
+
+def test_risk_record_ending_the_only_risk_asks_for_a_fresh_statement_not_the_old_one(officer, episode):
+    person = episode.person
+    risks.no_known_risks(by=officer, person=person)
+    dog = risks.record(by=officer, person=person, risk="dog")
+    risks.end(by=officer, risk=dog, version=dog.version, reason="Rehomed")
+    assert _state(person.id) == "not_assessed"  # the statement predates the dog
+    risks.no_known_risks(by=officer, person=person)
+    assert _state(person.id) == "none_known"
+
+
+def test_risk_record_ending_keeps_the_risk_with_who_when_and_why(officer, episode):
+    dog = risks.record(by=officer, person=episode.person, risk="dog")
+    with pytest.raises(RuleBroken, match="Say why") as refused:
+        risks.end(by=officer, risk=dog, version=dog.version, reason="   ")
+    assert refused.value.field == "reason"
+    risks.end(by=officer, risk=dog, version=dog.version, reason="The dog was rehomed in March")
+    db.session.refresh(dog)
+    assert (dog.ended_by_id, dog.end_reason) == (officer.id, "The dog was rehomed in March")
+    assert dog.ended_at >= dog.recorded_at
+    summary = risk_summary.for_person(episode.person_id)
+    assert summary.active == [] and [r.id for r in summary.ended] == [dog.id]
+    with pytest.raises(RuleBroken, match="already ended"):
+        risks.end(by=officer, risk=dog, version=dog.version, reason="again")
+
+
+def test_risk_record_a_listed_risk_in_force_is_not_recorded_twice_but_other_risks_are(officer, episode):
+    person = episode.person
+    risks.record(by=officer, person=person, risk="dog")
+    with pytest.raises(RuleBroken, match="already recorded") as refused:
+        risks.record(by=officer, person=person, risk="dog")
+    assert refused.value.field == "risk"
+    risks.record(by=officer, person=person, risk="other", other_text="Uneven garden path")
+    risks.record(by=officer, person=person, risk="other", other_text="No phone signal in the flat")
+    assert sorted(risk_summary.for_person(person.id).labels) == [
+        "Dog or other animal in the home", "No phone signal in the flat", "Uneven garden path"]
+
+
+@pytest.mark.parametrize("risk, other_text, field", [("other", "  ", "other_text"), ("cat", "", "risk"),
+                                                     ("", "", "risk")])
+def test_risk_record_an_unknown_or_undescribed_risk_is_refused_by_its_field(officer, episode, risk, other_text, field):
+    with pytest.raises(RuleBroken) as refused:
+        risks.record(by=officer, person=episode.person, risk=risk, other_text=other_text)
+    assert refused.value.field == field
+    assert db.session.scalar(select(PersonRisk)) is None
+
+
+def test_risk_record_review_from_an_old_page_is_refused_and_the_first_review_stands(officer, episode):
+    dog = risks.record(by=officer, person=episode.person, risk="dog", detail="One dog")
+    colleague = factories.user(role=Role.LINK_OFFICER)
+    page_version = dog.version
+    risks.review(by=colleague, risk=dog, version=page_version, detail="Two dogs now")
+    with pytest.raises(StaleEdit):
+        risks.review(by=officer, risk=dog, version=page_version, detail="No dogs")
+    db.session.refresh(dog)
+    assert (dog.detail, dog.reviewed_by_id) == ("Two dogs now", colleague.id)
+
+
+def test_risk_record_cannot_change_after_discharge_but_a_concern_can_still_close(officer, episode):
+    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+                                  concern="Bruising", action_taken="Told the manager")
+    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Doing well", on=date.today(),
+                        version=episode.version)
+    with pytest.raises(RuleBroken, match="can no longer be changed"):
+        risks.record(by=officer, person=episode.person, risk="dog")
+    with pytest.raises(RuleBroken, match="can no longer be changed"):
+        risks.no_known_risks(by=officer, person=episode.person)
+    risks.close_concern(by=officer, concern=concern, version=concern.version, closed_on=date.today(),
+                        outcome="No further action", action_taken="Told the manager")
+    assert concern.status == "closed"
+
+
+# --- the database keeps the pairs together --------------------------------------------------
+
+@pytest.mark.parametrize("broken", [
+    dict(ended_at=datetime(2026, 1, 2)),                                  # ended, by nobody, for no reason
+    dict(ended_at=datetime(2026, 1, 2), ended_by_id=None, end_reason="Rehomed"),
+    dict(reviewed_at=datetime(2026, 1, 2)),                               # reviewed by nobody
+    dict(risk="other"),                                                   # other, not described
+    dict(risk="dog", other_text="Dog"),                                   # listed, yet described as other
+    dict(recorded_by_id=None),                                            # recorded by nobody
+    dict(ended_at=datetime(2025, 12, 31), end_reason="Before it began"),  # ended before recorded
+    dict(risk="cat"),
+])
+def test_risk_record_check_constraints_refuse_half_filled_pairs(officer, episode, broken):
+    values = dict(person_id=episode.person_id, risk="dog", other_text=None, detail="",
+                  recorded_at=datetime(2026, 1, 1), recorded_by_id=officer.id)
+    if "ended_at" in broken and "ended_by_id" not in broken and "end_reason" in broken:
+        values["ended_by_id"] = officer.id
+    values.update(broken)
+    db.session.add(PersonRisk(**values))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+# --- acceptance carries the referral's risks in ---------------------------------------------
+
+def test_risk_record_accepting_a_referral_copies_its_ticked_risks_and_notes(app):
+    manager = factories.user(Role.MANAGER)
+    referral = factories.referral(risks=("dog", "smoking"), received_days_ago=4)
+    referral.risk_notes = "Ask for the dog to be shut in the kitchen"
+    db.session.commit()
+    episode = triage.accept(by=manager, referral=referral, version=referral.version)
+    summary = risk_summary.for_person(episode.person_id)
+    assert sorted((r.risk, r.other_text, r.detail) for r in summary.active) == [
+        ("dog", None, ""), ("other", "Note from the referral", "Ask for the dog to be shut in the kitchen"),
+        ("smoking", None, "")]
+    assert all(r.from_referral_id == referral.id and r.recorded_by_id is None for r in summary.active)
+    assert all(r.recorded_at == referral.received_at for r in summary.active)
+    assert _actions(episode.person_id) == ["risk.record"]
+
+
+def test_risk_record_a_returning_person_keeps_the_risk_in_force_once(app, officer):
+    manager = factories.user(Role.MANAGER)
+    first = factories.referral(risks=("dog",), nhs=factories.nhs_number(41))
+    episode = triage.accept(by=manager, referral=first, version=first.version)
+    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Done", on=date.today(),
+                        version=episode.version)
+    again = factories.referral(risks=("dog", "access"), nhs=first.nhs_number)
+    second = triage.accept(by=manager, referral=again, version=again.version)
+    assert second.person_id == episode.person_id
+    active = risk_summary.for_person(second.person_id).active
+    assert sorted((r.risk, r.from_referral_id) for r in active) == [("access", again.id), ("dog", first.id)]
+
+
+# --- what "no known risks" means, for any order of events -------------------------------------
+
+@given(st.lists(st.tuples(st.integers(0, 100), st.one_of(st.none(), st.integers(0, 50))), max_size=6),
+       st.one_of(st.none(), st.integers(0, 150)))
+def test_risk_record_state_follows_the_latest_word_for_any_timeline(risk_times, statement_at):
+    """Risks recorded at minute r (ended e minutes later, or not) and a statement at minute s:
+    "risks" while any is in force; "none_known" only when the statement came after every risk."""
+    base = datetime(2026, 1, 1)
+    items = [PersonRisk(risk="dog", recorded_at=base + timedelta(minutes=r),
+                        ended_at=None if e is None else base + timedelta(minutes=r + e)) for r, e in risk_times]
+    statement = None if statement_at is None else NoKnownRisks(recorded_at=base + timedelta(minutes=statement_at))
+    summary = risk_summary.RiskSummary(active=[i for i in items if i.ended_at is None],
+                                       ended=[i for i in items if i.ended_at is not None], statement=statement)
+    if any(e is None for _, e in risk_times):
+        assert summary.state == "risks"
+    elif statement_at is not None and all(r <= statement_at for r, _ in risk_times):
+        assert summary.state == "none_known"
+    else:
+        assert summary.state == "not_assessed"
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+def test_risk_record_is_the_first_section_of_the_record(client, sign_in, officer, episode):
+    risks.record(by=officer, person=episode.person, risk="aggression", detail="Son can shout")
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    assert html.index('id="risks"') < html.index('id="about"')
+    assert html.index("History of aggression or violence") < html.index('id="about"')
+    assert "Son can shout" in html and "Recorded " in html and "by Olive Officer" in html
+
+
+def test_risk_record_officer_adds_a_risk_through_the_form_and_it_is_audited(client, sign_in, no_csrf, officer, episode):
+    sign_in.as_user(officer)
+    response = client.post(f"/people/{episode.person_id}/risks/new",
+                           data={"risk": "other", "other_text": "Steep steps to the door", "detail": "Use the rail"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("#risks")
+    risk = db.session.scalar(select(PersonRisk))
+    assert (risk.risk, risk.other_text, risk.detail, risk.recorded_by_id) == (
+        "other", "Steep steps to the door", "Use the rail", officer.id)
+    assert "risk.record" in _actions(episode.person_id)
+
+
+def test_risk_record_other_without_a_description_is_an_error_by_the_field_keeping_the_text(
+        client, sign_in, no_csrf, officer, episode):
+    sign_in.as_user(officer)
+    html = client.post(f"/people/{episode.person_id}/risks/new",
+                       data={"risk": "other", "other_text": "", "detail": "Typed detail stays"}).get_data(as_text=True)
+    assert "Say what the other risk is" in html and 'href="#other_text"' in html
+    assert "Typed detail stays" in html
+    assert db.session.scalar(select(PersonRisk)) is None
+
+
+def test_risk_record_ending_through_the_form_needs_a_reason(client, sign_in, no_csrf, officer, episode):
+    dog = risks.record(by=officer, person=episode.person, risk="dog")
+    sign_in.as_user(officer)
+    url = f"/people/{episode.person_id}/risks/{dog.id}/end"
+    html = client.post(url, data={"reason": "", "version": dog.version}).get_data(as_text=True)
+    assert "Say why this risk no longer applies" in html
+    assert client.post(url, data={"reason": "Rehomed", "version": dog.version}).status_code == 303
+    db.session.refresh(dog)
+    assert dog.end_reason == "Rehomed"
+    assert client.get(url).status_code == 404  # an ended risk has no end form
+
+
+def test_risk_record_another_persons_risk_is_not_found_under_this_person(client, sign_in, officer, episode):
+    other = factories.episode(officer, referral_=factories.referral(status="allocated", risks=("dog",)))
+    theirs = risk_summary.for_person(other.person_id).active[0]
+    sign_in.as_user(officer)
+    assert client.get(f"/people/{episode.person_id}/risks/{theirs.id}/review").status_code == 404
+
+
+def test_risk_record_check_in_shows_no_known_risks_with_its_date(client, sign_in, no_csrf, officer, episode):
+    sign_in.as_user(officer)
+    assert "Before you go in: risks not yet assessed" in client.get(
+        f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
+    assert client.post(f"/people/{episode.person_id}/risks/none-known", data={"note": ""}).status_code == 303
+    html = client.get(f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
+    today = date.today()
+    assert f"No known risks</strong> (recorded {today.day} {today:%B %Y} by Olive Officer)" in html
+    assert html.index("No known risks") < html.index(">Check in<")
+
+
+def test_risk_record_check_in_lists_the_risks_in_force_not_the_ended_ones(client, sign_in, officer, episode):
+    dog = risks.record(by=officer, person=episode.person, risk="dog")
+    risks.record(by=officer, person=episode.person, risk="smoking")
+    risks.end(by=officer, risk=dog, version=dog.version, reason="Rehomed")
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
+    assert "Before you go in: risks for this visit" in html and "Smoking in the home" in html
+    assert "Dog or other animal" not in html
+
+
+def test_risk_record_was_recorded_now_not_in_the_future(officer, episode):
+    before = utcnow() - timedelta(seconds=1)
+    risk = risks.record(by=officer, person=episode.person, risk="access")
+    assert before <= risk.recorded_at <= utcnow() + timedelta(seconds=1)
