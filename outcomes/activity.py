@@ -24,8 +24,8 @@ class ActivityRows:
     """One entry per activity row: who (code into person_ids), when, what, how many."""
 
     person_ids: np.ndarray  # distinct ids, str
-    person_code: np.ndarray  # int64 per row, index into person_ids
-    day: np.ndarray  # int64 days since 1970-01-01
+    person_code: np.ndarray  # int32 per row, index into person_ids
+    day: np.ndarray  # int32 days since 1970-01-01
     type_code: np.ndarray  # int8 index into ACTIVITY_TYPES
     count: np.ndarray  # int64 >= 1
 
@@ -34,14 +34,27 @@ class ActivityRows:
 
 
 def _codes(values: pd.Series, *, source: str, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Factorise a required text column; (codes, stripped distinct values)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    """Factorise a required text column; (int32 codes, stripped distinct values).
+
+    A categorical column (what the CSV readers give) already is codes and
+    distinct values, so nothing is recomputed per row; otherwise pandas
+    factorises it.  Labels are stripped once per distinct value.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        uniques = values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     labels = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip().to_numpy(object)
     blank_u = labels == ""
-    missing = (codes < 0) | (blank_u[np.maximum(codes, 0)] if len(labels) else True)
+    missing = codes < 0
+    if len(labels) and blank_u.any():
+        missing = missing | blank_u[np.maximum(codes, 0)]
+    elif not len(labels):
+        missing = np.ones(len(codes), dtype=bool)
     if len(codes) and missing.any():
         raise OutcomesInputError(source, first_row(missing), f"{column} is missing")
-    return codes.astype(np.int64), labels
+    return codes.astype(np.int32, copy=False), labels
 
 
 def _counts(values: pd.Series, *, source: str) -> np.ndarray:
@@ -78,6 +91,11 @@ def _counts(values: pd.Series, *, source: str) -> np.ndarray:
     return parsed[codes]
 
 
+def _int32_days(day: np.ndarray) -> np.ndarray:
+    """Day numbers as int32 (half the memory of int64: years 1677-2262 all fit)."""
+    return day.astype(np.int32) if len(day) and abs(int(day.min())) < 2**31 and int(day.max()) < 2**31 else day
+
+
 def prepare_activity(frame: pd.DataFrame, *, source: str) -> ActivityRows:
     """Validate an activity frame (CONTRACT.md 4.2) and return its arrays.
 
@@ -89,10 +107,11 @@ def prepare_activity(frame: pd.DataFrame, *, source: str) -> ActivityRows:
     frame = frame.reset_index(drop=True)
     person_code, person_labels = _codes(frame["person_id"], source=source, column="person_id")
     day, _ = parse_date_column(frame["date"], source=source, column="date", required=True)
+    day = _int32_days(day)
     type_codes, type_labels = _codes(
         frame["activity_type"], source=source, column="activity_type"
     )
-    lookup = np.array([_TYPE_INDEX.get(label, -1) for label in type_labels], dtype=np.int64)
+    lookup = np.array([_TYPE_INDEX.get(label, -1) for label in type_labels], dtype=np.int8)
     if (lookup < 0).any():
         unknown = lookup[type_codes] < 0
         row = first_row(unknown)
@@ -102,7 +121,7 @@ def prepare_activity(frame: pd.DataFrame, *, source: str) -> ActivityRows:
             f"activity_type '{frame['activity_type'].iloc[row - 2]}' is not one of "
             + ", ".join(ACTIVITY_TYPES),
         )
-    type_code = lookup[type_codes].astype(np.int8) if len(lookup) else np.zeros(0, np.int8)
+    type_code = lookup[type_codes] if len(lookup) else np.zeros(0, np.int8)
     if "count" in frame.columns:
         count = _counts(frame["count"], source=source)
     else:

@@ -52,7 +52,11 @@ def parse_date_column(
         days = np.zeros(n, dtype=np.int64)
         days[present] = values[present].to_numpy().astype("datetime64[D]").astype(np.int64)
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Already codes and distinct values (the CSV readers' output).
+            codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
         uniq = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
         is_text = uniq.map(lambda v: isinstance(v, str)).astype(bool)
         text = uniq[is_text].str.strip()
@@ -67,8 +71,8 @@ def parse_date_column(
         if (~is_text).any():
             parsed[~is_text] = pd.to_datetime(uniq[~is_text], errors="coerce")
         bad = (~blank & parsed.isna()).to_numpy()
-        if bad.any():
-            bad_rows = (codes >= 0) & bad[np.maximum(codes, 0)]
+        bad_rows = (codes >= 0) & bad[np.maximum(codes, 0)] if bad.any() else bad[:0]
+        if bad_rows.any():  # (a categorical's unused categories are not rows)
             row = first_row(bad_rows)
             raw = values.iloc[row - 2]
             raise OutcomesInputError(
@@ -77,9 +81,14 @@ def parse_date_column(
         udays = np.zeros(len(uniq), dtype=np.int64)
         ok = parsed.notna().to_numpy()
         udays[ok] = parsed[ok].to_numpy().astype("datetime64[D]").astype(np.int64)
-        present_u = ok
-        present = (codes >= 0) & present_u[np.maximum(codes, 0)] if len(uniq) else codes >= 0
-        days = udays[np.maximum(codes, 0)] if len(uniq) else np.zeros(n, dtype=np.int64)
+        if len(uniq) and ok.all() and (codes >= 0).all():
+            present = np.ones(n, dtype=bool)
+            days = udays[codes]
+        elif len(uniq):
+            present = (codes >= 0) & ok[np.maximum(codes, 0)]
+            days = udays[np.maximum(codes, 0)]
+        else:
+            present, days = codes >= 0, np.zeros(n, dtype=np.int64)
     if required and not present.all():
         raise OutcomesInputError(source, first_row(~present), f"{column} is missing")
     return days, present

@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import OutcomesInputError
-
-ACTIVITY_COLUMNS = ("person_id", "date", "activity_type", "count")
+from .fast_csv import ACTIVITY_COLUMNS, read_activity_fast
 
 
 def _header(path: str | Path, source: str) -> list[str]:
@@ -69,14 +68,31 @@ def read_cohort_csv(path: str | Path, *, source: str | None = None) -> pd.DataFr
     return read_csv_text(path, source=source)
 
 
-def read_activity_csv(path: str | Path, *, source: str | None = None) -> pd.DataFrame:
+def read_activity_csv(
+    path: str | Path, *, source: str | None = None, fast: bool = True
+) -> pd.DataFrame:
     """Read ACTIVITY.csv (CONTRACT.md 4.2), keeping only the columns the engine uses.
 
-    The count column is read as integers when it is clean (fast for millions
-    of rows) and otherwise as text, so that validation can name the bad row.
+    A well-formed file is read by pyarrow (:mod:`outcomes.fast_csv`), several
+    times faster than pandas on millions of rows; anything that reader is not
+    sure of, and every ``fast=False`` call, is read by pandas as below, which
+    also words the errors.  Both give frames the engine treats identically.
     """
     source = source or str(path)
     header = _header(path, source)
+    if fast:
+        frame = read_activity_fast(path, header)
+        if frame is not None:
+            return frame
+    return _read_activity_pandas(path, source, header)
+
+
+def _read_activity_pandas(path: str | Path, source: str, header: list[str]) -> pd.DataFrame:
+    """The pandas reader: the reference, and the one that words the errors.
+
+    The count column is read as integers when it is clean and otherwise as
+    text, so that validation can name the bad row.
+    """
     # Every column is read (no usecols) so that pandas still rejects a row
     # with more fields than the header instead of silently dropping them.
     # Text columns are read as categories: a large extract repeats the same

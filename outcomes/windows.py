@@ -62,11 +62,17 @@ def person_windows(cohort: Cohort, *, anchor: str, months: int, as_of_day: int) 
 
 
 def match_people(activity: ActivityRows, person_ids: np.ndarray) -> np.ndarray:
-    """Index into ``person_ids`` of each activity row's person, −1 when unmatched."""
+    """Index into ``person_ids`` of each activity row's person, −1 when unmatched (int32)."""
     position = pd.Index(person_ids).get_indexer(activity.person_ids)
     if len(position) == 0:
-        return np.zeros(len(activity), dtype=np.int64)
-    return position[activity.person_code]
+        return np.zeros(len(activity), dtype=np.int32)
+    return position.astype(np.int32)[activity.person_code]
+
+
+# Where a row falls against its person's windows: before the pre window,
+# in it, in the post window, or after it.  One bin each, so a single
+# np.bincount over the rows gives both windows' sums.
+_BEFORE, _PRE, _POST, _AFTER = range(4)
 
 
 def window_counts(
@@ -77,18 +83,28 @@ def window_counts(
     ``person_index`` gives each activity row's position in the people that
     ``windows`` describes (−1 for none).  Returns two (people × 7) int64
     arrays, columns in :data:`ACTIVITY_TYPES` order.
+
+    One pass over the rows: each row's phase (0 before, 1 pre, 2 post,
+    3 after) is the number of its person's window edges — start, anchor,
+    end — on or before its date, and one weighted bincount over (person,
+    type, phase) sums every window at once.  Slot 0 of the edge tables is
+    for rows of no one in ``windows``; their sums are dropped.  People
+    without an anchor have all three edges at day 0, so their rows are
+    "before" (earlier dates) or "after" and never counted, as before.
     """
     k = len(ACTIVITY_TYPES)
     n = len(windows.anchor)
-    matched = person_index >= 0
-    who = person_index[matched]
-    day = activity.day[matched]
-    key = who * k + activity.type_code[matched].astype(np.int64)
-    weight = activity.count[matched]
-    anchor = windows.anchor[who]
-    in_pre = (day >= windows.start[who]) & (day < anchor)
-    in_post = (day >= anchor) & (day < windows.end[who])
-    pre = np.bincount(key[in_pre], weights=weight[in_pre], minlength=n * k)
-    post = np.bincount(key[in_post], weights=weight[in_post], minlength=n * k)
-    as_int = lambda a: np.rint(a).astype(np.int64).reshape(n, k)  # noqa: E731
-    return as_int(pre), as_int(post)
+    slot = person_index.astype(np.int32, copy=False) + np.int32(1)
+    day = activity.day.astype(np.int32, copy=False)
+    phase = np.zeros(len(day), dtype=np.int8)
+    for edges in (windows.start, windows.anchor, windows.end):
+        table = np.concatenate([[np.iinfo(np.int32).max], edges]).astype(np.int32)
+        phase += day >= table[slot]
+    bins = 4 * k * (n + 1)
+    key_type = np.int32 if bins < 2**31 else np.int64
+    key = slot.astype(key_type) * key_type(4 * k)
+    key += activity.type_code.astype(key_type) * key_type(4)
+    key += phase
+    sums = np.bincount(key, weights=activity.count, minlength=bins).reshape(n + 1, k, 4)[1:]
+    as_int = lambda a: np.rint(a).astype(np.int64)  # noqa: E731
+    return as_int(sums[:, :, _PRE]), as_int(sums[:, :, _POST])
