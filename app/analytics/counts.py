@@ -26,11 +26,16 @@ def flow(filters: Filters) -> dict:
     referred = db.session.scalar(apply_filters(_referrals(func.count(distinct(Referral.nhs_number))), filters))
     episodes = apply_filters(_referrals(func.count(distinct(Episode.person_id)))
                              .join(Episode, Episode.referral_id == Referral.id), filters)
+    # The person declining is its own outcome: not a discharge, even when an episode had opened.
+    declined = apply_filters(_referrals(func.count(distinct(Referral.nhs_number)))
+                             .where(Referral.status == "declined_by_person"), filters)
     return {
         "referred": referred or 0,
         "accepted": db.session.scalar(episodes) or 0,
         "supported": db.session.scalar(episodes.where(Episode.first_contact_on.is_not(None))) or 0,
-        "discharged": db.session.scalar(episodes.where(Episode.discharged_on.is_not(None))) or 0,
+        "discharged": db.session.scalar(episodes.where(Episode.discharged_on.is_not(None),
+                                                       Referral.status != "declined_by_person")) or 0,
+        "declined_by_person": db.session.scalar(declined) or 0,
     }
 
 

@@ -53,6 +53,8 @@ def headline(figures: dict) -> list[dict]:
         {"key": "accepted", "label": "Accepted", "value": count(flow["accepted"]), "detail": ""},
         {"key": "supported", "label": "Supported (first contact made)", "value": count(flow["supported"]), "detail": ""},
         {"key": "discharged", "label": "Discharged", "value": count(flow["discharged"]), "detail": ""},
+        {"key": "declined_by_person", "label": "Declined by the person", "detail": "",
+         "value": count(flow.get("declined_by_person", 0))},  # older cached figures lack it
     ]
     report = figures.get("report") or {}
     support = report.get("support") or {}
