@@ -51,6 +51,7 @@ serve: install
 bench: bench-outcomes bench-directory bench-dashboard
 
 bench-outcomes: install-test
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/outcomes_bench.py
 
 bench-directory: install-test

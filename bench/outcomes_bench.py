@@ -1,20 +1,32 @@
-"""Benchmark the outcomes CLI pipeline on a large synthetic data set.
+"""Benchmark the outcomes CLI pipeline on a large synthetic data set, beside DuckDB.
 
     .venv/bin/python bench/outcomes_bench.py [--people N] [--rows M] [--comparison]
+                                             [--repeat R] [--data DIR]
 
 Generates N referred people and M activity rows in memory (fixed seed),
-writes them as CSV files to a temporary folder, then — in a fresh child
-process, so that peak memory is the pipeline's own — runs the same pipeline
-as ``python -m outcomes --format json`` in-process: read the CSVs, compute
-the report (bootstrap included), render JSON.  Prints wall time of each step
-and the child's peak resident memory (resource.getrusage ru_maxrss).
-Target: 100,000 people and 5,000,000 rows in under 15 s and 4 GB.
+writes them as CSV files to a temporary folder (or DIR, reused when it
+already holds files of that size), then — in a fresh child process per run,
+so that peak memory is the pipeline's own — runs the same pipeline as
+``python -m outcomes --format json`` in-process: read the CSVs, compute the
+report (bootstrap included), render JSON.  Prints wall time of each step and
+the child's peak resident memory (resource.getrusage ru_maxrss).
+
+When DuckDB is installed (``pip install -e '.[bench]'``) each run is followed
+by the equivalent DuckDB query on the same files — read both CSVs, each
+person's calendar-month windows, the summed count per person and activity
+type in each window for included people, then the totals — in its own
+child process, and the ratio of the two wall times is printed; DuckDB's
+totals are checked against ours.  The machine may be busy, so the runs
+alternate and the spread (min, median, max) is reported.
+Target: 100,000 people and 5,000,000 rows within 3x DuckDB's time.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -85,9 +97,9 @@ def pipeline(paths: dict[str, str], queue) -> None:
     argv = ["--referrals", paths["referrals"], "--activity", paths["activity"], "--format", "json"]
     if "comparison" in paths:
         argv += ["--comparison", paths["comparison"]]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     output = run(build_parser().parse_args(argv))
-    t_cli = time.perf_counter() - t0
+    t_cli, c_cli = time.perf_counter() - t0, time.process_time() - c0
     # The compute step alone, on frames already read.
     referrals = read_cohort_csv(paths["referrals"])
     activity = read_activity_csv(paths["activity"])
@@ -96,7 +108,89 @@ def pipeline(paths: dict[str, str], queue) -> None:
     compute_report(referrals, activity, comparison=comparison)
     t_compute = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"cli_s": t_cli, "compute_s": t_compute, "peak_mb": peak_mb, "json_bytes": len(output)})
+    totals = {k: (v["pre"], v["post"]) for k, v in json.loads(output)["by_activity"].items()}
+    queue.put({"cli_s": t_cli, "cli_cpu_s": c_cli, "compute_s": t_compute, "peak_mb": peak_mb,
+               "json_bytes": len(output), "totals": totals})
+
+
+# The engine's work on the same files, in SQL: windows are anchor ± 12 calendar
+# months (DuckDB clips to the month's end as pandas' DateOffset does), a person
+# is included when anchor + 12 months − 1 day is on or before the latest
+# activity date, and counts are summed per person and type before the totals.
+DUCKDB_QUERY = """
+WITH people AS (
+  SELECT trim(person_id) AS person_id, referral_date AS anchor,
+         referral_date - INTERVAL 12 MONTH AS start_day,
+         referral_date + INTERVAL 12 MONTH AS end_day
+  FROM read_csv(?, header = true, all_varchar = false,
+                types = {'person_id': 'VARCHAR', 'referral_date': 'DATE'})
+), rows AS (
+  SELECT trim(person_id) AS person_id, date, activity_type, count
+  FROM read_csv(?, header = true,
+                types = {'person_id': 'VARCHAR', 'date': 'DATE', 'activity_type': 'VARCHAR',
+                         'count': 'BIGINT'})
+), latest AS (SELECT max(date) AS as_of FROM rows),
+included AS (
+  SELECT people.* FROM people, latest WHERE people.end_day - INTERVAL 1 DAY <= latest.as_of
+), per_person AS (
+  SELECT rows.person_id, rows.activity_type,
+         sum(CASE WHEN rows.date >= i.start_day AND rows.date < i.anchor THEN rows.count ELSE 0 END) AS pre,
+         sum(CASE WHEN rows.date >= i.anchor AND rows.date < i.end_day THEN rows.count ELSE 0 END) AS post
+  FROM rows JOIN included AS i USING (person_id)
+  GROUP BY rows.person_id, rows.activity_type
+)
+SELECT activity_type, sum(pre)::BIGINT, sum(post)::BIGINT FROM per_person GROUP BY activity_type
+"""
+
+
+def duckdb_query(paths: dict[str, str], queue) -> None:
+    """The equivalent DuckDB query, timed (runs in its own child process)."""
+    import duckdb
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    rows = duckdb.connect().execute(DUCKDB_QUERY, [paths["referrals"], paths["activity"]]).fetchall()
+    queue.put({"duckdb_s": time.perf_counter() - t0, "duckdb_cpu_s": time.process_time() - c0,
+               "totals": {t: (pre, post) for t, pre, post in rows if pre or post}})
+
+
+def in_child(target, paths: dict[str, Path]) -> dict:
+    """Run ``target(paths, queue)`` in a fresh process and return what it reports."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=target, args=({k: str(v) for k, v in paths.items()}, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def spread(values: list[float]) -> str:
+    """min / median / max of some timings."""
+    return f"{min(values):6.2f} {statistics.median(values):6.2f} {max(values):6.2f}"
+
+
+def has_duckdb() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def data_files(args, folder: Path) -> dict[str, Path]:
+    """Generate the files, or reuse those a previous run left in ``folder`` with --data."""
+    stamp = folder / "sizes.json"
+    wanted = {"people": args.people, "rows": args.rows, "comparison": args.comparison, "seed": SEED}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        names = ["referrals", "activity"] + (["comparison"] if args.comparison else [])
+        print(f"reusing the files in {folder}")
+        return {name: folder / f"{name}.csv" for name in names}
+    t0 = time.perf_counter()
+    paths = generate(args.people, args.rows, args.comparison, folder)
+    stamp.write_text(json.dumps(wanted))
+    print(f"generated {args.people:,} people, {args.rows:,} activity rows "
+          f"in {time.perf_counter() - t0:.1f} s")
+    return paths
 
 
 def main() -> None:
@@ -104,20 +198,40 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--comparison", action="store_true", help="add a comparison cohort of people/2")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (alternating)")
+    parser.add_argument("--data", type=Path, help="folder to keep the generated files in and reuse")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        paths = generate(args.people, args.rows, args.comparison, Path(tmp))
-        print(f"generated {args.people:,} people, {args.rows:,} activity rows "
-              f"in {time.perf_counter() - t0:.1f} s")
-        context = multiprocessing.get_context("spawn")
-        queue = context.Queue()
-        child = context.Process(target=pipeline, args=({k: str(v) for k, v in paths.items()}, queue))
-        child.start()
-        result = queue.get()
-        child.join()
-    print(f"full CLI pipeline (read CSVs + compute + JSON): {result['cli_s']:.2f} s")
-    print(f"compute step alone:                            {result['compute_s']:.2f} s")
+        folder = args.data or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = data_files(args, folder)
+        ours, duck = [], []
+        for run_number in range(1, args.repeat + 1):
+            ours.append(in_child(pipeline, paths))
+            line = f"run {run_number}: ours {ours[-1]['cli_s']:6.2f} s"
+            if has_duckdb():
+                duck.append(in_child(duckdb_query, paths))
+                line += (f", DuckDB {duck[-1]['duckdb_s']:6.2f} s, "
+                         f"ratio {ours[-1]['cli_s'] / duck[-1]['duckdb_s']:.2f}")
+            print(line, flush=True)
+    result = ours[-1]
+    print("                                              min    median max")
+    print(f"full CLI pipeline (read CSVs + compute + JSON): {spread([r['cli_s'] for r in ours])} s")
+    print(f"  its CPU time (all threads):                   {spread([r['cli_cpu_s'] for r in ours])} s")
+    print(f"compute step alone (frames already read):       {spread([r['compute_s'] for r in ours])} s")
+    if duck:
+        print(f"DuckDB, the equivalent query:                   {spread([r['duckdb_s'] for r in duck])} s")
+        print(f"  its CPU time (all threads):                   {spread([r['duckdb_cpu_s'] for r in duck])} s")
+        ratios = [o["cli_s"] / d["duckdb_s"] for o, d in zip(ours, duck)]
+        print(f"ratio ours / DuckDB, run by run:                {spread(ratios)}")
+        median_ratio = statistics.median([r["cli_s"] for r in ours]) / statistics.median(
+            [r["duckdb_s"] for r in duck])
+        print(f"ratio of the medians:                           {median_ratio:6.2f}")
+        agree = all(d["totals"] == result["totals"] for d in duck)
+        print("DuckDB's pre/post totals per activity type " + ("agree with ours" if agree else
+              f"DIFFER from ours: {duck[-1]['totals']} vs {result['totals']}"))
+    else:
+        print("DuckDB is not installed (pip install -e '.[bench]'), so there is no ratio.")
     print(f"peak memory of the pipeline process:           {result['peak_mb']:,.0f} MB")
     print(f"JSON output: {result['json_bytes']:,} bytes")
 
