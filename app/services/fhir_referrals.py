@@ -8,7 +8,6 @@ already processed or a person already with the service.
 """
 from __future__ import annotations
 
-import inspect
 import json
 
 from sqlalchemy import select
@@ -26,14 +25,8 @@ from app.services.errors import RuleBroken
 FIELD_ELEMENT = {
     "nhs_number": "Patient.identifier", "postcode": "Patient.address.postalCode", "need_areas": "ServiceRequest.reasonCode",
     "consent_to_referral": "Consent", "consent_to_share": "Consent", "contact_method": "Patient.telecom",
+    "sex": "Patient.gender", "ethnic_category": "Patient.extension", "preferred_language": "Patient.communication",
 }
-EQUALITY_FIELDS = ("sex", "ethnic_category", "carer", "interpreter_needed", "preferred_language")
-
-
-def _accepted_equality(equality: dict) -> dict:
-    """The equality fields `referrals.submit` takes (they arrive with issue 15's work)."""
-    accepted = inspect.signature(referrals.submit).parameters
-    return {name: value for name, value in equality.items() if name in accepted}
 
 
 def receive(*, client: ApiClient, raw: bytes) -> Referral:
@@ -55,7 +48,7 @@ def receive(*, client: ApiClient, raw: bytes) -> Referral:
 
     try:
         return referrals.submit(by=None, practice=practice, **parsed.details,
-                                **_accepted_equality(parsed.equality), on_stored=keep_message)
+                                **parsed.equality, on_stored=keep_message)
     except referrals.DuplicateReferral:
         raise FhirError(409, "duplicate", "The person already has an open referral or support episode with the "
                         "link service; nothing new was stored", "Patient.identifier") from None
