@@ -9,6 +9,7 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.audit_log import bp as audit
     from app.auth import bp as auth
     from app.caseload import bp as caseload
+    from app.comparison import bp as comparison
     from app.dashboard import bp as dashboard
     from app.directory import bp as directory
     from app.fhir_api import bp as fhir_api
@@ -20,5 +21,5 @@ def ALL_BLUEPRINTS():  # noqa: N802 - reads like the constant it stands for
     from app.triage import bp as triage
     from app.visits import bp as visits
 
-    return [main, auth, admin, referrals, triage, activity, directory, openreferral,
+    return [main, auth, admin, referrals, triage, activity, comparison, directory, openreferral,
             caseload, people, visits, safeguarding, audit, dashboard, account, fhir_api, *asset_blueprints()]

@@ -75,3 +75,26 @@ def import_deprivation(file: Path, replace: bool):
             click.echo(f"  {file.name}: {problem}", err=True)
         raise click.ClickException(f"{file.name}: {error.message}") from None
     click.echo(f"{file.name}: {outcome}")
+
+
+@import_cli.command("comparison")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_comparison(file: Path):
+    """Import a comparison cohort (CONTRACT.md §4.6 and §6: person_id = NHS number, referral_date =
+    the pseudo-anchor, optionally sex, year_of_birth, practice_code), stored under a keyed hash."""
+    from app.services.comparison import CohortRejected, import_cohort
+    from app.services.pseudonyms import PseudonymKeyMissing
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        outcome = import_cohort(by=None, content=file.read_bytes(), filename=file.name)
+    except CohortRejected as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {file.name}: {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    except PseudonymKeyMissing as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{file.name}: {outcome}")

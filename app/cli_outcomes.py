@@ -21,10 +21,10 @@ outcomes_cli = AppGroup("outcomes", help="The outcomes report (CONTRACT.md secti
 def report(window_months: int, anchor: str, output_format: str):
     """Print the outcomes report for everyone supported (their first episode)."""
     import outcomes
-    from app.analytics.report import outcomes_report
+    from app.analytics.comparison import report_with_comparison
 
-    try:
-        result = outcomes_report(window_months=window_months, anchor=anchor, windowed=False)
+    try:  # with a comparison cohort held, also its comparison, DiD and balance (CONTRACT.md §6)
+        result = report_with_comparison(window_months=window_months, anchor=anchor, windowed=False)
     except outcomes.OutcomesInputError as error:
         raise click.ClickException(str(error)) from None
     if output_format == "json":

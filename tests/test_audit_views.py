@@ -41,7 +41,9 @@ NO_PERSONAL_DATA = {
     "referrals.new",                                              # an empty form (a duplicate is audited)
     "referrals.other_source",                                     # the manager's empty form (likewise)
     "activity.upload",                                            # the upload form and past imports' counts
+    "comparison.upload",                                          # the cohort upload form, cohorts' counts
     "admin.api_clients_index", "admin.api_client_new",            # sending systems, not people
+    "admin.outbox_index",                                         # messages back: referral numbers, no people
     "fhir_api.metadata",                                          # the FHIR CapabilityStatement
 }
 # Views for other systems (bearer token, no staff role): the FHIR API audits each call itself,
@@ -109,6 +111,15 @@ def _person_page(path: str, action: str, detail: str = ""):
                             Expected(action, ("person", str(w.person_id)), (detail.format(w=w),) if detail else ()))
 
 
+def _discharged_referral(w):
+    """A discharged referral of the world's practice, whose summary the practice may download."""
+    referral = factories.referral(w.referral.practice, status="discharged")
+    episode = factories.episode(w.officer, referral_=referral, status="discharged")
+    episode.discharged_on, episode.discharge_reason, episode.discharge_summary = TODAY, "goals_met", "Joined a club"
+    db.session.commit()
+    return referral
+
+
 # endpoint -> (world, role) -> (url, what the audit event must say)
 AUDITED = {
     "people.view": _person_page("", "person.view"),
@@ -136,6 +147,13 @@ AUDITED = {
                                        Expected("referral.view", ("referral", str(w.referral.id)))),
     "referrals.index": lambda w, role: ("/referrals/", Expected(
         "referral.list", ("referral_list", f"practice {w.gp.practice_id}" if role == Role.GP_PRACTICE else "all"),
+        (f"[referral:{w.referral.id}]", f"[referral:{w.waiting.id}]"))),
+    "referrals.summary_download": lambda w, role: (lambda r: (f"/referrals/{r.id}/summary.pdf", Expected(
+        "referral.summary_pdf", ("referral", str(r.id)))))(_discharged_referral(w)),
+    "referrals.person_declined": lambda w, role: (f"/referrals/{w.referral.id}/person-declined", Expected(
+        "referral.person_declined.view", ("referral", str(w.referral.id)))),
+    "referrals.export_csv": lambda w, role: ("/referrals/export.csv", Expected(
+        "referral.export", ("referral_list", f"practice {w.gp.practice_id}"),
         (f"[referral:{w.referral.id}]", f"[referral:{w.waiting.id}]"))),
     "triage.decide": lambda w, role: (f"/triage/{w.waiting.id}",
                                       Expected("triage.view", ("referral", str(w.waiting.id)))),

@@ -3,7 +3,9 @@
 All or nothing: every bad row is listed (row number, column, problem) and nothing changes.
 Idempotent: rows are stored by their natural key (practice, person, date, type) and a
 re-imported or overlapping extract replaces counts instead of adding them. Rows for people
-the service does not know are counted and dropped, never stored.
+the service does not know are kept for the comparison cohort under a keyed hash of the NHS
+number, never the number itself (``app/services/comparison_pool.py``), with the optional
+``sex`` and ``year_of_birth`` columns that matching uses.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from app.converters import whole_number
 from app.extensions import db
 from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
-from app.services import audit
+from app.services import audit, comparison_pool
+from app.services.comparison_values import read_sex, read_year_of_birth
 from app.services.errors import RuleBroken
 from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
@@ -46,6 +49,8 @@ class ImportOutcome:
     rows: int = 0
     matched_rows: int = 0
     unmatched_rows: int = 0
+    comparison_rows: int = 0
+    comparison_people: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -55,7 +60,8 @@ class ImportOutcome:
     def __str__(self) -> str:
         return (f"{self.rows} rows read: {self.matched_rows} for people known to the service "
                 f"({self.inserted} new, {self.updated} changed, {self.unchanged} already held); "
-                f"{self.unmatched_rows} for people not known to the service were dropped.")
+                f"{self.unmatched_rows} for people not known to the service, kept only under a keyed hash "
+                f"of the NHS number for the comparison cohort ({self.comparison_people} people).")
 
 
 def _decode(content: bytes) -> str:
@@ -67,8 +73,9 @@ def _decode(content: bytes) -> str:
     raise ExtractRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1)
 
 
-def parse(content: bytes) -> list[tuple[int, str, date, str, int]]:
-    """Read and check every row; return (row number, NHS number, date, type, count) or raise."""
+def parse(content: bytes) -> list[tuple[int, str, date, str, int, str | None, int | None]]:
+    """Read and check every row; return (row number, NHS number, date, type, count, sex, year of
+    birth) or raise.  Sex and year of birth are None when the file has no such column or a blank."""
     try:
         return _check_rows(csv_reading.rows(_decode(content)))
     except csv_reading.UnreadableRow as error:
@@ -126,7 +133,16 @@ def _read_row(number: int, header: list[str], values: list[str]) -> tuple[list[s
         problems.append(f"row {number}, column count: '{count_text}' is more than {MAX_COUNT:,}; check the extract")
     elif count is None:
         problems.append(f"row {number}, column count: '{count_text}' is not a whole number of 1 or more")
-    return problems, None if problems else (number, nhs, when, kind, count)
+    sex = year = None
+    try:
+        sex = read_sex(record.get("sex"))
+    except ValueError as error:
+        problems.append(f"row {number}, column sex: {error}")
+    try:
+        year = read_year_of_birth(record.get("year_of_birth"))
+    except ValueError as error:
+        problems.append(f"row {number}, column year_of_birth: {error}")
+    return problems, None if problems else (number, nhs, when, kind, count, sex, year)
 
 
 def import_extract(*, by: User | None, content: bytes, filename: str = "",
@@ -136,16 +152,22 @@ def import_extract(*, by: User | None, content: bytes, filename: str = "",
     registered practice."""
     rows = parse(content)
     outcome = ImportOutcome(rows=len(rows))
+    known = dict(db.session.execute(select(Person.nhs_number, Person.id).where(
+        Person.nhs_number.in_({row[1] for row in rows}))).all()) if rows else {}
     people = dict(db.session.execute(select(Person.nhs_number, Person.id).where(
         Person.nhs_number.in_({row[1] for row in rows}),
         *([Person.practice_id == practice.id] if practice else []))).all()) if rows else {}
     person_practice = dict(db.session.execute(select(Person.id, Person.practice_id).where(
         Person.id.in_(people.values()))).all()) if people else {}
     totals: dict[tuple[int, int, date, str], int] = defaultdict(int)
-    for _, nhs, when, kind, count in rows:
+    unreferred = []
+    for row in rows:
+        _, nhs, when, kind, count = row[:5]
         person_id = people.get(nhs)
         if person_id is None:
             outcome.unmatched_rows += 1
+            if nhs not in known:  # another practice's patient is theirs, never a comparison person
+                unreferred.append(row)
             continue
         outcome.matched_rows += 1
         practice_id = practice.id if practice else person_practice[person_id]
@@ -154,6 +176,9 @@ def import_extract(*, by: User | None, content: bytes, filename: str = "",
     db.session.add(record)
     db.session.flush()
     _store(totals, outcome, record.id)
+    outcome.comparison_rows, outcome.comparison_people = comparison_pool.keep(
+        unreferred, practice=practice, import_id=record.id)
+    comparison_pool.release_referred()  # anyone pooled earlier and referred since becomes theirs
     for name in ("rows", "matched_rows", "unmatched_rows", "inserted", "updated", "unchanged"):
         setattr(record, name, getattr(outcome, name))
     outcome.import_id = record.id
