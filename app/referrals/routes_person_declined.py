@@ -12,7 +12,7 @@ from app.models import Referral
 from app.referrals import bp
 from app.referrals.forms_person_declined import PersonDeclinedForm
 from app.security import Role, requires
-from app.services import person_declined
+from app.services import person_declined as declines
 from app.services.audit import audited_view
 from app.services.errors import RuleBroken, StaleEdit
 
@@ -43,7 +43,7 @@ def person_declined(referral_id: int):
     form = PersonDeclinedForm(version=str(referral.version))
     if form.validate_on_submit():
         try:
-            person_declined.record(by=current_user, referral=referral, version=form.version.data,
+            declines.record(by=current_user, referral=referral, version=form.version.data,
                                    on=form.on.data, reason=form.reason.data)
         except RuleBroken as error:
             db.session.rollback()
@@ -56,4 +56,4 @@ def person_declined(referral_id: int):
             return redirect(back, code=303)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("referrals/person_declined.html", referral=referral, form=form, back=back,
-                           allowed=person_declined.can_record(referral)), status
+                           allowed=declines.can_record(referral)), status
