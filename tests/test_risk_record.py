@@ -290,3 +290,77 @@ def test_risk_record_was_recorded_now_not_in_the_future(officer, episode):
     before = utcnow() - timedelta(seconds=1)
     risk = risks.record(by=officer, person=episode.person, risk="access")
     assert before <= risk.recorded_at <= utcnow() + timedelta(seconds=1)
+
+
+# --- the migration carries existing referral risks in -----------------------------------------
+
+def _migrate_with_referral_risks(url: str) -> list[tuple]:
+    """Build the schema to 0007, add people whose referrals ticked risks (and one not accepted),
+    then upgrade to 0008 and read what the risk record holds."""
+    from flask_migrate import upgrade
+    from sqlalchemy import DateTime, text
+
+    from tests.conftest import make_app
+
+    application = make_app(url)
+    with application.app_context():
+        upgrade(revision="0007")
+        statements = [
+            "INSERT INTO locality (id, name) VALUES (1, 'North')",
+            "INSERT INTO practice (id, ods_code, name, locality_id) VALUES (1, 'Y00001', 'Surgery', 1)",
+        ]
+        for person_id in (1, 2):
+            statements.append(
+                "INSERT INTO person (id, nhs_number, practice_id, created_at, version, given_name, family_name, "
+                f"date_of_birth, address, postcode, phone, contact_method, contact_times, accessibility_needs) "
+                f"VALUES ({person_id}, '999000000{person_id}', 1, '2026-01-01 09:00:00', 1, 'A', 'B', "
+                "'1950-01-01', 'Street', 'DY1 1AA', '', 'phone', '', '')")
+        referrals = [(1, 1, "2025-03-01 10:00:00", "Old note"), (2, 1, "2026-02-01 10:00:00", ""),
+                     (3, 2, "2026-02-02 10:00:00", "Side gate only"), (4, None, "2026-02-03 10:00:00", "Not accepted")]
+        for referral_id, person_id, received, notes in referrals:
+            statements.append(
+                "INSERT INTO referral (id, practice_id, person_id, status, received_at, nhs_number, concerns, "
+                "risk_notes, referrer_name, referrer_role, mdt_meeting_date, consent_to_referral, consent_to_share, "
+                "version, given_name, family_name, date_of_birth, address, postcode, phone, contact_method, "
+                f"contact_times, accessibility_needs) VALUES ({referral_id}, 1, "
+                f"{'NULL' if person_id is None else person_id}, 'in_support', '{received}', '9990000001', '', "
+                f"'{notes}', 'Dr A', 'GP', '2026-01-01', TRUE, TRUE, 1, 'A', 'B', '1950-01-01', 'Street', 'DY1 1AA', "
+                "'', 'phone', '', '')")
+        for referral_id, risk in ((1, "dog"), (2, "dog"), (2, "smoking"), (4, "aggression")):
+            statements.append(f"INSERT INTO referral_risk (referral_id, risk) VALUES ({referral_id}, '{risk}')")
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        upgrade(revision="0008")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT person_id, risk, other_text, detail, from_referral_id, recorded_by_id, recorded_at, ended_at "
+                "FROM person_risk ORDER BY person_id, risk, from_referral_id")
+                .columns(recorded_at=DateTime, ended_at=DateTime)).all()
+        db.session.remove()
+        db.engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+EXPECTED_CARRIED = [
+    # the dog once, from the latest referral that ticked it; each referral's note as an "other" risk
+    (1, "dog", None, "", 2, None, datetime(2026, 2, 1, 10), None),
+    (1, "other", "Note from the referral", "Old note", 1, None, datetime(2025, 3, 1, 10), None),
+    (1, "smoking", None, "", 2, None, datetime(2026, 2, 1, 10), None),
+    (2, "other", "Note from the referral", "Side gate only", 3, None, datetime(2026, 2, 2, 10), None),
+]
+
+
+def test_risk_record_migration_carries_accepted_referrals_risks_on_sqlite(tmp_path):
+    assert _migrate_with_referral_risks(f"sqlite:///{tmp_path / 'carry.db'}") == EXPECTED_CARRIED
+
+
+def test_risk_record_migration_carries_accepted_referrals_risks_on_postgresql():
+    from tests.test_migrations import _drop_postgres, _fresh_postgres_url
+
+    url, base, name = _fresh_postgres_url()
+    try:
+        rows = _migrate_with_referral_risks(url)
+    finally:
+        _drop_postgres(base, name)
+    assert rows == EXPECTED_CARRIED
