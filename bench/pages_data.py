@@ -38,6 +38,9 @@ MANAGER = "manager@bench.example"
 PRACTICE = "practice@bench.example"
 KINDS = np.array(["home_visit", "phone", "video", "community_venue", "accompanied_visit", "group_session"])
 TODAY = np.datetime64("today", "D")
+# What services/casework.py keeps on each episode as contacts are logged.
+LAST_CONTACT = ("UPDATE episode SET last_contact_on = last.last_on FROM (SELECT episode_id, max(contact_on) AS last_on "
+                "FROM contact WHERE status = 'held' GROUP BY episode_id) last WHERE last.episode_id = episode.id")
 TABLES = ("contact", "need", "referral_event", "referral_risk", "audit_event", "referral", "user_account")
 
 
@@ -96,6 +99,7 @@ def build(people: int, contacts: int, activity_rows: int) -> None:
         episodes["first_contact_on"] = pd.to_datetime(episodes["first_contact_on"])
         episodes["discharged_on"] = pd.to_datetime(episodes["discharged_on"])
         copy(cur, "contact", _contacts(rng, episodes, contacts, 1, planned=True))
+        cur.execute(LAST_CONTACT)
         need_n = rng.integers(1, 5, len(episodes))
         need_ep = np.repeat(episodes["id"].to_numpy(), need_n)
         status = rng.choice(np.array(["identified", "being_addressed", "met", "declined"]), len(need_ep),
@@ -169,6 +173,7 @@ def grow(extra: int) -> None:
         for offset in range(0, extra, step):
             copy(cur, "contact", _contacts(rng, episodes, min(step, extra - offset), start + offset, planned=False))
         cur.execute("SELECT setval(pg_get_serial_sequence('contact', 'id'), (SELECT max(id) FROM contact))")
+        cur.execute(LAST_CONTACT)
     db.session.commit()
     db.session.execute(db.text("ANALYZE contact"))
     db.session.commit()

@@ -1,11 +1,13 @@
 """The caseload: open support episodes with their last and next contacts and open needs, costing
 what the page shows, not what the service has recorded.
 
-Each episode's last held contact, next planned contact and open needs are correlated subqueries,
-each answered from an index on (episode_id, status, ...) — a few index probes per episode of the
-caseload, never an aggregate over every contact the service holds. The counts at the top of the
-page (and the manager's per-officer summary) come from one query; the rows from another, a page
-at a time; the referrals' risk flags from a third. The flags' rules are in app/caseload/flags.py.
+Each episode's next planned contact and open needs are correlated subqueries, answered from the
+(episode_id, status, ...) indexes — an index probe or two per episode of the caseload, never an
+aggregate over every contact the service holds. The last held contact is kept on the episode
+(`Episode.last_contact_on`, services/casework.py), so the counts at the top of the page and the
+manager's per-officer summary (one grouped query over open episodes) read no contacts at all.
+The rows come a page at a time; the referrals' risk flags in one more query. The flags' rules are
+in app/caseload/flags.py.
 """
 from __future__ import annotations
 
@@ -27,14 +29,8 @@ from app.pagination import Page, paginate
 PER_PAGE = 100
 
 
-def last_held_on():
-    """The episode's last held contact: the (episode_id, status, contact_on) index, backwards."""
-    return (select(func.max(Contact.contact_on))
-            .where(Contact.episode_id == Episode.id, Contact.status == ContactStatus.HELD.value)
-            .correlate(Episode).scalar_subquery())
-
-
 def next_planned_on():
+    """The episode's next planned contact: the (episode_id, status, contact_on) index."""
     return (select(func.min(Contact.contact_on))
             .where(Contact.episode_id == Episode.id, Contact.status == ContactStatus.PLANNED.value)
             .correlate(Episode).scalar_subquery())
@@ -66,7 +62,7 @@ def _counted(officer_id: int | None, rules: FlagRules):
     """Per officer: open episodes, newly allocated, flagged (the rules of flags.py, in SQL)."""
     facts = select(Episode.officer_id, Episode.officer_seen_at, Episode.first_contact_on,
                    func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated"),
-                   last_held_on().label("last_on")).where(_open(officer_id)).subquery()
+                   Episode.last_contact_on.label("last_on")).where(_open(officer_id)).subquery()
     flagged = or_(
         and_(facts.c.first_contact_on.is_(None),
              facts.c.allocated < datetime.combine(rules.first_contact_by + timedelta(days=1), time())),
@@ -149,7 +145,7 @@ def caseload_query(officer_id: int | None):
     """The rows, in the caseload's order: newly allocated first, then by next planned contact
     (none planned last), then by allocation."""
     next_on = next_planned_on().label("next_on")
-    return (select(Episode, last_held_on().label("last_on"), next_on, open_need_count().label("open_needs"))
+    return (select(Episode, next_on, open_need_count().label("open_needs"))
             .where(_open(officer_id))
             .options(joinedload(Episode.person).joinedload(Person.practice).joinedload(Practice.locality),
                      joinedload(Episode.referral).selectinload(Referral.risks))
@@ -158,13 +154,14 @@ def caseload_query(officer_id: int | None):
 
 
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
-                  per_page: int = PER_PAGE) -> tuple[Page[CaseloadRow], Counts]:
+                  per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
     """One page of an officer's caseload and the whole caseload's counts, in two queries (three
     with the shown referrals' risk flags)."""
+    per_page = per_page or PER_PAGE
     totals = counts(officer_id, rules)
     shown = paginate(caseload_query(officer_id), page=page, per_page=per_page, scalars=False, total=totals.total)
-    rows = [CaseloadRow(episode, last_on, next_on, open_count or 0, rules)
-            for episode, last_on, next_on, open_count in shown.items]
+    rows = [CaseloadRow(episode, episode.last_contact_on, next_on, open_count or 0, rules)
+            for episode, next_on, open_count in shown.items]
     return Page(items=rows, total=shown.total, page=shown.page, per_page=per_page, asked_for=shown.asked_for), totals
 
 
@@ -173,8 +170,8 @@ def caseload(officer_id: int | None, today: date | None = None) -> list[Caseload
     from flask import current_app
 
     rules = FlagRules.from_config(current_app.config, today)
-    return [CaseloadRow(episode, last_on, next_on, open_count or 0, rules)
-            for episode, last_on, next_on, open_count in db.session.execute(caseload_query(officer_id))]
+    return [CaseloadRow(episode, episode.last_contact_on, next_on, open_count or 0, rules)
+            for episode, next_on, open_count in db.session.execute(caseload_query(officer_id))]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,9 @@ class Episode(db.Model):
     # The officer has opened the record since allocation: until then it is "new" on the caseload.
     officer_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_contact_on: Mapped[date | None] = mapped_column(Date)
+    # The last held contact's date, kept by services/casework.py so that counting flagged people
+    # across every caseload reads episodes only, not every contact ever recorded.
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
     discharged_on: Mapped[date | None] = mapped_column(Date, index=True)
     discharge_reason: Mapped[str | None] = mapped_column(String(24))
     discharge_summary: Mapped[str | None] = mapped_column(Text)

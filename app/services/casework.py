@@ -52,9 +52,24 @@ def _has_plan(episode: Episode) -> bool:
     return bool(needs or goals)
 
 
+def keep_last_contact(episode: Episode) -> None:
+    """Keep `episode.last_contact_on` (the caseload's "last contact") equal to its last held
+    contact; call after a held contact is added or its date corrected (flushed). Written past the
+    ORM so that it does not move the episode's version: logging a contact is no edit of the record
+    that someone else's open form should be refused over."""
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    last = db.session.scalar(select(func.max(Contact.contact_on)).where(
+        Contact.episode_id == episode.id, Contact.status == ContactStatus.HELD.value))
+    db.session.execute(update(Episode).where(Episode.id == episode.id).values(last_contact_on=last))
+    set_committed_value(episode, "last_contact_on", last)
+
+
 def contact_held(*, by: User | None, episode: Episode, on: date) -> None:
     """Call after a held contact is added (flushed): first contact, then in support when due."""
     db.session.flush()
+    keep_last_contact(episode)
     if episode.first_contact_on is None or on < episode.first_contact_on:
         first = episode.first_contact_on is None
         episode.first_contact_on = on

@@ -81,5 +81,8 @@ def update(*, by: User, contact: Contact, status: str, duration_minutes: int | N
     casework.record(by=by, episode=episode, action="contact.update", detail=f"contact {contact.id}: {was} -> {status_.value}")
     if status_ is ContactStatus.HELD and was != ContactStatus.HELD.value:
         casework.contact_held(by=by, episode=episode, on=on)
+    elif status_ is ContactStatus.HELD:  # a held contact's date corrected
+        db.session.flush()
+        casework.keep_last_contact(episode)
     db.session.commit()
     return contact
