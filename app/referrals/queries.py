@@ -11,6 +11,9 @@ from app.extensions import db
 from app.models import Episode, Referral, ReferralEvent, User
 from app.security import Role
 
+PAGE_SIZE = 25
+CHANGES_SHOWN = 30  # the most recent changes since the last look; the list itself has the rest
+
 
 def visible_referrals(user: User) -> Select:
     """A practice sees only its own practice's referrals; a manager sees all."""
@@ -42,16 +45,25 @@ def referral_for(user: User, referral_id: int) -> Referral:
 
 
 def changed_since(user: User, since: datetime | None) -> dict[int, ReferralEvent]:
-    """The latest status change per referral after `since`, made by someone else."""
+    """The latest status change per referral after `since`, made by someone else, newest first:
+    at most CHANGES_SHOWN referrals, read from the newest events backwards on the `at` index
+    (never every event since a long absence)."""
     if since is None:
         return {}
     query = (select(ReferralEvent).join(Referral)
              .where(ReferralEvent.at > since, ReferralEvent.from_status.is_not(None))
              .where((ReferralEvent.by_id != user.id) | ReferralEvent.by_id.is_(None))
-             .order_by(ReferralEvent.at))
+             .order_by(ReferralEvent.at.desc(), ReferralEvent.id.desc())
+             .limit(CHANGES_SHOWN * 4)
+             .options(selectinload(ReferralEvent.referral)))
     if user.role == Role.GP_PRACTICE:
         query = query.where(Referral.practice_id == user.practice_id)
-    return {event.referral_id: event for event in db.session.scalars(query)}
+    latest: dict[int, ReferralEvent] = {}
+    for event in db.session.scalars(query):
+        if len(latest) == CHANGES_SHOWN:
+            break
+        latest.setdefault(event.referral_id, event)
+    return latest
 
 
 def meeting_count(practice_id: int, meeting: date) -> int:

@@ -13,6 +13,7 @@ from app.models import Practice
 from app.models.base import utcnow
 from app.models.referral import ReferralStatus
 from app.models.vocab import need_area_groups
+from app.pagination import page_arg, paginate
 from app.referrals import bp, queries
 from app.referrals.forms import AnswerForm, ReferralForm
 from app.security import Role, requires
@@ -70,20 +71,28 @@ def index():
     status = status if status in {s.value for s in ReferralStatus} else None
     meeting = _parse_date(request.args.get("meeting"))
     practice_id = int_arg("practice") if current_user.role == Role.MANAGER else None
-    page = db.paginate(queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
-                                        practice_id=practice_id), per_page=25, error_out=False)
-    changes = queries.changed_since(current_user, current_user.referrals_seen_at)
-    last_seen = current_user.referrals_seen_at
-    current_user.referrals_seen_at = utcnow()
+    page = paginate(queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
+                                     practice_id=practice_id), page=page_arg(), per_page=queries.PAGE_SIZE)
+    # What changed since the last look is shown, and the look recorded, on the first page only:
+    # paging on through the list must not hide the changes before they were seen.
+    first_page = page.page == 1
+    changes = queries.changed_since(current_user, current_user.referrals_seen_at) if first_page else {}
+    practices = db.session.scalars(select(Practice).order_by(Practice.name)).all() \
+        if current_user.role == Role.MANAGER else []
+    # Rendered before the commit below, which would expire the page's rows (one reload each).
+    html = render_template("referrals/index.html", page=page, changes=changes,
+                           last_seen=current_user.referrals_seen_at, status=status, meeting=meeting,
+                           practice_id=practice_id, practices=practices, statuses=list(ReferralStatus),
+                           changes_shown=queries.CHANGES_SHOWN,
+                           args={name: value for name, value in (("status", status), ("practice", practice_id),
+                                 ("meeting", meeting.isoformat() if meeting else None)) if value})
+    if first_page:
+        current_user.referrals_seen_at = utcnow()
     audit.record(by=current_user, action="referral.list", subject_type="referral_list",
                  subject_id=f"practice {current_user.practice_id}" if current_user.role == Role.GP_PRACTICE else "all",
                  detail=audit.shown(referrals=[referral.id for referral in page.items] + list(changes)))
     db.session.commit()
-    practices = db.session.scalars(select(Practice).order_by(Practice.name)).all() \
-        if current_user.role == Role.MANAGER else []
-    return render_template("referrals/index.html", page=page, changes=changes, last_seen=last_seen,
-                           status=status, meeting=meeting, practice_id=practice_id, practices=practices,
-                           statuses=list(ReferralStatus))
+    return html
 
 
 @bp.route("/<int:referral_id>")
