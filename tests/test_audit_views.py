@@ -18,6 +18,7 @@ from app.models import AuditEvent
 from app.models.base import utcnow
 from app.security import ACCESS_ATTRIBUTE, Role
 from app.services import contacts, goals, needs, onward, peer, visits
+from app.services import risks
 from tests import factories
 
 TODAY = date.today()
@@ -66,6 +67,13 @@ class World:
     onward: object
     peer: object
     visit: object          # checked in, not yet out
+    concern: object = None  # a safeguarding concern, open
+
+    @property
+    def risk(self):
+        """The dog the referral ticked, carried into the risk record."""
+        from app.models.risk import PersonRisk
+        return db.session.scalar(select(PersonRisk).where(PersonRisk.person_id == self.person_id))
 
     @property
     def person_id(self) -> int:
@@ -96,7 +104,9 @@ def world(app) -> World:
                              service_name="", sector="voluntary", kind="linkage", need_areas=["loneliness"],
                              consent_to_share=False, consent_recorded_on=None),
         peer=peer.record(by=officer, episode=episode, kind="peer_activity", started_on=TODAY, where="Library"),
-        visit=visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start))
+        visit=visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start),
+        concern=risks.raise_concern(by=officer, person=episode.person, raised_on=TODAY, concern="Bruising",
+                                    action_taken="Told the manager"))
 
 
 @dataclass
@@ -143,6 +153,15 @@ AUDITED = {
     "people.move_onward": _person_page("/onward/{w.onward.id}", "person.onward.view", "onward {w.onward.id}"),
     "people.new_peer": _person_page("/peer/new", "person.peer_new.view"),
     "people.edit_peer": _person_page("/peer/{w.peer.id}", "person.peer.view", "peer {w.peer.id}"),
+    "people.new_risk": _person_page("/risks/new", "person.risk_new.view"),
+    "people.review_risk": _person_page("/risks/{w.risk.id}/review", "person.risk_review.view", "risk {w.risk.id}"),
+    "people.end_risk": _person_page("/risks/{w.risk.id}/end", "person.risk_end.view", "risk {w.risk.id}"),
+    "people.no_known_risks": _person_page("/risks/none-known", "person.no_known_risks.view"),
+    "people.new_concern": _person_page("/safeguarding/new", "person.concern_new.view"),
+    "people.close_concern": _person_page("/safeguarding/{w.concern.id}/close", "person.concern_close.view",
+                                         "concern {w.concern.id}"),
+    "safeguarding.index": lambda w, role: ("/safeguarding/", Expected(
+        "safeguarding.list", ("safeguarding_concerns", "open"), (f"[person:{w.person_id}]",))),
     "referrals.show": lambda w, role: (f"/referrals/{w.referral.id}",
                                        Expected("referral.view", ("referral", str(w.referral.id)))),
     "referrals.index": lambda w, role: ("/referrals/", Expected(
