@@ -97,7 +97,8 @@ def export_frames(filters: Filters = Filters(), *, window_months: int = 12, anch
     """The referrals, activity and comparison frames the report uses, every row (for CSV export
     and for checking the report against ``python -m outcomes --comparison``)."""
     inputs, _, _ = _inputs(filters, window_months=window_months, anchor=anchor, windowed=False, as_of=None)
-    return {name: inputs.get(name) for name in ("referrals", "activity", "comparison")}
+    return {name: inputs[name] for name in ("referrals", "activity", "comparison", "measures", "onward", "support")
+            if inputs.get(name) is not None}
 
 
 def _plain(entry: dict | None) -> dict | None:
