@@ -20,6 +20,7 @@ from app.security import PUBLIC, Role, declared_access
 from app.services import (contacts, directory, directory_corrections, discharge, goals, needs, onward,
                           org, oruk_import, peer, referrals, triage, visits)
 from app.services import activity_import
+from app.services import risks
 from tests import factories
 from tests.conftest import SignIn
 from tests.test_oruk_import import oruk_service
@@ -105,6 +106,16 @@ def build_hostile_world() -> dict:
     visits.check_out(by=officer, visit=finished_visit, notes=hostile("visit-out-notes"), who_was_there=hostile("visit-who", 300))
     open_visit = visits.check_in(by=officer, episode=episode, expected_end_at=utcnow() + timedelta(hours=1),
                                  note=hostile("open-visit-note"))
+    risk = risks.record(by=officer, person=episode.person, risk="other", other_text=hostile("risk-other", 200),
+                        detail=hostile("risk-detail"))
+    ended_risk = risks.record(by=officer, person=episode.person, risk="smoking", detail=hostile("risk-ended-detail"))
+    risks.end(by=officer, risk=ended_risk, version=ended_risk.version, reason=hostile("risk-end-reason"))
+    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+                                  concern=hostile("concern"), action_taken=hostile("concern-action"))
+    closed = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+                                 concern=hostile("closed-concern"), action_taken=hostile("closed-action"))
+    risks.close_concern(by=officer, concern=closed, version=closed.version, closed_on=date.today(),
+                        outcome=hostile("concern-outcome"), action_taken=hostile("closed-action"))
 
     details = directory.ServiceDetails(
         name=hostile("service-name", 200), organisation_name=hostile("organisation", 200), sector="voluntary",
@@ -141,7 +152,7 @@ def build_hostile_world() -> dict:
     values = {
         "person_id": [episode.person_id, ended.person_id], "contact_id": [contact.id], "goal_id": [goal.id],
         "action_id": _ids(*goal.actions), "need_id": [need.id], "onward_id": [onward_item.id], "peer_id": [peer_item.id],
-        "visit_id": [open_visit.id], "instrument": ["ons4", "ucla3"],
+        "visit_id": [open_visit.id], "instrument": ["ons4", "ucla3"], "risk_id": [risk.id], "concern_id": [concern.id],
         "referral_id": _ids(waiting, questioned, declined, active, finished),
         "locality_id": _ids(north, south), "practice_id": [surgery.id], "user_id": _ids(*users.values()),
         "service_id": [service.id, record["id"]], "correction_id": [correction.id],
@@ -210,9 +221,11 @@ SHOWN_TO = {
                    "answer", "service-name", "organisation", "corrected-description", "who-it-is-for",
                    "correction", "correction-reason", "imported-who", "imported-description",
                    "phone-description", "locality", "practice", "user-link_officer", "user-manager",
-                   "visit-note", "upload-filename", "discharge-summary", "phone"},
+                   "visit-note", "upload-filename", "discharge-summary", "phone",
+                   "risk-other", "risk-detail", "risk-end-reason", "concern", "concern-action", "concern-outcome"},
     Role.GP_PRACTICE: {"waiting-concerns", "question2", "decline-reason", "discharge-summary", "practice"},
-    Role.LINK_OFFICER: {"contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name"},
+    Role.LINK_OFFICER: {"contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name",
+                        "risk-other", "risk-detail", "active-risk-notes", "concern", "concern-outcome"},
     Role.ADMIN: {"locality", "locality2", "practice", "user-gp_practice", "user-commissioner", "correction"},
     Role.COMMISSIONER: {"service-name", "user-commissioner"},
 }
