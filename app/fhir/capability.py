@@ -27,5 +27,5 @@ def capability_statement(base_url: str) -> dict:
         }],
         "messaging": [{"supportedMessage": [{
             "mode": "receiver",
-            "definition": "https://fhir.nhs.uk/MessageDefinition/bars-message-servicerequest-request-referral"}]}],
+            "definition": "https://fhir.nhs.uk/MessageDefinition/bars-message-servicerequest-request"}]}],
     }

@@ -24,6 +24,7 @@ from app.fhir.codes import (EVENT_REQUEST, MESSAGE_EVENTS_SYSTEM, REFERRAL_TO_SO
                             UK_CORE, profile)
 from app.fhir.outcome import FhirError
 from app.fhir.patient import ods_code_of, read_patient
+from app.fhir.service_request import CONTACT_TIMES_NOTE
 
 CONSENT_SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
 MAX_LIST = 50  # more need areas, flags or notes than this is not a referral
@@ -154,7 +155,7 @@ def read_message(raw: bytes) -> ParsedReferral:
     person = read_patient(patient)
     equality = {name: person.pop(name) for name in ("sex", "ethnic_category", "interpreter_needed",
                                                     "preferred_language")}
-    details = {**person, "contact_method": "phone" if person["phone"] else "letter", "contact_times": "",
+    details = {**person, "contact_method": "phone" if person["phone"] else "letter",
                "accessibility_needs": _limited(request.patientInstruction or "", 1000,
                                                "ServiceRequest.patientInstruction")}
     details.update(_needs_and_concerns(request))
@@ -202,13 +203,16 @@ def _needs_and_concerns(request) -> dict:
         raise FhirError(400, "required", "At least one reasonCode must name a need area, e.g. "
                         f"'{NeedArea.LONELINESS.label}'", "ServiceRequest.reasonCode")
     notes = [n.text.strip() for n in request.note or [] if n.text and n.text.strip()]
+    times = [n[len(CONTACT_TIMES_NOTE):].strip() for n in notes if n.startswith(CONTACT_TIMES_NOTE)]
+    notes = [n for n in notes if not n.startswith(CONTACT_TIMES_NOTE)]
     if other:
         notes.append("Other reasons given: " + "; ".join(o for o in other if o))
     concerns = _limited("\n\n".join(notes), 4000, "ServiceRequest.note")
     if not concerns:
         raise FhirError(400, "required", "Say what the practice is worried about in ServiceRequest.note",
                         "ServiceRequest.note")
-    return {"need_areas": list(dict.fromkeys(areas)), "concerns": concerns}
+    return {"need_areas": list(dict.fromkeys(areas)), "concerns": concerns,
+            "contact_times": _limited("; ".join(times), 200, "ServiceRequest.note")}
 
 
 def _risks(entries: _Entries, patient) -> dict:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from app.fhir.codes import (NHS_NUMBER_SYSTEM, ODS_SYSTEM, REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_DISPLAY,
                             SNOMED_SYSTEM, profile)
 
+# The best times to contact the person travel as a note of their own, marked so it can be read back.
+CONTACT_TIMES_NOTE = "Best times to contact: "
 FHIR_STATUS = {"declined": "revoked", "discharged": "completed"}  # everything else is "active"
 
 
@@ -50,8 +52,11 @@ def service_request_for(referral, *, patient_reference: str | None = None,
     }
     if supporting:
         resource["supportingInfo"] = [{"reference": ref} for ref in supporting]
-    if referral.concerns:
-        resource["note"] = [{"text": referral.concerns}]
+    notes = [{"text": referral.concerns}] if referral.concerns else []
+    if referral.contact_times:
+        notes.append({"text": CONTACT_TIMES_NOTE + referral.contact_times})
+    if notes:
+        resource["note"] = notes
     if referral.accessibility_needs:
         resource["patientInstruction"] = referral.accessibility_needs
     return resource
