@@ -90,6 +90,7 @@ CONTRACT_AREAS = {
     "/admin/": {Role.ADMIN},
     "/caseload/": {Role.LINK_OFFICER, Role.MANAGER},
     "/visits/": {Role.MANAGER},
+    "/safeguarding/": {Role.MANAGER},
     "/audit/": {Role.MANAGER},
     "/dashboard/": {Role.COMMISSIONER, Role.MANAGER},
     "/referrals/new": {Role.GP_PRACTICE},

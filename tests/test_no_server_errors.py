@@ -49,7 +49,8 @@ def _upload(client, path: str, content: bytes, filename: str, **data):
 # --- ids and pages beyond what the database holds ----------------------------------------------
 
 @pytest.mark.parametrize("path", [f"/referrals/{BEYOND_BIGINT}", f"/triage/{BEYOND_BIGINT}",
-                                  f"/people/{BEYOND_BIGINT}", f"/people/1/goals/{BEYOND_BIGINT}",
+                                  f"/people/{BEYOND_BIGINT}", f"/people/1/goals/{BEYOND_BIGINT}", f"/people/1/risks/{BEYOND_BIGINT}/end",
+                                  f"/people/1/safeguarding/{BEYOND_BIGINT}/close", "/people/1/risks/new",
                                   f"/referrals/{BEYOND_INTEGER}", f"/referrals/{'9' * 5000}", "/referrals/0",
                                   "/referrals/\u0663"])  # an Arabic-Indic three
 def test_an_id_beyond_the_database_range_is_page_not_found(app, client, sign_in, path):
