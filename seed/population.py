@@ -30,3 +30,8 @@ def load(*, seed: int, world: dict, people: int, summary) -> None:
         fake = Faker("en_GB")
         fake.seed_instance(f"{seed}:{name}")
         part.load(rng=random.Random(f"{seed}:{name}"), fake=fake, world=world, people=people, summary=summary)
+    # Who is reached (issue 15): equality details, other sources, the synthetic deprivation lookup.
+    from seed import deprivation_demo, equality
+
+    equality.load(seed=seed, summary=summary)
+    deprivation_demo.load(summary=summary)
