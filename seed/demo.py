@@ -5,6 +5,7 @@ Loading twice changes nothing: every step looks up what it would create first.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from faker import Faker
@@ -15,6 +16,7 @@ from app.models import Locality, Practice, User
 from app.security import Role
 from app.services import org
 from seed import population
+from seed.quick_commits import quick_commits
 
 DEMO_PASSWORD = "hearthlink-demo"
 LOCALITIES = ["Brierley Hill", "Stourbridge", "Halesowen"]
@@ -68,12 +70,43 @@ def _practice_code(rng: random.Random, used: set[str]) -> str:
             return code
 
 
+_DEMO_PASSWORD_HASH: dict[str, str] = {}  # DEMO_PASSWORD -> its hash, made once per process
+
+
+@contextmanager
+def _one_demo_password_hash():
+    """Every demo account has the same published password; hash it once, not 21 times.
+
+    A password hash is deliberately slow (scrypt: about 0.1 s here, a second on a busy
+    machine), which was a large part of a demo load.  The accounts share one genuine hash of
+    DEMO_PASSWORD (one salt): signing in checks it exactly as it checks any other.
+    """
+    from app.models import org as org_models
+
+    real = org_models.generate_password_hash
+    hashed = _DEMO_PASSWORD_HASH
+
+    def once(password: str, *args, **kwargs) -> str:
+        if password != DEMO_PASSWORD:
+            return real(password, *args, **kwargs)
+        if password not in hashed:
+            hashed[password] = real(password, *args, **kwargs)
+        return hashed[password]
+
+    org_models.generate_password_hash = once
+    try:
+        yield
+    finally:
+        org_models.generate_password_hash = real
+
+
 def _ensure_user(summary: DemoSummary, *, email: str, name: str, role: Role, where: str = "",
                  practice: Practice | None = None, locality: Locality | None = None) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = org.create_user(by=None, email=email, name=name, role=role.value, password=DEMO_PASSWORD,
-                               practice=practice, locality=locality, commit=False)
+        with _one_demo_password_hash():
+            user = org.create_user(by=None, email=email, name=name, role=role.value, password=DEMO_PASSWORD,
+                                   practice=practice, locality=locality, commit=False)
     summary.users.append((role.value, email, where))
     return user
 
@@ -111,6 +144,7 @@ def load_organisation(rng: random.Random, fake: Faker, summary: DemoSummary) -> 
             "practice_users": practice_users}
 
 
+@quick_commits()  # thousands of service commits: none waits for the disk (seed/quick_commits.py)
 def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSummary:
     """Load the demo set; refuse if people already exist unless forced."""
     if population.has_people() and not force:
@@ -123,6 +157,9 @@ def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSum
         world = load_organisation(rng, fake, summary)
         population.load(seed=seed, world=world, people=people, summary=summary)
         db.session.commit()
+        from seed import comparison_demo  # last: matching needs everyone's recorded sex
+
+        comparison_demo.load(summary=summary)
     except Exception:
         db.session.rollback()
         raise

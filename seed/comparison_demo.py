@@ -1,0 +1,18 @@
+"""The demo's comparison cohort: the referred people matched to the extracts' unreferred pool.
+
+Runs after everything else (the equality details give each referred person their recorded
+sex), through the same service as ``flask comparison match``.  Matching is within the
+locality rather than the practice because the demo's practices are small: about 20 referred
+people each, so a practice's own pool rarely has two people of the same sex and age band.
+"""
+from __future__ import annotations
+
+from app.services.comparison_match import run_match
+from outcomes.matching import MatchSettings
+
+DEMO_SETTINGS = MatchSettings(per_person=2, caliper=5.0, seed=2014)
+
+
+def load(*, summary) -> None:
+    outcome = run_match(by=None, settings=DEMO_SETTINGS, stratum="locality")
+    summary.extra.append(f"Comparison cohort: {outcome}")
