@@ -31,6 +31,10 @@ install-test: $(VENV)/.installed-test assets
 run: install
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask demo load --if-empty
+	@# The task queue's worker (messages back to GP systems, dashboard refreshes) runs beside the
+	@# web server; Ctrl-C stops both, and the worker is stopped whenever the server ends.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/flask worker & worker=$$!; \
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
 # Both cores: each pytest-xdist worker gets its own PostgreSQL database (tests/conftest.py).
@@ -43,6 +47,9 @@ WORKERS ?= 4
 serve: install
 	HEARTHLINK_ENV=production $(VENV)/bin/flask db upgrade
 	HEARTHLINK_ENV=production $(VENV)/bin/flask outcomes warm-dashboard
+	@# The task queue's worker beside gunicorn (on Redis when HUEY_REDIS_URL is set); both stop together.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	HEARTHLINK_ENV=production $(VENV)/bin/flask worker & worker=$$!; \
 	HEARTHLINK_ENV=production $(VENV)/bin/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) \
 	  --access-logfile - --error-logfile - \
 	  --access-logformat '{"at":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s,"remote":"%(h)s"}' \
