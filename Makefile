@@ -60,6 +60,7 @@ bench: bench-outcomes bench-directory bench-dashboard
 bench-outcomes: install-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/outcomes_bench.py
+	$(PY) bench/matching_bench.py
 
 bench-directory: install-test
 	$(PY) bench/directory_bench.py
