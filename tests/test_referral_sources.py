@@ -153,3 +153,36 @@ def test_submit_refuses_an_unknown_source(app):
     referral = referrals.submit(by=manager, practice=practice, source="family_or_carer",
                                 source_organisation="", **details)
     assert referral.source_description == "Family or carer"
+
+
+def test_dashboard_counts_referrals_by_source_and_hides_small_numbers(app):
+    from app.analytics.filters import Filters
+    from app.analytics.referral_sources import by_source
+    from app.analytics.suppression import SUPPRESSED
+    from app.analytics.tables import referral_sources
+
+    practice = factories.practice()
+    for _ in range(7):
+        factories.referral(practice)
+    for _ in range(5):
+        factories.referral(practice, source="self")
+    for _ in range(2):
+        factories.referral(practice, source="council", source_organisation="Dudley Council housing")
+    counts = by_source(Filters())
+    assert counts == {"gp_practice": 7, "self": 5, "family_or_carer": 0, "council": 2, "voluntary_organisation": 0,
+                      "hospital": 0, "other_nhs": 0}
+    table = referral_sources({"referral_sources": counts})
+    rows = {row[0]: row[1] for row in table.rows}
+    assert rows["Council team"] == SUPPRESSED and rows["Total"] == 14 and rows["GP practice"] == 7
+    # With the total shown, the hidden 2 could be worked out unless another count is hidden too.
+    assert sum(1 for label, n in rows.items() if n == SUPPRESSED) >= 2
+    assert referral_sources({}).rows == []  # figures cached before the table existed
+
+
+def test_dashboard_shows_referrals_by_source(app, client, sign_in):
+    practice = factories.practice()
+    for _ in range(6):
+        factories.referral(practice, source="hospital", source_organisation="Russells Hall Hospital")
+    sign_in.as_role(Role.COMMISSIONER)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert "Referrals by source" in html and "Russells Hall" not in html

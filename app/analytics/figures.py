@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, counts, refresh
+from app.analytics import cache, counts, referral_sources, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -67,6 +67,7 @@ def compute(filters: Filters) -> dict:
         "report": report,
         "referrals_by_month": by_month,
         "needs": needs,
+        "referral_sources": referral_sources.by_source(filters),
         "onward_organisations": organisations(inputs["onward"]),
         "waits": waits(inputs["support"]),
     }

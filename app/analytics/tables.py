@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.analytics.suppression import SUPPRESSED, is_small, suppress, suppress_list
-from app.models.vocab import ActivityType, NeedArea, Sector
+from app.models.vocab import ActivityType, NeedArea, ReferralSource, Sector
 
 WELLBEING_ITEMS = (("ons4", "life_satisfaction", "ONS4 life satisfaction (0–10)"),
                    ("ons4", "worthwhile", "ONS4 things I do are worthwhile (0–10)"),
@@ -95,6 +95,25 @@ def needs(figures: dict) -> Table:
     for (area, n), (hide,) in zip(areas, hidden):
         pct = None if hide or not total else round(100 * n / total, 1)
         table.rows.append([NeedArea(area).label, NeedArea(area).dimension.label, SUPPRESSED if hide else n, pct])
+    return table
+
+
+def referral_sources(figures: dict) -> Table:
+    """Referrals by who sent them, with a total; small counts suppressed (and one more where a
+    single hidden cell could be worked out from the total)."""
+    counts = figures.get("referral_sources") or {}  # absent from figures cached before it was added
+    rows = [(ReferralSource(source).label, n) for source, n in counts.items()]
+    table = Table("referral_sources", "Referrals by source", [Column("Source"), Column("Referrals", "count"),
+                                                               Column("% of referrals", "pct")],
+                  total_row=bool(rows), note="Referrals from other sources are entered by the link service's manager.")
+    if not rows:
+        return table
+    result = suppress_list([n for _, n in rows], total=True)
+    total = sum(n for _, n in rows)
+    for i, (label, n) in enumerate(rows):
+        hide = result.hidden[i][0]
+        table.rows.append([label, SUPPRESSED if hide else n, None if hide or not total else round(100 * n / total, 1)])
+    table.rows.append(["Total", result.column_total(0), 100.0 if total and not is_small(total) else None])
     return table
 
 
@@ -251,7 +270,8 @@ def caseloads(rows: list[dict]) -> Table:
 
 def all_tables(figures: dict, *, caseload_rows: list[dict] | None = None) -> dict[str, Table]:
     """Every table of the dashboard, by export name (caseloads only when given, for managers)."""
-    tables = [referrals_by_month(figures), needs(figures), need_pairs(figures), activity(figures),
+    tables = [referrals_by_month(figures), referral_sources(figures), needs(figures), need_pairs(figures),
+              activity(figures),
               savings(figures), onward_sectors(figures), onward_organisations(figures), wellbeing(figures),
               waits(figures)]
     if caseload_rows is not None:

@@ -79,6 +79,13 @@ def build_charts(view: View) -> list[Chart]:
         if busiest:
             text += f" The busiest {ref.columns[0].label.lower()} was {busiest[0]} with {busiest[-1]:,}."
         out.append(Chart("referrals", ref.title, charts.referrals(ref), charts.summary(ref, text), ref))
+    sources = t["referral_sources"]
+    if sources.rows:
+        from_gp = sources.rows[0][2]
+        out.append(Chart("referral-sources", sources.title,
+                         charts.horizontal(sources, 0, 1, colour="#CC79A7") if len(sources.rows) > 2 else None,
+                         charts.summary(sources, (f"{from_gp}% of referrals came from GP practices. " if from_gp is not None
+                                                  else "") + sources.note), sources))
     needs = t["needs"]
     out.append(Chart("needs", needs.title, charts.horizontal(needs, 0, 2),
                      charts.summary(needs, f"The most common need at referral is {_largest(needs, 0, 2)}. {needs.note}"),
