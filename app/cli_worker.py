@@ -27,6 +27,7 @@ def worker(workers: int) -> None:
     consumer = tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                                           initial_delay=0.1, backoff=1.15, max_delay=2.0)
     click.echo(f"Hearthlink worker: {workers} thread(s) on {type(tasks.huey.storage).__name__}")
+    tasks.beat()  # web processes hand the dashboard refresh to the queue from now on
     consumer.run()
 
 

@@ -104,6 +104,36 @@ def refresh_dashboard_view(filters_data: dict) -> None:
     refresh.compute_now(filters_data)
 
 
+HEARTBEAT_KEY = "hearthlink-worker-heartbeat"
+HEARTBEAT_FRESH_SECONDS = 180
+
+
+def beat() -> None:
+    """Say in the queue's storage that a worker is running (every minute, and when one starts)."""
+    import time
+
+    huey.storage.put_data(HEARTBEAT_KEY, repr(time.time()).encode())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def worker_heartbeat() -> None:
+    beat()
+
+
+def worker_alive() -> bool:
+    """Whether a worker has said it is running within the last three minutes. Work that only a
+    worker would do (the dashboard refresh) is done in the web process instead when none is."""
+    import time
+
+    if huey.immediate:
+        return False
+    try:
+        value = huey.storage.peek_data(HEARTBEAT_KEY)
+        return isinstance(value, bytes) and time.time() - float(value) < HEARTBEAT_FRESH_SECONDS
+    except Exception:  # noqa: BLE001 - storage unreachable: no worker we can count on
+        return False
+
+
 def enqueue(task, *args) -> bool:
     """Queue a task; False (logged) when the queue cannot be reached. Callers rely on the periodic
     task to catch up, so a queue outage delays work but loses none."""

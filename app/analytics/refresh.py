@@ -7,12 +7,16 @@ app process, which computes and stores the new figures.  The same view is never 
 one process, and on PostgreSQL an advisory lock lets only one app process compute a view at a
 time (the others leave it: the next visit finds the new figures).
 
+When the task queue's worker runs (``make run`` and ``make serve`` start it), the work is queued
+for it instead (``app.tasks.refresh_dashboard_view``), so web workers never compute figures.
+
 A view that has never been computed has nothing to show in the meantime, so it is computed
 while the visitor waits (``flask outcomes warm-dashboard`` after an import avoids that).
 Set ``DASHBOARD_BACKGROUND_REFRESH=0`` to always compute while the visitor waits.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -32,7 +36,15 @@ _idle = threading.Condition(_lock)
 
 
 def request(app: Flask, filters: Filters) -> bool:
-    """Queue the view's figures to be computed; False when it is already queued here."""
+    """Queue the view's figures to be computed; False when it is already queued here.
+
+    When the task queue's worker is running (it says so every minute, `app.tasks.worker_alive`),
+    the work goes to the queue and no web process computes; otherwise (a bare `flask run`, or
+    the tests, whose tasks run at once) it goes to this process's background thread as before."""
+    from app import tasks
+
+    if tasks.worker_alive():
+        return tasks.enqueue(tasks.refresh_dashboard_view, dataclasses.asdict(filters))
     key = filters.key()
     with _lock:
         if key in _pending:
@@ -55,6 +67,19 @@ def _compute(app: Flask, filters: Filters, key: str) -> None:
         with _lock:
             _pending.discard(key)
             _idle.notify_all()
+
+
+def compute_now(filters_data: dict) -> None:
+    """The queue's task: compute and store one view's figures, unless another worker or process
+    has already done it, or is doing it (the same advisory lock as the thread)."""
+    from app.analytics import cache
+    from app.analytics.figures import figures_for
+
+    filters = Filters(**filters_data)
+    if cache.get(cache.cache_key(filters.key(), cache.fingerprint())) is not None:
+        return
+    if _claimed(filters.key()):
+        figures_for(filters)
 
 
 def _claimed(key: str) -> bool:
