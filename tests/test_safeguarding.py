@@ -115,7 +115,7 @@ def test_safeguarding_manager_sees_open_concerns_longest_open_first_and_the_view
     html = client.get("/safeguarding/").get_data(as_text=True)
     assert html.index("Older concern") < html.index("Later concern")
     assert "Closed concern" not in html
-    assert "open 10 days" in html and "open 1 day " in html
+    assert "open 10 days" in html and "open 1 day " in html and "raised today" not in html
     assert f'href="/people/{episode.person_id}#risks"' in html
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "safeguarding.list"))
     assert event.actor_id == manager.id
