@@ -19,7 +19,7 @@ from app.models.base import utcnow
 from app.security import PUBLIC, Role, declared_access
 from app.services import (contacts, directory, directory_corrections, discharge, goals, needs, onward,
                           org, oruk_import, peer, referrals, triage, visits)
-from app.services import activity_import
+from app.services import activity_import, api_clients
 from app.services import risks
 from tests import factories
 from tests.conftest import SignIn
@@ -69,7 +69,10 @@ def build_hostile_world() -> dict:
             accessibility_needs=hostile(f"{tag}-access"), need_areas=["loneliness", "debt"],
             concerns=hostile(f"{tag}-concerns"), risks=["dog"], risk_notes=hostile(f"{tag}-risk-notes"),
             referrer_name=hostile(f"{tag}-referrer", 120), referrer_role=hostile(f"{tag}-role", 80, 2),
-            mdt_meeting_date=date.today() - timedelta(days=3), consent_to_referral=True, consent_to_share=True)
+            mdt_meeting_date=date.today() - timedelta(days=3), consent_to_referral=True, consent_to_share=True,
+            preferred_language=hostile(f"{tag}-language", 60), reasonable_adjustments=hostile(f"{tag}-adjustments"),
+            source="hospital" if tag == "waiting" else "gp_practice",
+            source_organisation=hostile(f"{tag}-source-org", 120) if tag == "waiting" else "")
 
     waiting, questioned, declined, active, finished = (refer(n, tag) for n, tag in enumerate(
         ("waiting", "questioned", "declined", "active", "finished")))
@@ -148,6 +151,10 @@ def build_hostile_world() -> dict:
 
     extract = f"person_id,date,activity_type,count\n{episode.person.nhs_number},{date.today()},gp_surgery,2\n"
     activity_import.import_extract(by=manager, content=extract.encode(), filename=hostile("upload-filename", 255))
+    sender, _ = api_clients.create(by=None, name=hostile("api-client", 80), practice_ods=surgery.ods_code,
+                                   endpoint="https://gp-system.example/fhir")
+    revoked, _ = api_clients.create(by=None, name=hostile("api-client-revoked", 80, 1), practice_ods=surgery.ods_code)
+    api_clients.revoke(by=None, client=revoked)
 
     values = {
         "person_id": [episode.person_id, ended.person_id], "contact_id": [contact.id], "goal_id": [goal.id],
@@ -155,7 +162,7 @@ def build_hostile_world() -> dict:
         "visit_id": [open_visit.id], "instrument": ["ons4", "ucla3"], "risk_id": [risk.id], "concern_id": [concern.id],
         "referral_id": _ids(waiting, questioned, declined, active, finished),
         "locality_id": _ids(north, south), "practice_id": [surgery.id], "user_id": _ids(*users.values()),
-        "service_id": [service.id, record["id"]], "correction_id": [correction.id],
+        "service_id": [service.id, record["id"]], "correction_id": [correction.id], "client_id": [sender.id],
         "name": ["referrals"], "fmt": ["csv"], "sal_id": ["x"], "taxonomy_id": ["x"], "term_id": ["x"], "decision": ["x"],
     }
     return {"users": users, "values": values, "episode": episode, "service": service, "contact": contact,
@@ -214,7 +221,8 @@ def _walk(app, world, role: Role) -> tuple[list[str], set[str], int]:
 
 # The walk proves something only if the typed text reached the pages: what each role must see.
 SHOWN_TO = {
-    Role.MANAGER: {"waiting-concerns", "waiting-risk-notes", "active-access", "active-times", "waiting-referrer",
+    Role.MANAGER: {"waiting-source-org", "active-language", "active-adjustments",
+                   "waiting-concerns", "waiting-risk-notes", "active-access", "active-times", "waiting-referrer",
                    "waiting-role", "waiting-given", "waiting-family", "waiting-address", "active-given",
                    "what-matters", "need-notes", "goal", "action", "who", "contact-notes", "who-was-there",
                    "onward-org", "onward-notes", "peer-where", "peer-notes", "decline-reason", "question2",
@@ -223,8 +231,8 @@ SHOWN_TO = {
                    "phone-description", "locality", "practice", "user-link_officer", "user-manager",
                    "visit-note", "upload-filename", "discharge-summary", "phone",
                    "risk-other", "risk-detail", "risk-end-reason", "concern", "concern-action", "concern-outcome"},
-    Role.GP_PRACTICE: {"waiting-concerns", "question2", "decline-reason", "discharge-summary", "practice"},
-    Role.LINK_OFFICER: {"contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name",
+    Role.GP_PRACTICE: {"waiting-source-org", "waiting-concerns", "question2", "decline-reason", "discharge-summary", "practice"},
+    Role.LINK_OFFICER: {"active-language", "active-adjustments", "contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name",
                         "risk-other", "risk-detail", "active-risk-notes", "concern", "concern-outcome"},
     Role.ADMIN: {"locality", "locality2", "practice", "user-gp_practice", "user-commissioner", "correction"},
     Role.COMMISSIONER: {"service-name", "user-commissioner"},
