@@ -33,6 +33,7 @@ class Page(Generic[T]):
     page: int
     per_page: int
     asked_for: int  # the page in the URL; more than `page` when it was beyond the end
+    more: bool = False  # the list goes on past `total` rows, where counting stopped (count_limit)
 
     @property
     def pages(self) -> int:
@@ -84,27 +85,38 @@ class Page(Generic[T]):
         return shown
 
 
-def count_of(statement: Select) -> int:
-    """The number of rows `statement` would give, in one COUNT (its ordering dropped)."""
-    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+def count_of(statement: Select, *, limit: int | None = None) -> int:
+    """The number of rows `statement` would give, in one COUNT (its ordering dropped). With
+    `limit`, counting stops after limit + 1 rows, read in the statement's order (so along its
+    index): the cost of a count on a log that grows without end stays bounded."""
+    counted = statement.order_by(None) if limit is None else statement.limit(limit + 1)
+    return db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
 
 
-def paginate(statement: Select, *, page: int, per_page: int, scalars: bool = True, total: int | None = None) -> Page:
+def paginate(statement: Select, *, page: int, per_page: int, scalars: bool = True, total: int | None = None,
+             count_limit: int | None = None) -> Page:
     """The `page`-th page of `statement` (which must be ordered, ending in a unique column so the
     pages never overlap). Beyond the end gives the last page; below 1 gives the first. Pass
-    `total` when the caller already counted; `scalars=False` keeps rows of several columns."""
+    `total` when the caller already counted; `scalars=False` keeps rows of several columns.
+    With `count_limit`, only the first `count_limit` rows are counted and paged (`more` says
+    the list goes on; the caller offers filters to reach the rest)."""
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
-    total = count_of(statement) if total is None else total
+    more = False
+    if total is None:
+        total = count_of(statement, limit=count_limit)
+        if count_limit is not None and total > count_limit:
+            total, more = count_limit, True
     asked_for = max(1, page)
     last = max(1, -(-total // per_page))
     page = min(asked_for, last)
     if total == 0:
         items: list = []
     else:
-        limited = statement.limit(per_page).offset((page - 1) * per_page)
+        offset = (page - 1) * per_page
+        limited = statement.limit(min(per_page, total - offset)).offset(offset)  # never past a count limit
         items = list(db.session.scalars(limited).all() if scalars else db.session.execute(limited).all())
-    return Page(items=items, total=total, page=page, per_page=per_page, asked_for=asked_for)
+    return Page(items=items, total=total, page=page, per_page=per_page, asked_for=asked_for, more=more)
 
 
 def page_arg(name: str = "page") -> int:

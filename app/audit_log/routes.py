@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, text
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
@@ -16,11 +16,16 @@ from app.audit_log import bp
 from app.converters import int_arg
 from app.extensions import db
 from app.people.forms import DateInputField
-from app.models import AuditEvent, Person, Referral
+from app.models import AuditEvent, AuditMention, Person, Referral
+from app.pagination import link_args, page_arg, paginate
 from app.security import Role, requires
 from app.services import audit
 
 PAGE_SIZE = 50
+# Counting (and paging) stops here: 100 pages. The log grows without end, so a count of all of
+# it would cost more every year; older events are reached by narrowing the search (dates).
+COUNT_LIMIT = 5_000
+_DATE_ARGS = tuple(f"{name}-{part}" for name in ("since", "until") for part in ("day", "month", "year"))
 MARKERS = re.compile(r"(?:\[(?:person|referral):\d+\])+")
 LARGEST_RECORD_NUMBER = 2 ** 31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -43,13 +48,13 @@ class Someone:
     referral_ids: list[int] = field(default_factory=list)
 
     def events(self) -> ColumnElement[bool]:
-        people = [str(i) for i in self.person_ids]
-        referrals = [str(i) for i in self.referral_ids]
-        return or_(false(),
-                   and_(AuditEvent.subject_type == "person", AuditEvent.subject_id.in_(people)),
-                   and_(AuditEvent.subject_type == "referral", AuditEvent.subject_id.in_(referrals)),
-                   *[AuditEvent.detail.contains(audit.person_marker(i)) for i in people],
-                   *[AuditEvent.detail.contains(audit.referral_marker(i)) for i in referrals])
+        """Events about these records, found through the indexed mentions (kind, ref_id) table,
+        never by reading the detail text of every event."""
+        wanted = [and_(AuditMention.kind == kind, AuditMention.ref_id.in_(ids))
+                  for kind, ids in (("person", self.person_ids), ("referral", self.referral_ids)) if ids]
+        if not wanted:
+            return false()
+        return AuditEvent.id.in_(select(AuditMention.audit_event_id).where(or_(*wanted)))
 
 
 def someone(text: str) -> Someone | None:
@@ -71,6 +76,21 @@ def someone(text: str) -> Someone | None:
     return Someone(person_ids, referral_ids)
 
 
+# The distinct actions by a "loose index scan": each step asks ix_audit_event_action for the next
+# action after the last one, so the cost is the number of actions, not of events.
+DISTINCT_ACTIONS = text("""
+    WITH RECURSIVE actions(action) AS (
+        SELECT min(action) FROM audit_event
+        UNION ALL
+        SELECT (SELECT min(e.action) FROM audit_event e WHERE e.action > actions.action)
+        FROM actions WHERE actions.action IS NOT NULL)
+    SELECT action FROM actions WHERE action IS NOT NULL""")
+
+
+def actions_recorded() -> list[str]:
+    return list(db.session.scalars(DISTINCT_ACTIONS))
+
+
 def search(form: AuditSearchForm, about: Someone | None = None):
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if about is not None:
@@ -86,11 +106,11 @@ def search(form: AuditSearchForm, about: Someone | None = None):
     return query
 
 
-def _record_search(form: AuditSearchForm, about: Someone | None, total: int) -> None:
+def _record_search(form: AuditSearchForm, about: Someone | None, total: int, more: bool = False) -> None:
     """Searching the log is itself a view of personal data: kept against the person searched for."""
     terms = "; ".join(f"{name} {getattr(form, name).data}" for name in ("user", "action", "since", "until")
                       if getattr(form, name).data)
-    detail = f"{total} events" + (f"; {terms}" if terms else "")
+    detail = ("more than " if more else "") + f"{total} events" + (f"; {terms}" if terms else "")
     if about is not None and len(about.person_ids) == 1:
         subject_type, subject_id = "person", about.person_ids[0]
     else:
@@ -112,8 +132,7 @@ def audit_detail(detail: str) -> str:
 @requires(Role.MANAGER)
 def index():
     form = AuditSearchForm(request.args)
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    form.action.choices = [("", "Any action")] + [(action, action) for action in actions]
+    form.action.choices = [("", "Any action")] + [(action, action) for action in actions_recorded()]
     form.validate()
     about = None
     if form.person.data and form.person.data.strip():
@@ -121,9 +140,8 @@ def index():
         if about is None:
             form.person.errors = [*form.person.errors, "Enter an NHS number (10 digits) or a record number"]
             about = Someone()
-    page = db.paginate(search(form, about), page=int_arg("page", 1), per_page=PAGE_SIZE,
-                       error_out=False)
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    page = paginate(search(form, about), page=page_arg(), per_page=PAGE_SIZE, count_limit=COUNT_LIMIT)
+    args = link_args(request.args, keep=("person", "user", "action", *_DATE_ARGS))
     html = render_template("audit_log/index.html", form=form, page=page, args=args)
-    _record_search(form, about, page.total)
+    _record_search(form, about, page.total, page.more)
     return html

@@ -2,7 +2,7 @@
 from app.models.activity import Activity, ActivityImport
 from app.models.api_client import ApiClient, InboundMessage  # noqa: F401
 from app.models.activity_window import activity_window, activity_window_state  # noqa: F401
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, AuditMention
 from app.models.directory import (DirectoryCorrection, Organization, Service, ServiceLocality,  # noqa: F401
                                   ServiceNeedArea)
 from app.models.comparison import (ComparisonActivity, ComparisonCohort, ComparisonMember,  # noqa: F401
@@ -21,6 +21,6 @@ from app.models.staff_session import StaffSession
 from app.models.support import Goal, GoalAction, Need, PeerSupport
 from app.models.wellbeing import WellbeingMeasure
 
-__all__ = ["Activity", "ActivityImport", "AuditEvent", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
+__all__ = ["Activity", "ActivityImport", "AuditEvent", "AuditMention", "Episode", "Locality", "OnwardReferral", "OnwardReferralNeed", "Person",
            "Practice", "Referral", "ReferralEvent", "ReferralNeed", "ReferralRisk", "StaffSession", "User",
            "Contact", "Goal", "GoalAction", "HomeVisit", "Need", "PeerSupport", "WellbeingMeasure"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -12,10 +12,11 @@ from app.models.base import utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),
+                      Index("ix_audit_event_at_id", "at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # ix_audit_event_at_id: newest first, paged
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_email: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(60), index=True)
@@ -23,3 +24,18 @@ class AuditEvent(db.Model):
     subject_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
+
+    mentions: Mapped[list[AuditMention]] = relationship(cascade="all, delete-orphan", lazy="raise",  # written, never read
+                                                        passive_deletes=True)
+
+
+class AuditMention(db.Model):
+    """A person or referral an event concerns, a row each: its subject and every `[person:<id>]`
+    or `[referral:<id>]` marker in its detail. Searching the log by person reads this indexed
+    table (kind, ref_id) instead of scanning every event's detail text."""
+    __tablename__ = "audit_mention"
+    __table_args__ = (Index("ix_audit_mention_kind_ref_id", "kind", "ref_id", "audit_event_id"),)
+
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "person" or "referral"
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True)

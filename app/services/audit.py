@@ -3,10 +3,13 @@
 Events carry no foreign keys (they outlive what they describe). To keep the log searchable by
 person, an event about a person is stored against the person (`subject_type="person"`); an event
 about something else that concerns people (a referral, a list, an export) names them in `detail`
-with `[person:<id>]` and `[referral:<id>]` markers, which the audit log search looks for.
+with `[person:<id>]` and `[referral:<id>]` markers. Each event's subject and markers are also
+written as `AuditMention` rows, an indexed table the audit log's search by person reads (so the
+search never scans the detail text of every event).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -14,7 +17,10 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent, AuditMention, User
+
+MARKER = re.compile(r"\[(person|referral):(\d{1,10})\]")
+LARGEST_ID = 2 ** 31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def person_marker(person_id) -> str:
@@ -23,6 +29,15 @@ def person_marker(person_id) -> str:
 
 def referral_marker(referral_id) -> str:
     return f"[referral:{referral_id}]"
+
+
+def mentions_in(subject_type: str, subject_id, detail: str) -> list[tuple[str, int]]:
+    """The people and referrals an event concerns: its subject, if a person or referral, and
+    every marker in its detail, each once, in the order they appear."""
+    found = [(subject_type, str(subject_id))] if subject_type in ("person", "referral") else []
+    found += MARKER.findall(detail or "")
+    return list(dict.fromkeys((kind, int(ident)) for kind, ident in found
+                              if ident.isascii() and ident.isdigit() and 0 < int(ident) <= LARGEST_ID))
 
 
 def record(*, by: User | None, action: str, subject_type: str, subject_id, detail: str = "",
@@ -43,6 +58,8 @@ def record(*, by: User | None, action: str, subject_type: str, subject_id, detai
         detail=detail,
         remote_addr=remote[:64],
     )
+    event.mentions = [AuditMention(kind=kind, ref_id=ref_id)
+                      for kind, ref_id in mentions_in(subject_type, subject_id, detail)]
     db.session.add(event)
     return event
 
