@@ -364,3 +364,16 @@ def test_risk_record_migration_carries_accepted_referrals_risks_on_postgresql():
     finally:
         _drop_postgres(base, name)
     assert rows == EXPECTED_CARRIED
+
+
+def test_risk_record_visits_panel_flags_the_risks_in_force_not_the_ended_ones(client, sign_in, officer, episode):
+    from app.services import visits
+
+    risks.record(by=officer, person=episode.person, risk="dog")
+    smoking = risks.record(by=officer, person=episode.person, risk="smoking")
+    risks.end(by=officer, risk=smoking, version=smoking.version, reason="Stopped smoking")
+    visits.check_in(by=officer, episode=episode, expected_end_at=utcnow() + timedelta(hours=1))
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    assert "Dog or other animal in the home" in html
+    assert "Smoking in the home" not in html

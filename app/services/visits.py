@@ -13,7 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Episode, HomeVisit, Person, Referral, User
+from app.models import Episode, HomeVisit, Person, User
 from app.models.base import utcnow
 from app.models.contact import ContactKind, ContactStatus
 from app.services import casework, contacts
@@ -91,7 +91,7 @@ def _with_people(query: Select) -> Select:
     return query.options(
         joinedload(HomeVisit.officer),
         joinedload(HomeVisit.episode).joinedload(Episode.person).joinedload(Person.practice),
-        joinedload(HomeVisit.episode).joinedload(Episode.referral).selectinload(Referral.risks))
+        joinedload(HomeVisit.episode).joinedload(Episode.person).selectinload(Person.active_risks))
 
 
 def in_progress() -> Select:

@@ -5,7 +5,6 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from app.extensions import db
-from app.models.vocab import HomeVisitRisk
 from app.models.base import utcnow
 from app.security import Role, requires
 from app.services import audit, visits
@@ -28,7 +27,7 @@ def index():
     recent = db.session.scalars(visits.recent(days=14, now=now).limit(100)).unique().all()
     html = render_template("visits/index.html", overdue=overdue, grace=grace, now=now, recent=recent,
                            in_progress=[visit for visit in in_progress if visit not in overdue],
-                           labels_for=lambda visit: [HomeVisitRisk(r).label for r in visit.episode.referral.risk_flags])
+                           labels_for=lambda visit: [risk.label for risk in visit.episode.person.active_risks])
     audit.viewed(by=current_user, action="visits.list", subject_type="home_visits", subject_id="recent",
                  detail=audit.shown(people=[visit.episode.person_id for visit in in_progress + recent]))
     return html
