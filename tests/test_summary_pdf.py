@@ -50,7 +50,7 @@ def test_open_goals_and_actions_are_the_plan(app):
     due = TODAY + timedelta(days=14)
     assert summary.sections[0].lines == [
         "Goal: Keep going to the lunch club",
-        f"Action: Review her inhaler at the next appointment (GP, by {due:%d %B %Y})"]
+        f"Action: Review her inhaler at the next appointment (GP, by {due.day} {due:%B %Y})"]
 
 
 def test_wellbeing_shows_the_first_and_last_scores(app):

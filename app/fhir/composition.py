@@ -42,7 +42,8 @@ def composition(summary: GpSummary, *, patient_url: str, service_name: str,
         "subject": {"reference": patient_url},
         "date": when.isoformat(timespec="seconds"),
         "author": [_author(service_name)],
-        "title": f"{DOCUMENT_TITLE}: discharged {summary.discharged_on:%d %B %Y}" if summary.discharged_on
+        "title": f"{DOCUMENT_TITLE}: discharged {summary.discharged_on.day} {summary.discharged_on:%B %Y}"
+        if summary.discharged_on
         else DOCUMENT_TITLE,
         "confidentiality": "R",
         "section": [{"title": section.title, "text": _narrative(section.lines)} for section in summary.sections],

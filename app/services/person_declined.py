@@ -47,7 +47,8 @@ def record(*, by: User, referral: Referral, version, on: date | None, reason: st
     if on > date.today():
         raise RuleBroken("The date the person declined cannot be in the future", field="on")
     if on < referral.received_at.date():
-        raise RuleBroken(f"The date cannot be before the referral arrived ({referral.received_at:%d %B %Y})",
+        arrived = referral.received_at
+        raise RuleBroken(f"The date cannot be before the referral arrived ({arrived.day} {arrived:%B %Y})",
                          field="on")
     referral.decline_reason, referral.person_declined_on = reason, on
     episode = referral.episode
@@ -61,7 +62,7 @@ def record(*, by: User, referral: Referral, version, on: date | None, reason: st
         audit.record(by=by, action="episode.person_declined", subject_type="person", subject_id=episode.person_id,
                      detail=f"episode {episode.id}")
     referral_status.move(by=by, referral=referral, to=ReferralStatus.DECLINED_BY_PERSON,
-                         note=f"The person declined on {on:%d %B %Y}: {reason}")
+                         note=f"The person declined on {on.day} {on:%B %Y}: {reason}")
     outbox.add(referral=referral, event_=OutboxEvent.DECLINED_BY_PERSON)
     db.session.commit()
     return referral
