@@ -24,7 +24,7 @@ def places():
 
 
 def _names(query: DirectoryQuery) -> list[str]:
-    return [s.name for s in search(query).services]
+    return [s.name for s in search(query).items]
 
 
 def test_search_by_words_need_locality_and_sector(app, places):

@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.converters import int_arg
 from app.directory import bp
 from app.directory.forms import CorrectionForm, DecisionForm, DemandForm, EmptyForm, ImportForm, SearchForm, ServiceForm
 from app.extensions import db
 from app.form_errors import attach_rule_error
+from app.pagination import link_args, page_arg
 from app.models.directory import STALE_AFTER, Service
 from app.models.directory_places import Location, ServiceAtLocation, ServiceContact
 from app.models.directory_taxonomy import DirectoryCorrection
@@ -53,10 +53,10 @@ def index():
                            sector=form.sector.data or "", open_now=bool(form.open_now.data))
     if form.review.data:
         query.checked_before = date.today() - STALE_AFTER
-    results = search(query, page=int_arg("page", 1))
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    results = search(query, page=page_arg())
+    args = link_args(request.args, keep=("q", "need", "locality", "sector", "open_now", "review"))
     return render_template("directory/index.html", form=form, results=results, args=args,
-                           searched=any(args.values()), is_open=is_open, can_edit=current_user.role in EDITORS)
+                           searched=bool(args), is_open=is_open, can_edit=current_user.role in EDITORS)
 
 
 @bp.route("/services/<service_id>")

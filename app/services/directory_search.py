@@ -18,6 +18,7 @@ from app.models.directory import Organization, Service, ServiceLocality, Service
 from app.models.directory_places import Schedule, ServiceAtLocation
 from app.models.directory_taxonomy import Attribute
 from app.models.vocab import NeedArea
+from app.pagination import Page, paginate
 from app.services.directory_hours import open_at_clause
 
 PER_PAGE = 20
@@ -126,21 +127,7 @@ LIST_OPTIONS = (selectinload(Service.organization), selectinload(Service.need_ar
                 selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules))
 
 
-@dataclass
-class ResultPage:
-    services: list[Service]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def search(query: DirectoryQuery, *, page: int = 1, per_page: int = PER_PAGE, options=LIST_OPTIONS) -> ResultPage:
-    statement = matching(query)
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    page = max(1, page)
-    rows = db.session.scalars(statement.options(*options).limit(per_page).offset((page - 1) * per_page)).all()
-    return ResultPage(list(rows), total, page, per_page)
+def search(query: DirectoryQuery, *, page: int = 1, per_page: int | None = None, options=LIST_OPTIONS) -> Page:
+    """A page of matching services: one COUNT, one page of rows and a fixed number of selectin
+    loads for their children (app.pagination); beyond the end gives the last page."""
+    return paginate(matching(query).options(*options), page=page, per_page=per_page or PER_PAGE)
