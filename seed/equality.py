@@ -26,8 +26,9 @@ from faker.providers.person.en_GB import Provider as Names
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Referral
+from app.models import Referral, User
 from app.models.vocab import ReferralSource
+from app.security import Role
 
 FEMALE_NAMES = frozenset(Names.first_names_female)
 ETHNICITY = {"A": 80.5, "B": 0.6, "C": 3.4, "D": 1.0, "E": 0.3, "F": 0.6, "G": 0.4, "H": 2.3, "J": 3.6,
@@ -71,15 +72,21 @@ def details(rng: random.Random, referral: Referral) -> dict:
             "reasonable_adjustments": adjustments, "reasonable_adjustments_flag": bool(adjustments)}
 
 
-def _other_source(rng: random.Random, referral: Referral) -> None:
+FIRST_NAMES = ["Sam", "Alex", "Jo", "Chris", "Pat", "Nadia", "Imran", "Grace", "Tom", "Priya"]
+SURNAMES = ["Okafor", "Bennett", "Hussain", "Walsh", "Kaur", "Price", "Morgan", "Ali"]
+
+
+def _other_source(rng: random.Random, referral: Referral, manager: User) -> None:
     source = rng.choices(list(SOURCES), weights=[weight for weight, _, _ in SOURCES.values()])[0]
     _, organisations, roles = SOURCES[source]
     referral.source, referral.source_organisation = source.value, rng.choice(organisations)
     referral.referrer_role = rng.choice(roles)
-    if source is ReferralSource.SELF:
-        referral.referrer_name = referral.full_name
+    referral.referrer_name = referral.full_name if source is ReferralSource.SELF else \
+        f"{rng.choice(FIRST_NAMES)} {referral.family_name if source is ReferralSource.FAMILY_OR_CARER else rng.choice(SURNAMES)}"
+    referral.submitted_by = manager  # the manager typed it in
     first = referral.events[0] if referral.events else None
     if first is not None:
+        first.by = manager
         first.note = (f"Referred by {referral.source_description} on {referral.mdt_meeting_date:%d %B %Y}, "
                       "entered by the link service")
 
@@ -88,6 +95,7 @@ def load(*, seed, summary) -> None:
     referrals = db.session.scalars(select(Referral).where(Referral.source == ReferralSource.GP_PRACTICE.value,
                                                           Referral.sex == "not_stated")
                                    .order_by(Referral.id)).all()
+    manager = db.session.scalar(select(User).where(User.role == Role.MANAGER.value).order_by(User.id))
     others = 0
     for referral in referrals:
         own = random.Random(f"{seed}:equality:{referral.nhs_number}")
@@ -99,7 +107,7 @@ def load(*, seed, summary) -> None:
             for name, value in said.items():
                 setattr(referral.person, name, value)
         if own.random() < 0.15:
-            _other_source(own, referral)
+            _other_source(own, referral, manager)
             others += 1
     db.session.flush()
     summary.extra.append(f"Equality details for {len(referrals)} people; {others} referrals from other sources.")
