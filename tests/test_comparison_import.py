@@ -210,3 +210,11 @@ def test_nhs_numbers_of_comparison_people_appear_nowhere(app, practice, runner, 
             assert form not in everything
     assert "3 of 3 referred people matched" in matched.output
     assert json.loads(report.output)["comparison"]["people"]["referred"] == 3
+
+
+def test_a_match_that_finds_nobody_changes_nothing_and_says_why(app, practice, runner):
+    import_cohort(by=None, content=(COHORT + f"{_stranger(1)},2024-01-01,female,1950,M81001\n").encode())
+    result = runner.invoke(args=["comparison", "match"])
+    assert result.exit_code != 0
+    assert "No referred person found a match" in result.output and "nothing changed" in result.output
+    assert (_count(ComparisonCohort), _count(ComparisonMember)) == (1, 1)

@@ -26,6 +26,10 @@ from outcomes.matching import MatchSettings, match
 STRATA = {"practice": "practice_code", "locality": "locality"}
 
 
+class NoMatches(ValueError):
+    """Nobody could be matched; the cohort in use is left as it was."""
+
+
 @dataclass
 class MatchOutcome:
     members: int = 0
@@ -54,6 +58,10 @@ def run_match(*, by: User | None, settings: MatchSettings = MatchSettings(), str
     column = STRATA[stratum]
     result = match(referred.assign(stratum=referred[column]), pool.assign(stratum=pool[column]), activity, settings)
     matches = result.matches
+    if matches.empty:  # an empty cohort would only hide the one in use; say why instead
+        raise NoMatches(f"No referred person found a match ({result.summary['referred']} referred, a pool of "
+                        f"{result.summary['pool']} of whom {result.summary['pool_matchable']} have sex and year of "
+                        "birth); nothing changed. Try a wider --caliper or --by locality.")
     comparison = pool.set_index("person_id").loc[matches["comparison_id"]].reset_index()
     comparison["referral_date"] = matches["anchor_day"].to_numpy().astype("datetime64[D]")
     matched = referred[referred["person_id"].isin(set(matches["referred_id"]))]
