@@ -377,3 +377,26 @@ def test_risk_record_visits_panel_flags_the_risks_in_force_not_the_ended_ones(cl
     html = client.get("/visits/").get_data(as_text=True)
     assert "Dog or other animal in the home" in html
     assert "Smoking in the home" not in html
+
+
+def test_risk_record_loads_in_three_queries_however_many_risks_and_concerns(officer, episode):
+    from tests.test_people_query_count import counting_queries
+
+    person = episode.person
+    for index in range(12):
+        item = risks.record(by=officer, person=person, risk="other", other_text=f"Risk {index}")
+        if index % 2:
+            risks.review(by=officer, risk=item, version=item.version, detail="Still so")
+        if index % 3 == 0:
+            risks.end(by=officer, risk=item, version=item.version, reason="Gone")
+        risks.raise_concern(by=officer, person=person, raised_on=date.today(), concern=f"Concern {index}",
+                            action_taken="Reported")
+    person_id = person.id
+    db.session.expire_all()
+    with counting_queries() as statements:
+        summary = risk_summary.for_person(person_id)
+        shown = [(r.label, r.recorded_by and r.recorded_by.name, r.reviewed_by and r.reviewed_by.name,
+                  r.ended_by and r.ended_by.name) for r in summary.active + summary.ended]
+        shown += [(c.raised_by.name, c.closed_by) for c in summary.concerns]
+    assert len(shown) == 24 and len(summary.ended) == 4
+    assert len(statements) == 3
