@@ -8,6 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.converters import whole_number
 from app.fields import DateInputField, DateRequired, MultiCheckboxField
 from app.forms_equality import (EqualityFields, carer_field, ethnic_category_field, interpreter_needed_field,
                                 preferred_language_field, reasonable_adjustments_field,
@@ -101,6 +102,11 @@ def _recent_referral(form, field):
         raise ValidationError("The date the referral was made must be within the last year")
 
 
+def _practice_id(value) -> int:
+    """The chosen practice's id; 0 (refused as "choose a practice") for anything else typed."""
+    return whole_number(str(value)) or 0
+
+
 def _declared_order(form_class) -> list[str]:
     fields = [(getattr(form_class, name), name) for name in dir(form_class)
               if isinstance(getattr(form_class, name), UnboundField)]
@@ -117,7 +123,7 @@ class OtherSourceReferralForm(ReferralForm):
                                                             if s is not ReferralSource.GP_PRACTICE],
                         validators=[InputRequired("Choose who made the referral")])
     source_organisation = StringField("Organisation or team", validators=[Optional(), Length(max=120)])
-    practice_id = SelectField("The person's GP practice", coerce=int, choices=[],
+    practice_id = SelectField("The person's GP practice", coerce=_practice_id, choices=[],
                               validators=[InputRequired("Choose the person's GP practice")],
                               validate_choice=False)
     referrer_name = StringField("Name of the person who made the referral",
