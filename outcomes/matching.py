@@ -81,17 +81,27 @@ class GpUse:
     window's use is the difference of two running totals found by binary search.
     """
 
-    def __init__(self, activity: pd.DataFrame, person_ids: np.ndarray):
-        gp = activity[activity["activity_type"].isin(GP_TYPES)]
-        # Factorise first: a few thousand distinct ids are looked up, not millions of rows.
-        # (A categorical column costs nothing here; text is hashed once per row.)
-        row_codes, distinct = pd.factorize(gp["person_id"], sort=False)
-        codes = (pd.Index(person_ids).get_indexer(pd.Index(np.asarray(distinct)).astype(str))[row_codes]
-                 if len(gp) else np.zeros(0, np.int64))
-        days, _ = parse_date_column(gp["date"], source="activity", column="date", required=True)
-        counts = (pd.to_numeric(gp["count"], errors="coerce").fillna(1).to_numpy(np.int64)
-                  if "count" in gp.columns else np.ones(len(gp), dtype=np.int64))
+    def __init__(self, activity: pd.DataFrame, person_ids: np.ndarray, *, days_from: int | None = None,
+                 days_to: int | None = None):
+        """``days_from``/``days_to`` (day numbers) optionally bound the days that will be asked
+        about, so rows outside them are dropped before the sort."""
+        keep = activity["activity_type"].isin(GP_TYPES).to_numpy()
+        people = activity["person_id"]
+        if isinstance(people.dtype, pd.CategoricalDtype):  # codes already: look up each category once
+            lookup = np.append(pd.Index(person_ids).get_indexer(people.cat.categories.astype(str)), -1)
+            codes = lookup[people.cat.codes.to_numpy()[keep]]
+        else:
+            row_codes, distinct = pd.factorize(people[keep], sort=False)
+            codes = (pd.Index(person_ids).get_indexer(pd.Index(np.asarray(distinct)).astype(str))[row_codes]
+                     if len(row_codes) else np.zeros(0, np.int64))
+        days, _ = parse_date_column(activity["date"][keep], source="activity", column="date", required=True)
+        counts = (pd.to_numeric(activity["count"][keep], errors="coerce").fillna(1).to_numpy(np.int64)
+                  if "count" in activity.columns else np.ones(len(days), dtype=np.int64))
         known = codes >= 0
+        if days_from is not None:
+            known &= days >= days_from
+        if days_to is not None:
+            known &= days < days_to
         keys = codes[known].astype(np.int64) * _DAY_SPAN + days[known]
         order = np.argsort(keys)  # any order among equal keys: only running totals are read
         self.keys = keys[order]
@@ -215,9 +225,10 @@ def match(referred: pd.DataFrame, pool: pd.DataFrame, activity: pd.DataFrame,
     if len(both):
         raise ValueError(f"{len(both)} person_id(s) are both referred and in the pool, e.g. {both[0]!r}")
     ids = np.concatenate([ref["person_id"].to_numpy(), candidates["person_id"].to_numpy()])
-    use = GpUse(activity, ids)
     anchor = ref["anchor_day"].to_numpy()
     start = shift_months(anchor, -settings.baseline_months)
+    use = GpUse(activity, ids, days_from=int(start.min()) if len(anchor) else None,
+                days_to=int(anchor.max()) if len(anchor) else None)
     ref_baseline = use.between(np.arange(len(ref)), start, anchor)
     pair_ref, pair_cand = candidate_pairs(ref, candidates)
     cand_baseline = use.between(pair_cand + len(ref), start[pair_ref], anchor[pair_ref])
