@@ -155,6 +155,11 @@ def build_hostile_world() -> dict:
                                    endpoint="https://gp-system.example/fhir")
     revoked, _ = api_clients.create(by=None, name=hostile("api-client-revoked", 80, 1), practice_ods=surgery.ods_code)
     api_clients.revoke(by=None, client=revoked)
+    from app.models import OutboxMessage  # a message back that failed, with the error the admin reads
+    db.session.add(OutboxMessage(referral_id=finished.id, api_client_id=sender.id, event="discharged", bundle="{}",
+                                 status="failed", attempts=10, next_attempt_at=None,
+                                 last_error=hostile("outbox-error", 500)))
+    db.session.commit()
 
     values = {
         "person_id": [episode.person_id, ended.person_id], "contact_id": [contact.id], "goal_id": [goal.id],
@@ -234,7 +239,8 @@ SHOWN_TO = {
     Role.GP_PRACTICE: {"waiting-source-org", "waiting-concerns", "question2", "decline-reason", "discharge-summary", "practice"},
     Role.LINK_OFFICER: {"active-language", "active-adjustments", "contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name",
                         "risk-other", "risk-detail", "active-risk-notes", "concern", "concern-outcome"},
-    Role.ADMIN: {"locality", "locality2", "practice", "user-gp_practice", "user-commissioner", "correction"},
+    Role.ADMIN: {"locality", "locality2", "practice", "user-gp_practice", "user-commissioner", "correction",
+                 "outbox-error"},
     Role.COMMISSIONER: {"service-name", "user-commissioner"},
 }
 
