@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
-from app.models import Contact, Episode, Need, Person, Practice, Referral, User
+from app.models import Contact, Episode, Locality, Need, Person, Practice, User
+from app.models.referral import ReferralRisk
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
 from app.models.vocab import HomeVisitRisk
-from app.pagination import Page, paginate
+from app.pagination import Page
 
 #: Rows a caseload page shows: a usual caseload (40-80 people) is one page; a large one is paged.
 PER_PAGE = 100
@@ -43,11 +45,12 @@ def open_need_count():
             .correlate(Episode).scalar_subquery())
 
 
-def _open(officer_id: int | None):
-    """Open, allocated episodes (of one officer when given): the (officer_id, discharged_on) index."""
+def _open(one_officer: bool):
+    """Open, allocated episodes (of the officer `:officer_id` if `one_officer`): the
+    (officer_id, discharged_on) index."""
     conditions = [Episode.discharged_on.is_(None), Episode.officer_id.is_not(None)]
-    if officer_id is not None:
-        conditions.append(Episode.officer_id == officer_id)
+    if one_officer:
+        conditions.append(Episode.officer_id == bindparam("officer_id", type_=Integer))
     return and_(*conditions)
 
 
@@ -58,99 +61,118 @@ class Counts:
     flagged: int = 0
 
 
-def _counted(officer_id: int | None, rules: FlagRules):
-    """Per officer: open episodes, newly allocated, flagged (the rules of flags.py, in SQL)."""
+@cache
+def _counted(one_officer: bool):
+    """Per officer: open episodes, newly allocated, flagged (the rules of flags.py, in SQL, with
+    the cut-offs of `_flag_params`). Built once per process: the statements are the same on every
+    request, only their parameters change."""
     facts = select(Episode.officer_id, Episode.officer_seen_at, Episode.first_contact_on,
                    func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated"),
-                   Episode.last_contact_on.label("last_on")).where(_open(officer_id)).subquery()
+                   Episode.last_contact_on.label("last_on")).where(_open(one_officer)).subquery()
     flagged = or_(
-        and_(facts.c.first_contact_on.is_(None),
-             facts.c.allocated < datetime.combine(rules.first_contact_by + timedelta(days=1), time())),
-        func.coalesce(facts.c.last_on, facts.c.first_contact_on) < rules.last_contact_before)
+        and_(facts.c.first_contact_on.is_(None), facts.c.allocated < bindparam("allocated_before", type_=DateTime)),
+        func.coalesce(facts.c.last_on, facts.c.first_contact_on) < bindparam("contact_before", type_=Date))
     return (select(facts.c.officer_id, func.count().label("total"),
                    func.sum(case((facts.c.officer_seen_at.is_(None), 1), else_=0)).label("new"),
                    func.sum(case((flagged, 1), else_=0)).label("flagged"))
             .group_by(facts.c.officer_id))
 
 
+def _flag_params(rules: FlagRules) -> dict:
+    return {"allocated_before": datetime.combine(rules.first_contact_by + timedelta(days=1), time()),
+            "contact_before": rules.last_contact_before}
+
+
 def counts(officer_id: int, rules: FlagRules) -> Counts:
-    row = db.session.execute(_counted(officer_id, rules)).first()
+    row = db.session.execute(_counted(True), {"officer_id": officer_id, **_flag_params(rules)}).first()
     return Counts(row.total, row.new, row.flagged) if row else Counts()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CaseloadRow:
-    episode: Episode
+    """One card, with every fact it shows worked out once (the template only prints them)."""
+    episode_id: int
+    person_id: int
+    full_name: str
+    place: str  # "Locality · Practice"
+    is_new: bool
+    allocated_on: date
+    first_contact_on: date | None
     last_contact_on: date | None
     next_contact_on: date | None
     open_needs: int
-    rules: FlagRules
-
-    @property
-    def today(self) -> date:
-        return self.rules.today
-
-    @property
-    def person(self) -> Person:
-        return self.episode.person
-
-    @property
-    def is_new(self) -> bool:
-        return self.episode.officer_seen_at is None
-
-    @property
-    def allocated_on(self) -> date:
-        return (self.episode.allocated_at or self.episode.opened_at).date()
+    risks: tuple[str, ...]
+    today: date
+    no_contact_flag: bool
+    first_contact_flag: bool
 
     @property
     def days_waiting(self) -> int | None:
         """Days since allocation while first contact is still to be made."""
-        return None if self.episode.first_contact_on else (self.today - self.allocated_on).days
+        return None if self.first_contact_on else (self.today - self.allocated_on).days
 
     @property
     def days_to_first_contact(self) -> int | None:
-        first = self.episode.first_contact_on
+        first = self.first_contact_on
         return max(0, (first - self.allocated_on).days) if first else None
 
     @property
     def last_contact(self) -> date | None:
-        return self.last_contact_on or self.episode.first_contact_on
+        return self.last_contact_on or self.first_contact_on
 
     @property
     def days_since_contact(self) -> int | None:
-        return (self.today - self.last_contact).days if self.last_contact else None
+        last = self.last_contact
+        return (self.today - last).days if last else None
 
     @property
     def next_contact_overdue(self) -> bool:
         return self.next_contact_on is not None and self.next_contact_on < self.today
 
     @property
-    def no_contact_flag(self) -> bool:
-        return self.rules.no_contact(self.last_contact)
-
-    @property
-    def first_contact_flag(self) -> bool:
-        return self.rules.first_contact(self.episode.first_contact_on, self.allocated_on)
-
-    @property
-    def risks(self) -> list[str]:
-        return [HomeVisitRisk(risk).label for risk in self.episode.referral.risk_flags]
-
-    @property
     def flagged(self) -> bool:
         return self.no_contact_flag or self.first_contact_flag
 
 
-def caseload_query(officer_id: int | None):
-    """The rows, in the caseload's order: newly allocated first, then by next planned contact
-    (none planned last), then by allocation."""
+@cache
+def caseload_query(one_officer: bool):
+    """The rows' columns (no ORM objects: a card needs a dozen values, not five whole records),
+    in the caseload's order: newly allocated first, then by next planned contact (none planned
+    last), then by allocation."""
     next_on = next_planned_on().label("next_on")
-    return (select(Episode, next_on, open_need_count().label("open_needs"))
-            .where(_open(officer_id))
-            .options(joinedload(Episode.person).joinedload(Person.practice).joinedload(Practice.locality),
-                     joinedload(Episode.referral).selectinload(Referral.risks))
+    return (select(Episode.id, Episode.person_id, Episode.referral_id, Episode.officer_seen_at,
+                   func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated_at"),
+                   Episode.first_contact_on, Episode.last_contact_on, Person.given_name, Person.family_name,
+                   Practice.name.label("practice"), Locality.name.label("locality"),
+                   next_on, open_need_count().label("open_needs"))
+            .join(Person, Person.id == Episode.person_id).join(Practice, Practice.id == Person.practice_id)
+            .join(Locality, Locality.id == Practice.locality_id)
+            .where(_open(one_officer))
             .order_by(case((Episode.officer_seen_at.is_(None), 0), else_=1), next_on.nulls_last(),
                       Episode.allocated_at, Episode.id))
+
+
+def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
+    """Cards for the rows found, with the referrals' risk flags (one query for them all)."""
+    risks: dict[int, list[str]] = {}
+    if found:
+        for referral_id, risk in db.session.execute(
+                select(ReferralRisk.referral_id, ReferralRisk.risk)
+                .where(ReferralRisk.referral_id.in_([row.referral_id for row in found]))
+                .order_by(ReferralRisk.referral_id, ReferralRisk.risk)):
+            risks.setdefault(referral_id, []).append(HomeVisitRisk(risk).label)
+    cards = []
+    for row in found:
+        allocated_on = row.allocated_at.date()
+        last = row.last_contact_on or row.first_contact_on
+        cards.append(CaseloadRow(
+            episode_id=row.id, person_id=row.person_id, full_name=f"{row.given_name} {row.family_name}",
+            place=f"{row.locality} · {row.practice}", is_new=row.officer_seen_at is None, allocated_on=allocated_on,
+            first_contact_on=row.first_contact_on, last_contact_on=row.last_contact_on, next_contact_on=row.next_on,
+            open_needs=row.open_needs or 0, risks=tuple(risks.get(row.referral_id, ())), today=rules.today,
+            no_contact_flag=rules.no_contact(last),
+            first_contact_flag=rules.first_contact(row.first_contact_on, allocated_on)))
+    return cards
 
 
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
@@ -159,10 +181,17 @@ def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
     with the shown referrals' risk flags)."""
     per_page = per_page or PER_PAGE
     totals = counts(officer_id, rules)
-    shown = paginate(caseload_query(officer_id), page=page, per_page=per_page, scalars=False, total=totals.total)
-    rows = [CaseloadRow(episode, episode.last_contact_on, next_on, open_count or 0, rules)
-            for episode, next_on, open_count in shown.items]
-    return Page(items=rows, total=shown.total, page=shown.page, per_page=per_page, asked_for=shown.asked_for), totals
+    asked_for = max(1, page)
+    page = min(asked_for, max(1, -(-totals.total // per_page)))  # beyond the end: the last page
+    found = db.session.execute(_paged(), {"officer_id": officer_id, "limit": per_page,
+                                          "offset": (page - 1) * per_page}).all() if totals.total else []
+    return Page(items=_rows(found, rules), total=totals.total, page=page, per_page=per_page,
+                asked_for=asked_for), totals
+
+
+@cache
+def _paged():
+    return caseload_query(True).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
 
 
 def caseload(officer_id: int | None, today: date | None = None) -> list[CaseloadRow]:
@@ -170,8 +199,8 @@ def caseload(officer_id: int | None, today: date | None = None) -> list[Caseload
     from flask import current_app
 
     rules = FlagRules.from_config(current_app.config, today)
-    return [CaseloadRow(episode, episode.last_contact_on, next_on, open_count or 0, rules)
-            for episode, next_on, open_count in db.session.execute(caseload_query(officer_id))]
+    one = officer_id is not None
+    return _rows(db.session.execute(caseload_query(one), {"officer_id": officer_id} if one else {}).all(), rules)
 
 
 @dataclass(frozen=True)
@@ -184,10 +213,14 @@ class OfficerSummary:
 
 def by_officer(rules: FlagRules) -> list[OfficerSummary]:
     """Every active officer with their open caseload's counts (for the manager), in one query."""
-    grouped = _counted(None, rules).subquery()
-    query = (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged)
-             .outerjoin(grouped, grouped.c.officer_id == User.id)
-             .where(User.role == "link_officer", User.active.is_(True))
-             .options(joinedload(User.locality)).order_by(User.name, User.id))
     return [OfficerSummary(officer, total or 0, new or 0, flagged or 0)
-            for officer, total, new, flagged in db.session.execute(query)]
+            for officer, total, new, flagged in db.session.execute(_summary(), _flag_params(rules))]
+
+
+@cache
+def _summary():
+    grouped = _counted(False).subquery()
+    return (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged)
+            .outerjoin(grouped, grouped.c.officer_id == User.id)
+            .where(User.role == "link_officer", User.active.is_(True))
+            .options(joinedload(User.locality)).order_by(User.name, User.id))

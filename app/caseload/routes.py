@@ -33,7 +33,7 @@ def index():
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
                            # One url_for for the page, not one per card: "/people/0" less its "0".
                            person_href=url_for("people.view", person_id=0)[:-1])
-    shown = [row.episode.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])
+    shown = [row.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])
     audit.viewed(by=current_user, action="caseload.view", subject_type="caseload", subject_id=officer.id,
                  detail=audit.shown(people=shown))
     return html

@@ -34,9 +34,12 @@ def refused(form, error: RuleBroken, current_version=None) -> None:
 @bp.get("/<int:person_id>")
 @requires(*SUPPORT_STAFF)
 def view(person_id: int):
-    casework.viewed(by=current_user, episode=record.current_episode_or_404(person_id))
-    return render_template("people/view.html", record=record.load(person_id), NeedArea=NeedArea,
-                           changes=measures.changes, risk_summary=risk_summary.for_person(person_id))
+    loaded = record.load(person_id)  # 404 when there is no such person (nothing shown, nothing audited)
+    html = render_template("people/view.html", record=loaded, NeedArea=NeedArea, changes=measures.changes,
+                           risk_summary=risk_summary.for_person(person_id))
+    # Audited once the page is made (one commit, and no loaded record expired before it is shown).
+    casework.viewed(by=current_user, episode=loaded.episode)
+    return html
 
 
 @bp.route("/<int:person_id>/what-matters", methods=["GET", "POST"])
