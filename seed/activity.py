@@ -11,7 +11,7 @@ Counts per month are Poisson draws from those rates, spread over working days.
 The rows go through the same import service a practice uses, one extract per practice.
 
 Each extract also holds a pool of frequent attenders who were never referred (issue 16): people
-drawn the same way, each with a qualifying date drawn like a referral date, the same spell of
+drawn the same way, each with a qualifying date at any time in their three years, the same spell of
 high use in the 4 months before it and the same drift back afterwards — but no support, so no
 engagement effect.  Their rows carry ``sex`` and ``year_of_birth``; the import keeps them only
 under a keyed hash, and ``seed/comparison_demo.py`` matches them to the referred people.  Their
@@ -41,7 +41,7 @@ SPIKE_MONTHS = 4
 ENGAGED_EFFECT = (0.55, 0.95)    # uniform range of the multiplier after first contact, if engaged
 ENGAGED_STAGES = {"in_support", "discharged"}
 POOL_PER_REFERRED = 4            # unreferred frequent attenders in each extract, per referred person
-HISTORY_DAYS = 548               # qualifying dates spread like referral dates (seed/referrals.py)
+POOL_HISTORY_DAYS = 3 * 365      # the pool's extract rows cover their last three years
 
 
 def _month_starts(start: date, end: date):
@@ -83,7 +83,9 @@ def pool_rows(generator: np.random.Generator, rng, *, numbers, today: date, coun
     history_start = date(today.year - 3, today.month, 1)
     for _ in range(count):
         nhs = next(numbers)
-        qualifying = today - timedelta(days=int(HISTORY_DAYS * (rng.random() ** 1.3)))
+        # Any time in their three years: an unreferred frequent attender's high spell is no more
+        # likely just before a given referral date than just after it.
+        qualifying = today - timedelta(days=rng.randint(0, POOL_HISTORY_DAYS - 125))
         age = rng.choice([rng.randint(19, 34)] + [rng.randint(36, 94)] * 11)
         draw = rng.random()
         sex = "not_stated" if draw < 0.08 else "female" if draw < 0.55 else "male"

@@ -7,12 +7,18 @@ people each, so a practice's own pool rarely has two people of the same sex and 
 """
 from __future__ import annotations
 
-from app.services.comparison_match import run_match
+from app.extensions import db
+from app.services.comparison_match import NoMatches, run_match
 from outcomes.matching import MatchSettings
 
 DEMO_SETTINGS = MatchSettings(per_person=2, caliper=5.0, seed=2014)
 
 
 def load(*, summary) -> None:
-    outcome = run_match(by=None, settings=DEMO_SETTINGS, stratum="locality")
+    try:
+        outcome = run_match(by=None, settings=DEMO_SETTINGS, stratum="locality")
+    except NoMatches as error:  # a tiny demo (--people 10) may have nobody to match
+        db.session.rollback()
+        summary.extra.append(f"Comparison cohort: none. {error}")
+        return
     summary.extra.append(f"Comparison cohort: {outcome}")
