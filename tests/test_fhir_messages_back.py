@@ -230,3 +230,29 @@ def test_revoked_client_gets_no_message(app, client, receiver):
     assert receiver.received == []
 
 
+
+
+def test_the_person_declining_answers_revoked_with_the_dated_snomed_code(app, client, receiver):
+    from app.fhir.codes import SOCIAL_PRESCRIBING_DECLINED
+    from app.services import person_declined
+
+    practice = factories.practice()
+    manager = factories.user(role=Role.MANAGER)
+    _, token = api_clients.create(by=None, name="EMIS decline", practice_ods=practice.ods_code,
+                                  endpoint=receiver.endpoint, allow_http=True)
+    assert _post_referral(client, token, _bundle_for(practice, factories.nhs_number(905),
+                                                     str(uuid.uuid4()))).status_code == 201
+    referral = db.session.scalar(select(Referral))
+    triage.accept(by=manager, referral=referral, version=referral.version)
+    person_declined.record(by=manager, referral=referral, version=referral.version,
+                           on=date.today(), reason="Prefers to manage on her own")
+    assert len(receiver.received) == 2
+    bundle = receiver.received[1]["bundle"]
+    _assert_valid_uk_core(bundle)
+    resources = _resources(bundle)
+    assert resources["ServiceRequest"][0]["status"] == "revoked"
+    [observation] = resources["Observation"]
+    assert observation["code"]["coding"][0]["code"] == SOCIAL_PRESCRIBING_DECLINED
+    assert observation["effectiveDateTime"] == date.today().isoformat()
+    assert observation["note"] == [{"text": "Prefers to manage on her own"}]
+    assert "Composition" not in resources
