@@ -83,10 +83,11 @@ def load_demo(people, seed, force, if_empty):
     except DemoRefused as error:
         fail(str(error))
     click.echo(summary.describe())
-    from app.analytics.figures import warm
+    from seed.dashboard_first import prepare
 
-    views, seconds = warm()
-    click.echo(f"Dashboard figures prepared for {views} views in {seconds:.1f} s.")
+    computed, queued, seconds = prepare()
+    click.echo(f"Dashboard figures prepared for {computed} views in {seconds:.1f} s"
+               + (f"; {queued} more views queued for the worker (make run starts it)." if queued else "."))
 
 
 def register(app: Flask) -> None:

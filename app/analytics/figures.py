@@ -95,29 +95,36 @@ def figures_for(filters: Filters, *, stale_ok: bool = False) -> dict:
     return result
 
 
-def warm(today: date | None = None) -> tuple[int, float]:
-    """Fill the cache for the views a commissioner reaches in one click: everything, each
-    locality and each practice, over all referrals and the current financial year."""
+def warm_views(today: date | None = None) -> list[Filters]:
+    """The views a commissioner reaches in one click, the landing view (everything, all
+    referrals) first: everything, each locality and each practice, over all referrals and the
+    current financial year."""
     from sqlalchemy import select
 
     from app.analytics.filters import financial_year, period_choices
     from app.extensions import db
     from app.models import Locality, Practice
 
-    started = time.perf_counter()
     periods = [("all", None)]
     choices = period_choices(today or date.today(), date(1900, 1, 1))
     if len(choices) > 1:
         periods.append((choices[1][0], financial_year(choices[1][0])))
     localities = db.session.scalars(select(Locality.name).order_by(Locality.name)).all()
     practices = db.session.scalars(select(Practice.ods_code).order_by(Practice.ods_code)).all()
-    done = 0
+    views = []
     for period, span in periods:
         start, end = span or (None, None)
-        views = [Filters(start, end, period=period)]
+        views.append(Filters(start, end, period=period))
         views += [Filters(start, end, locality=name, period=period) for name in localities]
         views += [Filters(start, end, practice=code, period=period) for code in practices]
-        for view in views:
-            figures_for(view)
-            done += 1
+    return views
+
+
+def warm(today: date | None = None) -> tuple[int, float]:
+    """Fill the cache for the views of :func:`warm_views`."""
+    started = time.perf_counter()
+    done = 0
+    for view in warm_views(today):
+        figures_for(view)
+        done += 1
     return done, time.perf_counter() - started
