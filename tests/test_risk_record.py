@@ -400,3 +400,15 @@ def test_risk_record_loads_in_three_queries_however_many_risks_and_concerns(offi
         shown += [(c.raised_by.name, c.closed_by) for c in summary.concerns]
     assert len(shown) == 24 and len(summary.ended) == 4
     assert len(statements) == 3
+
+
+def test_risk_record_caseload_flags_the_risks_in_force_not_the_referrals_ticks(client, sign_in, officer):
+    ticked = factories.episode(officer, referral_=factories.referral(status="allocated", risks=("dog",),
+                                                                     given_name="Ticked"), seen=True)
+    dog = risk_summary.for_person(ticked.person_id).active[0]
+    risks.end(by=officer, risk=dog, version=dog.version, reason="Rehomed")
+    risks.record(by=officer, person=ticked.person, risk="other", other_text="Loose floorboard in the hall")
+    sign_in.as_user(officer)
+    html = client.get("/caseload/").get_data(as_text=True)
+    assert "Loose floorboard in the hall" in html
+    assert "Dog or other animal in the home" not in html

@@ -6,7 +6,7 @@ Each episode's next planned contact and open needs are correlated subqueries, an
 aggregate over every contact the service holds. The last held contact is kept on the episode
 (`Episode.last_contact_on`, services/casework.py), so the counts at the top of the page and the
 manager's per-officer summary (one grouped query over open episodes) read no contacts at all.
-The rows come a page at a time; the referrals' risk flags in one more query. The flags' rules are
+The rows come a page at a time; the people's risks in force in one more query. The flags' rules are
 in app/caseload/flags.py.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
 from app.models import Contact, Episode, Locality, Need, Person, Practice, User
-from app.models.referral import ReferralRisk
+from app.models.risk import PersonRisk
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
 from app.models.vocab import HomeVisitRisk
@@ -153,14 +153,15 @@ def caseload_query(one_officer: bool):
 
 
 def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
-    """Cards for the rows found, with the referrals' risk flags (one query for them all)."""
+    """Cards for the rows found, with the people's risks in force from their risk record (one
+    query for them all; app/models/risk.py)."""
     risks: dict[int, list[str]] = {}
     if found:
-        for referral_id, risk in db.session.execute(
-                select(ReferralRisk.referral_id, ReferralRisk.risk)
-                .where(ReferralRisk.referral_id.in_([row.referral_id for row in found]))
-                .order_by(ReferralRisk.referral_id, ReferralRisk.risk)):
-            risks.setdefault(referral_id, []).append(HomeVisitRisk(risk).label)
+        for person_id, risk, other_text in db.session.execute(
+                select(PersonRisk.person_id, PersonRisk.risk, PersonRisk.other_text)
+                .where(PersonRisk.person_id.in_([row.person_id for row in found]), PersonRisk.ended_at.is_(None))
+                .order_by(PersonRisk.person_id, PersonRisk.recorded_at, PersonRisk.id)):
+            risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
     for row in found:
         allocated_on = row.allocated_at.date()
@@ -169,7 +170,7 @@ def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
             episode_id=row.id, person_id=row.person_id, full_name=f"{row.given_name} {row.family_name}",
             place=f"{row.locality} · {row.practice}", is_new=row.officer_seen_at is None, allocated_on=allocated_on,
             first_contact_on=row.first_contact_on, last_contact_on=row.last_contact_on, next_contact_on=row.next_on,
-            open_needs=row.open_needs or 0, risks=tuple(risks.get(row.referral_id, ())), today=rules.today,
+            open_needs=row.open_needs or 0, risks=tuple(risks.get(row.person_id, ())), today=rules.today,
             no_contact_flag=rules.no_contact(last),
             first_contact_flag=rules.first_contact(row.first_contact_on, allocated_on)))
     return cards
@@ -178,7 +179,7 @@ def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
                   per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
     """One page of an officer's caseload and the whole caseload's counts, in two queries (three
-    with the shown referrals' risk flags)."""
+    with the shown people's risks in force)."""
     per_page = per_page or PER_PAGE
     totals = counts(officer_id, rules)
     asked_for = max(1, page)
