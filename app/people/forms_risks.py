@@ -19,7 +19,7 @@ RISK_CHOICES = choices(HomeVisitRisk) + [(OTHER_RISK, "Another risk")]
 class RiskForm(FlaskForm):
     risk = RadioField("What is the risk?", choices=RISK_CHOICES,
                       validators=[InputRequired("Choose the risk, or choose another risk and describe it")])
-    other_text = StringField("Describe the risk in a few words", validators=[Optional(), Length(max=200)])
+    other_text = StringField("If another risk, what is it?", validators=[Optional(), Length(max=200)])
     detail = TextAreaField("What should a lone worker know or do? (optional)",
                            validators=[Optional(), Length(max=4000)],
                            description="For example: ask for the dog to be shut in another room before going in")

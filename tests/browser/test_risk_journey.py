@@ -71,8 +71,6 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
     assert "Choose the risk, or choose another risk and describe it" in phone.locator(".nhsuk-error-summary").inner_text()
     screenshot(phone, "risk-new-error-320")
     _no_sideways_scroll(phone)
-    phone.check("input[name='risk'][value='other']")
-    assert phone.locator("#other_text").is_visible()  # the description opens under "Another risk"
     phone.check("input[name='risk'][value='dog']")
     phone.fill("#detail", "Large dog; ask for it to be shut in the kitchen before going in.")
     screenshot(phone, "risk-new-320")
