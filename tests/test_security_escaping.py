@@ -151,6 +151,9 @@ def build_hostile_world() -> dict:
 
     extract = f"person_id,date,activity_type,count\n{episode.person.nhs_number},{date.today()},gp_surgery,2\n"
     activity_import.import_extract(by=manager, content=extract.encode(), filename=hostile("upload-filename", 255))
+    from app.services.comparison import import_cohort  # the comparison cohort page lists its file name
+    import_cohort(by=manager, content=b"person_id,referral_date\n9990000018,2024-03-04\n",
+                  filename=hostile("comparison-filename", 255))
     sender, _ = api_clients.create(by=None, name=hostile("api-client", 80), practice_ods=surgery.ods_code,
                                    endpoint="https://gp-system.example/fhir")
     revoked, _ = api_clients.create(by=None, name=hostile("api-client-revoked", 80, 1), practice_ods=surgery.ods_code)
