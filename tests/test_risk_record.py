@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -195,6 +195,7 @@ def test_risk_record_a_returning_person_keeps_the_risk_in_force_once(app, office
 
 # --- what "no known risks" means, for any order of events -------------------------------------
 
+@settings(deadline=None)  # the first example configures the mappers
 @given(st.lists(st.tuples(st.integers(0, 100), st.one_of(st.none(), st.integers(0, 50))), max_size=6),
        st.one_of(st.none(), st.integers(0, 150)))
 def test_risk_record_state_follows_the_latest_word_for_any_timeline(risk_times, statement_at):
@@ -412,3 +413,22 @@ def test_risk_record_caseload_flags_the_risks_in_force_not_the_referrals_ticks(c
     html = client.get("/caseload/").get_data(as_text=True)
     assert "Loose floorboard in the hall" in html
     assert "Dog or other animal in the home" not in html
+
+
+@settings(deadline=None)
+@given(st.text(max_size=30), st.text(max_size=60))
+def test_risk_record_any_typed_risk_is_a_known_kind_or_a_refusal_by_its_field(risk, other_text):
+    """Whatever a form posts: a listed risk, "other" with its words trimmed, or a RuleBroken that
+    names the field to fix. Never anything else stored."""
+    from app.models.risk import OTHER_RISK
+    from app.models.vocab import HomeVisitRisk
+
+    try:
+        kind, other = risks._kind(risk, other_text)
+    except RuleBroken as refused:
+        assert refused.field == ("other_text" if risk == OTHER_RISK else "risk")
+        return
+    if kind == OTHER_RISK:
+        assert other == other_text.strip() and other
+    else:
+        assert kind in {known.value for known in HomeVisitRisk} and other is None
