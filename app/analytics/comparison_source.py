@@ -27,7 +27,7 @@ from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
 from app.analytics.source import _two_rows_per_type
 from app.extensions import db
-from app.models import Locality, Person, Practice, Referral
+from app.models import Episode, Locality, Person, Practice, Referral
 from app.models.comparison import ComparisonActivity, ComparisonCohort, ComparisonMember, ComparisonPerson
 from app.services import comparison_pool
 from app.services.pseudonyms import pseudonyms
@@ -60,7 +60,9 @@ def referred_people(filters: Filters = Filters()) -> pd.DataFrame:
     query = (select(people.c.person_id, people.c.received_at, Practice.ods_code, Locality.name, Person.sex,
                     Person.date_of_birth)
              .join(Person, Person.id == people.c.person_id)
-             .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
+             .join(Episode, Episode.id == people.c.episode_id).join(Referral, Referral.id == Episode.referral_id)
+             # The referral's practice, as the report's practice_code is: where they were referred from.
+             .join(Practice, Practice.id == Referral.practice_id).join(Locality, Locality.id == Practice.locality_id)
              .order_by(people.c.person_id))
     frame = fetch_frame(query, ["person_id", "referral_date", "practice_code", "locality", "sex", "born"],
                         numbers=("person_id",))
