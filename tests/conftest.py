@@ -7,7 +7,11 @@ import os
 import re
 
 import pytest
-from flask import has_app_context
+
+# Tasks run at once, in memory: no test touches the task queue's file in instance/ (app/tasks.py).
+os.environ.setdefault("HUEY_IMMEDIATE", "1")
+
+from flask import has_app_context  # noqa: E402
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
