@@ -22,9 +22,10 @@ from app.extensions import db
 from app.models import (Activity, ActivityImport, Contact, DashboardCache, Episode, Locality, OnwardReferral,
                         PeerSupport, Person, Practice, Referral, ReferralNeed, WellbeingMeasure)
 from app.models.base import utcnow
+from app.models.comparison import ComparisonCohort
 
 #: Bump when the figures' shape or definitions change, so old rows are not used.
-FIGURES_VERSION = "dashboard-figures-3"
+FIGURES_VERSION = "dashboard-figures-4"  # 4: the two estimates (comparison cohort)
 KEEP_FOR = timedelta(days=7)
 
 
@@ -32,7 +33,7 @@ def fingerprint() -> str:
     """A digest that changes whenever the records behind the figures change."""
     parts = []
     for model in (Referral, ReferralNeed, Episode, Person, OnwardReferral, Contact, PeerSupport, WellbeingMeasure,
-                  ActivityImport, Practice, Locality):
+                  ActivityImport, Practice, Locality, ComparisonCohort):
         parts += [func.count(model.id), func.coalesce(func.max(model.id), 0)]
         if "version" in model.__table__.c:
             parts.append(func.coalesce(func.sum(model.__table__.c.version), 0))

@@ -104,8 +104,9 @@ def export_frames(filters: Filters = Filters(), *, window_months: int = 12, anch
 def _plain(entry: dict | None) -> dict | None:
     if entry is None:
         return None
-    return {key: entry.get(key) for key in ("pre", "post", "reduction_pct", "reduction_pct_ci95", "saving_gbp",
-                                            "saving_gbp_ci95", "pre_per_person_year", "post_per_person_year")}
+    return {key: entry.get(key) for key in ("people", "pre", "post", "reduction_pct", "reduction_pct_ci95",
+                                            "unit_cost_gbp", "saving_gbp", "saving_gbp_ci95", "pre_per_person_year",
+                                            "post_per_person_year")}
 
 
 def estimates(filters: Filters = Filters(), *, as_of: date | None = None) -> dict:
@@ -115,7 +116,12 @@ def estimates(filters: Filters = Filters(), *, as_of: date | None = None) -> dic
     group has fewer than 5 included people ``suppressed`` is True and no figure is given, only
     that the group is under 5.
     """
-    report = report_with_comparison(filters, as_of=as_of)
+    return estimates_from(report_with_comparison(filters, as_of=as_of))
+
+
+def estimates_from(report: dict) -> dict:
+    """:func:`estimates` from a report already made by :func:`report_with_comparison` (the
+    dashboard's figures make one report for both the plain figures and these)."""
     if "comparison" not in report:
         return {"available": False}
     referred_n = report["people"]["included"]

@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, counts, referral_sources, refresh
+from app.analytics import cache, comparison, comparison_source, counts, referral_sources, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -52,11 +52,15 @@ def compute(filters: Filters) -> dict:
     """Every figure the dashboard shows for these filters (no suppression yet)."""
     counted = in_background(lambda: (counts.flow(filters), counts.referrals_by_month(filters), counts.needs(filters)))
     inputs = engine_inputs(filters)
-    report = None
+    report, estimates = None, {"available": False}
     if len(inputs["referrals"]):
         try:
-            full = outcomes.compute_report(**inputs)
+            # With a comparison cohort one report gives both the plain figures and the difference
+            # in differences (app.analytics.comparison), so the two never disagree.
+            held = comparison_source.current_cohort() is not None
+            full = comparison.report_with_comparison(filters) if held else outcomes.compute_report(**inputs)
             report = {key: full[key] for key in REPORT_KEYS if key in full}
+            estimates = comparison.estimates_from(full)
         except outcomes.OutcomesInputError:
             log.exception("outcomes engine refused the database's records")
     flow, by_month, needs = counted.result()
@@ -65,6 +69,7 @@ def compute(filters: Filters) -> dict:
         "as_of": inputs["as_of"],
         "flow": flow,
         "report": report,
+        "estimates": estimates,
         "referrals_by_month": by_month,
         "needs": needs,
         "referral_sources": referral_sources.by_source(filters),

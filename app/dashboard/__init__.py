@@ -35,7 +35,10 @@ def dashboard_helpers():
     def make_exporter(view):
         return lambda name, fmt: export_url(name, fmt, view)
 
-    return {"export_url": export_url, "make_exporter": make_exporter}
+    from app.analytics.estimate_tables import imbalanced_labels, status
+
+    return {"export_url": export_url, "make_exporter": make_exporter, "estimate_state": status,
+            "imbalanced_labels": imbalanced_labels}
 
 
 @bp.app_template_filter("activity_label")

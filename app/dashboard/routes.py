@@ -49,7 +49,8 @@ def report():
 @bp.route("/methods")
 @requires(*DASHBOARD_ROLES)
 def methods():
-    return render_template("dashboard/methods.html", unit_costs=outcomes.shipped_unit_costs())
+    view = _view()  # the balance table is for the view's filters (everything, from the dashboard's link)
+    return render_template("dashboard/methods.html", unit_costs=outcomes.shipped_unit_costs(), view=view)
 
 
 @bp.route("/export/<name>.<fmt>")
