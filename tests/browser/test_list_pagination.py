@@ -13,6 +13,7 @@ from app.security import Role
 from app.services import audit
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_accessibility import AXE, Audit
 
 WIDTHS = {"1280": {"width": 1280, "height": 900}, "320": {"width": 320, "height": 720}}
 
@@ -49,7 +50,8 @@ def test_each_list_pages_with_numbers_and_fits_the_screen(browser, live_app, wid
     people = _world()
     SCREENSHOTS.mkdir(exist_ok=True)
     for who, url, name in PAGES:
-        context = browser.new_context(viewport=WIDTHS[width], base_url=live_app.config["LIVE_URL"])
+        context = browser.new_context(viewport=WIDTHS[width], base_url=live_app.config["LIVE_URL"],
+                                      bypass_csp=True)  # lets the check inject axe-core
         page = context.new_page()
         page.goto("/login")
         page.fill("#email", people[who].email)
@@ -65,4 +67,8 @@ def test_each_list_pages_with_numbers_and_fits_the_screen(browser, live_app, wid
         for href in nav.locator("a.nhsuk-pagination__link").evaluate_all("links => links.map(l => l.href)"):
             assert query in href, (url, href)
         page.screenshot(path=str(SCREENSHOTS / f"list-{name}-page2-{width}.png"), full_page=True)
+        if width == "1280" and AXE.exists():  # axe-core on the paginated page, at 1280 and 320 px
+            checker = Audit(context, who)
+            checker.check(url, load=lambda: checker.page.goto(url))
+            assert not checker.failures, checker.failures
         context.close()
