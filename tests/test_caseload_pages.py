@@ -58,6 +58,20 @@ def test_caseload_shows_a_page_at_a_time_with_counts_of_the_whole_caseload(clien
     assert "6 people in support" in second
 
 
+def test_caseload_later_page_shows_each_rows_own_open_needs(client, sign_in, officer, monkeypatch):
+    from app.services import needs
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    people = [_episode(officer, name, allocated_days_ago=9 - i) for i, name in enumerate(["Ann", "Ben", "Cat", "Dan"])]
+    for count, episode in zip((1, 0, 3, 2), people):
+        for area in ("debt", "food", "housing")[:count]:
+            needs.add(by=officer, episode=episode, area=area, severity="low")
+    sign_in.as_user(officer)
+    html = client.get("/caseload/?page=2").get_data(as_text=True)
+    assert _names(html) == ["Cat", "Dan"]
+    assert re.findall(r'class="hl-case__needs">(\d+)<', html) == ["3", "2"]
+
+
 def test_caseload_page_beyond_the_end_shows_the_last_and_nonsense_shows_the_first(client, sign_in, officer,
                                                                                    monkeypatch):
     monkeypatch.setattr(queries, "PER_PAGE", 2)

@@ -38,11 +38,12 @@ def next_planned_on():
             .correlate(Episode).scalar_subquery())
 
 
-def open_need_count():
-    """Open needs of the episode: the (episode_id, status) index."""
+def open_need_count(episode_id=Episode.id):
+    """Open needs of the episode (`episode_id`: the column it correlates to): the (episode_id,
+    status) index."""
     return (select(func.count(Need.id))
-            .where(Need.episode_id == Episode.id, Need.status.in_([s.value for s in OPEN_NEED_STATUSES]))
-            .correlate(Episode).scalar_subquery())
+            .where(Need.episode_id == episode_id, Need.status.in_([s.value for s in OPEN_NEED_STATUSES]))
+            .scalar_subquery())
 
 
 def _open(one_officer: bool):
@@ -192,7 +193,25 @@ def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
 
 @cache
 def _paged():
-    return caseload_query(True).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    """One page of one officer's caseload. Sorting needs every episode's next planned contact (an
+    index probe each); the rest — open needs, the person, practice and locality — is fetched
+    for the page's rows only, outside the LIMIT."""
+    next_on = next_planned_on().label("next_on")
+    new_first = case((Episode.officer_seen_at.is_(None), 0), else_=1).label("new_first")
+    shown = (select(Episode.id, Episode.person_id, Episode.referral_id, Episode.officer_seen_at,
+                    Episode.allocated_at.label("allocated_sort"),
+                    func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated_at"),
+                    Episode.first_contact_on, Episode.last_contact_on, new_first, next_on)
+             .where(_open(True))
+             .order_by(new_first, next_on.nulls_last(), Episode.allocated_at, Episode.id)
+             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)).subquery())
+    return (select(shown.c.id, shown.c.person_id, shown.c.referral_id, shown.c.officer_seen_at, shown.c.allocated_at,
+                   shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
+                   Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
+                   open_need_count(shown.c.id).label("open_needs"))
+            .join_from(shown, Person, Person.id == shown.c.person_id)
+            .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
+            .order_by(shown.c.new_first, shown.c.next_on.nulls_last(), shown.c.allocated_sort, shown.c.id))
 
 
 def caseload(officer_id: int | None, today: date | None = None) -> list[CaseloadRow]:
