@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, comparison, comparison_source, counts, referral_sources, refresh
+from app.analytics import cache, comparison, comparison_source, counts, reach, referral_sources, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -75,6 +75,7 @@ def compute(filters: Filters) -> dict:
         "referral_sources": referral_sources.by_source(filters),
         "onward_organisations": organisations(inputs["onward"]),
         "waits": waits(inputs["support"]),
+        "reach": reach.compute(filters, inputs),  # who the service reaches (app.analytics.reach)
     }
 
 

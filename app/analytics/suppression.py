@@ -6,7 +6,7 @@ suppression hides every count from 1 to 4 (0 is shown: it describes nobody).  Se
 (complementary) suppression then looks at each line of the table that adds up to a shown
 total — each row with its row total, each column with its column total, and the totals with
 the grand total — and wherever exactly one member of a line is hidden, hides the smallest
-other member too, until no line has exactly one hidden member.  A hidden value is shown as
+other non-zero member too, until no line has exactly one hidden member.  A hidden value is shown as
 "<5" everywhere (page, chart, table, CSV, XLSX) and is never plotted.
 """
 from __future__ import annotations
@@ -82,6 +82,10 @@ def suppress(counts: list[list[int]], *, row_totals: bool = False, column_totals
             if sum(hidden[i][j] for i, j in line) != 1:
                 continue
             candidates = [(grid[i][j], (i, j) in total_cells, i, j) for i, j in line if not hidden[i][j]]
+            # A zero reveals nothing, so hiding it protects nothing: hide a non-zero cell when
+            # the line has one (a line whose only others are zeros has its total equal to the
+            # hidden cell, which is then small and hidden already).
+            candidates = [c for c in candidates if c[0] != 0] or candidates
             if not candidates:
                 continue
             # The smallest other cell; a total only when no ordinary cell is left.

@@ -8,7 +8,7 @@ from datetime import date
 from flask import request
 from sqlalchemy import func, select
 
-from app.analytics import counts, estimate_tables, filters as filtering
+from app.analytics import counts, estimate_tables, filters as filtering, reach_tables
 from app.analytics.figures import figures_for
 from app.analytics.headline import headline, headline_table
 from app.analytics.suppression import SUPPRESSED
@@ -50,7 +50,7 @@ def current_view(*, with_caseloads: bool) -> View:
     items = headline(figures)
     tables = {"headline": headline_table(items),
               **all_tables(figures, caseload_rows=counts.caseloads() if with_caseloads else None),
-              **estimate_tables.all_tables(figures)}
+              **estimate_tables.all_tables(figures), **reach_tables.all_tables(figures)}
     return View(chosen, chosen.describe({p[0]: p[1] for p in practices}), localities, practices,
                 filtering.period_choices(date.today(), earliest.date() if earliest else None), figures, items, tables)
 

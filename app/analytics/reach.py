@@ -1,0 +1,235 @@
+"""Who the service reaches (issue 15, item 5): the referral flow, waiting time, GP use and
+wellbeing change by IMD quintile, ethnic group, sex and age band.
+
+Computed once per dashboard view inside ``app.analytics.figures.compute`` (and cached with the
+rest), as plain numbers; suppression is applied when they become tables
+(``app.analytics.reach_tables``).
+
+* The referral flow counts referrals received in the filters (one row each): accepted (an
+  episode opened), first contact made, discharged (not the person declining), and the median
+  days from referral to first contact.  A referral's groups are the person's as now held when
+  the referral is linked to a person (the officer may have corrected them), else as the
+  referral gave them; the IMD quintile joins that postcode to the lookup, so it follows a
+  change of address.  "Not stated" (and "postcode not in the lookup") is its own group, never
+  guessed.
+* The GP-use change comes from the outcomes engine's own per-person windows
+  (``outcomes.report.cohort_counts`` on the same inputs the dashboard's report uses), so a
+  group's people and visits are the ones the activity figures count; GP use is surgery
+  consultations, home visits and telephone consultations with a GP.
+* The wellbeing change is each person's first and latest ONS4 life satisfaction, as the
+  engine pairs them (latest taken on a later day than the first).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from app.analytics.cohort_sql import apply_filters
+from app.analytics.filters import Filters
+from app.analytics.read import fetch_frame
+from app.analytics.source import AGE_BANDS, age_bands
+from app.extensions import db
+from app.models import Episode, Locality, Person, Practice, Referral
+from app.models.deprivation import DeprivationArea
+from app.models.vocab import ETHNIC_GROUP_OF, EthnicGroup, Sex
+from outcomes.activity import prepare_activity
+from outcomes.cohort import prepare_cohort
+from outcomes.dates import day_number
+from outcomes.definitions import ACTIVITY_TYPES
+from outcomes.errors import OutcomesInputError
+from outcomes.report import cohort_counts
+
+GP_TYPES = ("gp_surgery", "gp_home_visit", "gp_telephone")
+NOT_KNOWN_AREA = "Postcode not in the lookup"
+QUINTILES = ("1 (most deprived)", "2", "3", "4", "5 (least deprived)")
+DIMENSIONS = (("imd_quintile", "IMD quintile"), ("ethnic_group", "Ethnic group"), ("sex", "Sex"),
+              ("age_band", "Age band"))
+ROW_COLUMNS = ["referral_id", "person_id", "received_at", "sex", "ethnic_category", "imd_decile", "date_of_birth",
+               "episode_id", "first_contact_on", "discharged_on", "status"]
+
+
+def group_order(dimension: str) -> list[str]:
+    """Every group of a dimension in the order shown, "not stated" last (shown even when 0)."""
+    if dimension == "imd_quintile":
+        return [*QUINTILES, NOT_KNOWN_AREA]
+    if dimension == "ethnic_group":
+        return [group.label for group in EthnicGroup]
+    if dimension == "sex":
+        return [sex.label for sex in Sex]
+    return ["under 18", *[label for _, label in AGE_BANDS]]
+
+
+def quintile_label(decile) -> str:
+    if decile is None or pd.isna(decile):
+        return NOT_KNOWN_AREA
+    return QUINTILES[(int(decile) + 1) // 2 - 1]
+
+
+def ethnic_group_label(letter) -> str:
+    group = ETHNIC_GROUP_OF.get(letter or "Z", EthnicGroup.NOT_STATED)
+    return EthnicGroup(group).label
+
+
+def sex_label(value) -> str:
+    try:
+        return Sex(value).label
+    except ValueError:
+        return Sex.NOT_STATED.label
+
+
+def _each(values: pd.Series, label) -> np.ndarray:
+    """``label`` applied once per distinct value (a few), not once per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([label(u) for u in uniques], dtype=object)[codes] if len(values) else np.array([], dtype=object)
+
+
+def _labelled(frame: pd.DataFrame, on: pd.Series) -> pd.DataFrame:
+    """Add the four group columns to a frame with sex, ethnic_category, imd_decile and date_of_birth."""
+    out = pd.DataFrame(index=frame.index)
+    out["imd_quintile"] = _each(frame["imd_decile"], quintile_label)
+    out["ethnic_group"] = _each(frame["ethnic_category"], ethnic_group_label)
+    out["sex"] = _each(frame["sex"], sex_label)
+    out["age_band"] = age_bands(frame["date_of_birth"], on) if len(frame) else pd.Series(dtype=object)
+    return out
+
+
+def referral_rows(filters: Filters) -> pd.DataFrame:
+    """One row per referral received in the filters, with its groups and its episode's dates."""
+    def either(person_column, referral_column):
+        return func.coalesce(person_column, referral_column)
+
+    postcode = func.coalesce(Person.postcode, Referral.postcode)
+    query = (select(Referral.id, Referral.person_id, Referral.received_at,
+                    either(Person.sex, Referral.sex), either(Person.ethnic_category, Referral.ethnic_category),
+                    DeprivationArea.imd_decile, either(Person.date_of_birth, Referral.date_of_birth),
+                    Episode.id, Episode.first_contact_on, Episode.discharged_on, Referral.status)
+             .select_from(Referral)
+             .join(Practice, Practice.id == Referral.practice_id)
+             .join(Locality, Locality.id == Practice.locality_id)
+             .outerjoin(Person, Person.id == Referral.person_id)
+             .outerjoin(DeprivationArea, DeprivationArea.postcode == postcode)
+             .outerjoin(Episode, Episode.referral_id == Referral.id))
+    frame = fetch_frame(apply_filters(query, filters).order_by(Referral.id), ROW_COLUMNS,
+                        numbers=("imd_decile", "episode_id"))
+    for column in ("received_at", "first_contact_on", "discharged_on", "date_of_birth"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["received_at"] = frame["received_at"].dt.normalize()
+    return frame
+
+
+def person_groups(person_ids: list[int]) -> pd.DataFrame:
+    """The groups of the given people as now held (age band is left to the caller), by person id text."""
+    columns = ["person_id", "sex", "ethnic_category", "imd_decile"]
+    if not person_ids:
+        return pd.DataFrame(columns=["imd_quintile", "ethnic_group", "sex"])
+    frame = fetch_frame(select(Person.id, Person.sex, Person.ethnic_category, DeprivationArea.imd_decile)
+                        .outerjoin(DeprivationArea, DeprivationArea.postcode == Person.postcode)
+                        .where(Person.id.in_(person_ids)), columns, numbers=("imd_decile",))
+    out = pd.DataFrame({"imd_quintile": _each(frame["imd_decile"], quintile_label),
+                        "ethnic_group": _each(frame["ethnic_category"], ethnic_group_label),
+                        "sex": _each(frame["sex"], sex_label)})
+    out.index = frame["person_id"].astype(int).astype(str)
+    return out
+
+
+def flow_by_group(rows: pd.DataFrame, groups: pd.DataFrame, dimension: str) -> dict[str, dict]:
+    """Per group: referrals, accepted, first contact, discharged and the median wait in days."""
+    accepted = rows["episode_id"].notna()
+    contacted = accepted & rows["first_contact_on"].notna()
+    discharged = accepted & rows["discharged_on"].notna() & (rows["status"] != "declined_by_person")
+    wait = (rows["first_contact_on"] - rows["received_at"]).dt.days
+    out = {}
+    for label in group_order(dimension):
+        inside = (groups[dimension] == label).to_numpy() if len(rows) else np.zeros(0, dtype=bool)
+        waits = wait[inside & contacted.to_numpy()]
+        out[label] = {"referrals": int(inside.sum()), "accepted": int((inside & accepted).sum()),
+                      "first_contact": int((inside & contacted).sum()),
+                      "discharged": int((inside & discharged).sum()),
+                      "median_wait_days": float(waits.median()) if len(waits) else None}
+    return out
+
+
+def gp_windows(inputs: dict) -> pd.DataFrame:
+    """Each included person's GP use in the pre and post windows, as the engine counts them,
+    indexed by person id (text), with their age band at referral."""
+    referrals, activity = inputs["referrals"], inputs["activity"]
+    if not len(referrals):
+        return pd.DataFrame(columns=["pre", "post"])
+    cohort = prepare_cohort(referrals, source="referrals")
+    rows = prepare_activity(activity, source="activity")
+    as_of = pd.Timestamp(inputs["as_of"]).date() if inputs.get("as_of") else None
+    if as_of is None:
+        return pd.DataFrame(columns=["pre", "post"])
+    _, pre, post, labels, _ = cohort_counts(cohort, rows, anchor=inputs.get("anchor", "referral"),
+                                            months=inputs.get("window_months", 12), as_of_day=day_number(as_of))
+    gp = [ACTIVITY_TYPES.index(kind) for kind in GP_TYPES]
+    # cohort_counts returns the included people in person_id (text) order; the same order here.
+    order = _included_ids(cohort, inputs, as_of)
+    return pd.DataFrame({"pre": pre[:, gp].sum(axis=1), "post": post[:, gp].sum(axis=1)}, index=order)
+
+
+def _included_ids(cohort, inputs: dict, as_of) -> np.ndarray:
+    from outcomes.windows import person_windows
+
+    windows = person_windows(cohort, anchor=inputs.get("anchor", "referral"), months=inputs.get("window_months", 12),
+                             as_of_day=day_number(as_of))
+    included = np.flatnonzero(windows.included)
+    return cohort.person_ids[included[np.argsort(cohort.person_ids[included].astype(str), kind="stable")]].astype(str)
+
+
+def wellbeing_people(measures: pd.DataFrame) -> pd.Series:
+    """Each person's latest minus first ONS4 life satisfaction (latest on a later day), by person id."""
+    ons = measures[(measures["instrument"].astype(str).str.strip().str.lower() == "ons4")
+                   & measures["life_satisfaction"].notna()]
+    if not len(ons):
+        return pd.Series(dtype=float)
+    table = ons.assign(person=ons["person_id"].astype(str)).sort_values(["person", "date"], kind="stable")
+    first = table.drop_duplicates("person", keep="first").set_index("person")
+    last = table.drop_duplicates("person", keep="last").set_index("person")
+    paired = last["date"] > first["date"]
+    return (last["life_satisfaction"] - first["life_satisfaction"])[paired].astype(float)
+
+
+def outcome_by_group(gp: pd.DataFrame, change: pd.Series, groups: pd.DataFrame, dimension: str) -> dict[str, dict]:
+    """Per group: people with a complete GP window and their visits before and after; people
+    with life satisfaction measured twice and their mean change."""
+    gp_groups = groups[dimension].reindex(gp.index)
+    change_groups = groups[dimension].reindex(change.index)
+    out = {}
+    for label in group_order(dimension):
+        inside = (gp_groups == label).to_numpy()
+        changes = change[(change_groups == label).to_numpy()]
+        out[label] = {"gp_people": int(inside.sum()), "gp_pre": int(gp["pre"][inside].sum()),
+                      "gp_post": int(gp["post"][inside].sum()), "wellbeing_people": int(len(changes)),
+                      "wellbeing_change": round(float(changes.mean()), 2) if len(changes) else None}
+    return out
+
+
+def compute(filters: Filters, inputs: dict) -> dict:
+    """The reach figures for these filters; ``inputs`` are the engine inputs the report used."""
+    rows = referral_rows(filters)
+    labelled = _labelled(rows, rows["received_at"]) if len(rows) else pd.DataFrame(
+        columns=["imd_quintile", "ethnic_group", "sex", "age_band"])
+    try:
+        gp = gp_windows(inputs)
+    except OutcomesInputError:  # the engine refused the records; figures.compute has logged it
+        gp = pd.DataFrame(columns=["pre", "post"])
+    change = wellbeing_people(inputs["measures"]) if len(inputs.get("measures", [])) else pd.Series(dtype=float)
+    people = inputs["referrals"]
+    groups = person_groups([int(p) for p in people["person_id"]]) if len(people) else \
+        pd.DataFrame(columns=["imd_quintile", "ethnic_group", "sex"])
+    if len(people):
+        groups["age_band"] = people.assign(person_id=people["person_id"].astype(str)).set_index(
+            "person_id")["age_band"].reindex(groups.index)
+    else:
+        groups["age_band"] = pd.Series(dtype=object)
+    dimensions = {}
+    for dimension, _ in DIMENSIONS:
+        flow = flow_by_group(rows, labelled, dimension)
+        outcome = outcome_by_group(gp, change, groups, dimension)
+        dimensions[dimension] = [{"group": label, **flow[label], **outcome[label]} for label in group_order(dimension)]
+    quintiles = {entry["group"]: entry["referrals"] for entry in dimensions["imd_quintile"]}
+    known = sum(n for label, n in quintiles.items() if label != NOT_KNOWN_AREA)
+    return {"dimensions": dimensions, "most_deprived": quintiles[QUINTILES[0]], "known_quintile": known,
+            "referrals": int(len(rows))}

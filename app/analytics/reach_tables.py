@@ -1,0 +1,110 @@
+"""The "who the service reaches" tables, one per dimension, with small numbers suppressed.
+
+Each table's counts of people (referrals, accepted, first contact, discharged, people with a
+complete GP window, people with wellbeing measured twice) go through
+``app.analytics.suppression.suppress`` as one table with its column totals: counts from 1 to 4
+are hidden, and so is the smallest other non-zero cell of any column where a single hidden cell
+could be worked out from the total.  Every rate, median and mean of a hidden count is hidden
+too (a median wait or a mean change of 3 people describes those people).  "Not stated" is its
+own row, and a group with nobody in it is shown as 0.
+"""
+from __future__ import annotations
+
+from app.analytics.reach import DIMENSIONS, QUINTILES
+from app.analytics.suppression import SUPPRESSED, is_small, suppress
+from app.analytics.tables import Column, Table
+
+COUNT_KEYS = ("referrals", "accepted", "first_contact", "discharged", "gp_people", "wellbeing_people")
+COLUMNS = [Column("Referrals", "count"), Column("% of referrals", "pct"), Column("Accepted", "count"),
+           Column("% accepted", "pct"), Column("First contact made", "count"),
+           Column("Median days to first contact", "num"), Column("Discharged", "count"),
+           Column("People with GP follow-up", "count"), Column("GP use change %", "pct"),
+           Column("People with wellbeing measured twice", "count"),
+           Column("Mean change in life satisfaction", "num")]
+NOTE = ("Referrals received in the period, by the person's details as held (\"Not stated\" where they gave none). "
+        "GP use is GP surgery, home visit and telephone consultations in the 12 months before and after "
+        "referral, for people whose follow-up is complete; negative means fewer. Life satisfaction is ONS4 "
+        "(0–10), latest measure minus first; higher is better.")
+
+
+def _pct(part, whole):
+    """A rate, hidden (None, as the other tables do) when either count is hidden."""
+    if part == SUPPRESSED or whole == SUPPRESSED or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def _change(entry: dict, people) -> float | str | None:
+    if people == SUPPRESSED or not people or not entry["gp_pre"]:
+        return None
+    return round(100 * (entry["gp_post"] - entry["gp_pre"]) / entry["gp_pre"], 1)
+
+
+def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
+    """One dimension's groups with a total row."""
+    table = Table(f"reach_{dimension}", f"Who the service reaches, by {title[0].lower() + title[1:]}",
+                  [Column(title), *COLUMNS], total_row=bool(entries), note=NOTE)
+    if not entries:
+        return table
+    counts = [[entry[key] for key in COUNT_KEYS] for entry in entries]
+    result = suppress(counts, column_totals=True)
+    total_referrals = result.column_total(0)
+    for i, entry in enumerate(entries):
+        shown = dict(zip(COUNT_KEYS, (result.cell(i, j) for j in range(len(COUNT_KEYS)))))
+        contacted = shown["first_contact"]
+        wait = SUPPRESSED if contacted == SUPPRESSED else entry["median_wait_days"]
+        well = SUPPRESSED if shown["wellbeing_people"] == SUPPRESSED else entry["wellbeing_change"]
+        table.rows.append([entry["group"], shown["referrals"], _pct(shown["referrals"], total_referrals),
+                           shown["accepted"], _pct(shown["accepted"], shown["referrals"]), contacted, wait,
+                           shown["discharged"], shown["gp_people"], _change(entry, shown["gp_people"]),
+                           shown["wellbeing_people"], well])
+    totals = dict(zip(COUNT_KEYS, (result.column_total(j) for j in range(len(COUNT_KEYS)))))
+    pooled = {"gp_pre": sum(e["gp_pre"] for e in entries), "gp_post": sum(e["gp_post"] for e in entries)}
+    people = sum(e["wellbeing_people"] for e in entries)
+    mean = (round(sum(e["wellbeing_change"] * e["wellbeing_people"] for e in entries if e["wellbeing_people"])
+                  / people, 2) if people else None)
+    table.rows.append(["Total", totals["referrals"], 100.0 if isinstance(totals["referrals"], int) and
+                       totals["referrals"] else None, totals["accepted"],
+                       _pct(totals["accepted"], totals["referrals"]), totals["first_contact"], None,
+                       totals["discharged"], totals["gp_people"], _change(pooled, totals["gp_people"]),
+                       totals["wellbeing_people"], SUPPRESSED if totals["wellbeing_people"] == SUPPRESSED else mean])
+    return table
+
+
+def headline(figures: dict) -> dict | None:
+    """The share of referrals from the most deprived fifth of areas (IMD quintile 1), among
+    referrals whose postcode is in the lookup; None before the figures have it."""
+    reach = figures.get("reach")
+    if not reach:
+        return None
+    most, known = reach["most_deprived"], reach["known_quintile"]
+    unknown = reach["referrals"] - known
+    if not known:
+        value = "Not known"
+    elif is_small(most) or is_small(known - most):
+        value = SUPPRESSED
+    else:
+        value = f"{round(100 * most / known)}%"
+    shown = lambda n: SUPPRESSED if is_small(n) else f"{n:,}"  # noqa: E731
+    detail = (f"{shown(most)} of {shown(known)} referrals with a known IMD quintile "
+              f"came from the most deprived 20% of areas in England ({QUINTILES[0]})."
+              + (f" {shown(unknown)} referrals have a postcode not in the lookup." if unknown else ""))
+    return {"key": "most_deprived", "label": "Referrals from the most deprived fifth of areas", "value": value,
+            "detail": detail}
+
+
+def headline_table(figures: dict) -> Table:
+    table = Table("reach_headline", "Referrals from the most deprived fifth of areas",
+                  [Column("Figure"), Column("Value"), Column("Detail")])
+    item = headline(figures)
+    if item:
+        table.rows.append([item["label"], item["value"], item["detail"]])
+    return table
+
+
+def all_tables(figures: dict) -> dict[str, Table]:
+    """The reach tables by export name (empty tables for figures cached before they existed)."""
+    dimensions = (figures.get("reach") or {}).get("dimensions") or {}
+    tables = [headline_table(figures)] + [dimension_table(name, title, dimensions.get(name) or [])
+                                          for name, title in DIMENSIONS]
+    return {table.name: table for table in tables}
