@@ -145,3 +145,15 @@ def test_only_referrals_before_first_contact_can_become_declined_by_the_person(a
     allowed = {ReferralStatus.RECEIVED, ReferralStatus.MORE_INFO_REQUESTED, ReferralStatus.ACCEPTED,
                ReferralStatus.ALLOCATED}
     assert status.can_move_to(ReferralStatus.DECLINED_BY_PERSON) == (status in allowed)
+
+
+def test_the_dashboard_headline_has_the_persons_declines_as_a_card(app, client, sign_in):
+    referral = factories.referral()
+    person_declined.record(by=factories.user(Role.MANAGER), referral=referral, version=referral.version, on=TODAY,
+                           reason="No")
+    sign_in.as_role(Role.COMMISSIONER)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "Declined by the person" in page
+    assert 'data-figure="declined_by_person"' in page
+    value = page.split('data-figure="declined_by_person">')[1].split("</span>")[0]
+    assert value == "&lt;5"  # one person: a count, suppressed below 5 like every other
