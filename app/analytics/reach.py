@@ -113,7 +113,7 @@ def referral_rows(filters: Filters) -> pd.DataFrame:
     frame = fetch_frame(apply_filters(query, filters).order_by(Referral.id), ROW_COLUMNS,
                         numbers=("imd_decile", "episode_id"))
     for column in ("received_at", "first_contact_on", "discharged_on", "date_of_birth"):
-        frame[column] = pd.to_datetime(frame[column])
+        frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     frame["received_at"] = frame["received_at"].dt.normalize()
     return frame
 
