@@ -14,6 +14,7 @@ from app.analytics.headline import headline, headline_table
 from app.analytics.suppression import SUPPRESSED
 from app.analytics.tables import Table, all_tables
 from app.dashboard import charts
+from app.dashboard.reach_charts import reach_charts
 from app.extensions import db
 from app.models import Locality, Practice, Referral
 
@@ -130,6 +131,7 @@ def build_charts(view: View) -> list[Chart]:
     out.append(Chart("waits", waits.title, charts.waits(waits) if _total(waits, 1) not in (0, SUPPRESSED) else None,
                      charts.summary(waits, f"Median wait from referral to first contact: {median}. {waits.note}"),
                      waits))
+    out += reach_charts(view)
     if "caseloads" in t:
         case = t["caseloads"]
         out.append(Chart("caseloads", case.title, charts.caseloads(case),
