@@ -60,9 +60,9 @@ def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
                            shown["wellbeing_people"], well])
     totals = dict(zip(COUNT_KEYS, (result.column_total(j) for j in range(len(COUNT_KEYS)))))
     pooled = {"gp_pre": sum(e["gp_pre"] for e in entries), "gp_post": sum(e["gp_post"] for e in entries)}
-    people = sum(e["wellbeing_people"] for e in entries)
-    mean = (round(sum(e["wellbeing_change"] * e["wellbeing_people"] for e in entries if e["wellbeing_people"])
-                  / people, 2) if people else None)
+    measured = [e for e in entries if e["wellbeing_people"] and e["wellbeing_change"] is not None]
+    people = sum(e["wellbeing_people"] for e in measured)
+    mean = round(sum(e["wellbeing_change"] * e["wellbeing_people"] for e in measured) / people, 2) if people else None
     table.rows.append(["Total", totals["referrals"], 100.0 if isinstance(totals["referrals"], int) and
                        totals["referrals"] else None, totals["accepted"],
                        _pct(totals["accepted"], totals["referrals"]), totals["first_contact"], None,
