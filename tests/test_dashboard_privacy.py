@@ -13,7 +13,10 @@ from app.models import Locality, Person, Practice, Referral
 from app.models.wellbeing import WellbeingMeasure  # noqa: F401  (support record loaded by the demo)
 
 TABLES = ("headline", "referrals_by_month", "needs", "need_pairs", "activity", "savings", "onward_sectors",
-          "onward_organisations", "wellbeing", "waits")
+          "onward_organisations", "wellbeing", "waits", "estimates", "balance")
+
+# Who the service reaches (issue 15): groups of people, never a person.
+TABLES += ("reach_headline", "reach_imd_quintile", "reach_ethnic_group", "reach_sex", "reach_age_band")
 
 
 def _forbidden() -> dict[str, set[str]]:
