@@ -10,8 +10,8 @@ own row, and a group with nobody in it is shown as 0.
 """
 from __future__ import annotations
 
-from app.analytics.reach import DIMENSIONS, QUINTILES
-from app.analytics.suppression import SUPPRESSED, is_small, suppress
+from app.analytics.reach import DIMENSIONS, NOT_KNOWN_AREA, QUINTILES
+from app.analytics.suppression import SUPPRESSED, suppress
 from app.analytics.tables import Column, Table
 
 COUNT_KEYS = ("referrals", "accepted", "first_contact", "discharged", "gp_people", "wellbeing_people")
@@ -72,23 +72,24 @@ def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
 
 
 def headline(figures: dict) -> dict | None:
-    """The share of referrals from the most deprived fifth of areas (IMD quintile 1), among
-    referrals whose postcode is in the lookup; None before the figures have it."""
-    reach = figures.get("reach")
-    if not reach:
+    """The share of all referrals that came from the most deprived fifth of areas (IMD quintile 1),
+    read from the suppressed IMD table so it never shows a count the table hides (a share of a
+    hidden count is hidden); None before the figures have it."""
+    if not figures.get("reach"):
         return None
-    most, known = reach["most_deprived"], reach["known_quintile"]
-    unknown = reach["referrals"] - known
-    if not known:
-        value = "Not known"
-    elif is_small(most) or is_small(known - most):
+    table = dimension_table("imd_quintile", "IMD quintile", figures["reach"]["dimensions"]["imd_quintile"])
+    rows = {row[0]: row for row in table.rows}
+    most, total, unknown = rows[QUINTILES[0]][1], rows["Total"][1], rows[NOT_KNOWN_AREA][1]
+    if not total:
+        value = "No referrals"
+    elif most == SUPPRESSED or total == SUPPRESSED:
         value = SUPPRESSED
     else:
-        value = f"{round(100 * most / known)}%"
-    shown = lambda n: SUPPRESSED if is_small(n) else f"{n:,}"  # noqa: E731
-    detail = (f"{shown(most)} of {shown(known)} referrals with a known IMD quintile "
-              f"came from the most deprived 20% of areas in England ({QUINTILES[0]})."
-              + (f" {shown(unknown)} referrals have a postcode not in the lookup." if unknown else ""))
+        value = f"{round(100 * most / total)}%"
+    detail = (f"{most if most == SUPPRESSED else format(most, ',')} of {total if total == SUPPRESSED else format(total, ',')} "
+              "referrals came from the most deprived 20% of areas in England (IMD quintile 1).")
+    if unknown:
+        detail += f" {unknown} had a postcode not in the deprivation lookup."
     return {"key": "most_deprived", "label": "Referrals from the most deprived fifth of areas", "value": value,
             "detail": detail}
 
