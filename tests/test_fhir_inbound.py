@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -275,9 +276,11 @@ def test_the_service_request_shows_the_current_status_to_the_referring_client_on
     resource = response.get_json(force=True)
     assert (resource["resourceType"], resource["status"]) == ("ServiceRequest", "active")
     assert resource["subject"]["identifier"] == {"system": NHS_NUMBER_SYSTEM, "value": referral.nhs_number}
-    for status, expected in (("declined", "revoked"), ("discharged", "completed"), ("in_support", "active")):
+    for status, expected in (("declined", "revoked"), ("declined_by_person", "revoked"), ("discharged", "completed"),
+                             ("in_support", "active")):
         referral.status = status
-        referral.decline_reason = "Moved away" if status == "declined" else None
+        referral.decline_reason = "Moved away" if status.startswith("declined") else None
+        referral.person_declined_on = date(2026, 11, 30) if status == "declined_by_person" else None
         db.session.commit()
         assert client.get(url, headers={"Authorization": f"Bearer {token}"}).get_json(force=True)["status"] == expected
     _, _, other_token = registered()

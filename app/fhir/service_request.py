@@ -13,7 +13,8 @@ from app.fhir.codes import (NHS_NUMBER_SYSTEM, ODS_SYSTEM, REFERRAL_TO_SOCIAL_PR
 
 # The best times to contact the person travel as a note of their own, marked so it can be read back.
 CONTACT_TIMES_NOTE = "Best times to contact: "
-FHIR_STATUS = {"declined": "revoked", "discharged": "completed"}  # everything else is "active"
+# Declined by the service or by the person: revoked. Everything else is "active".
+FHIR_STATUS = {"declined": "revoked", "declined_by_person": "revoked", "discharged": "completed"}
 
 
 def fhir_status(referral) -> str:
