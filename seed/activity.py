@@ -10,10 +10,10 @@ Counts per month are Poisson draws from those rates, spread over working days.
 
 The rows go through the same import service a practice uses, one extract per practice.
 
-Each extract also holds a pool of frequent attenders who were never referred (issue 16): for each
-referred person, a few others the same MDT meetings discussed — drawn the same way, of about the
-same age, with the same spell of high use ending within 45 days of that referral date and the
-same drift back afterwards — but not referred, so with no support and no engagement effect.  Their rows carry ``sex`` and ``year_of_birth``; the import keeps them only
+Each extract also holds a pool of frequent attenders who were never referred (issue 16): people
+drawn the same way, each with a qualifying date at any time in their three years, the same spell of
+high use in the 4 months before it and the same drift back afterwards — but no support, so no
+engagement effect.  Their rows carry ``sex`` and ``year_of_birth``; the import keeps them only
 under a keyed hash, and ``seed/comparison_demo.py`` matches them to the referred people.  Their
 fall after the qualifying date is regression to the mean alone, which is what the
 difference-in-differences estimate takes away from the plain before-and-after fall.
@@ -41,6 +41,7 @@ SPIKE_MONTHS = 4
 ENGAGED_EFFECT = (0.55, 0.95)    # uniform range of the multiplier after first contact, if engaged
 ENGAGED_STAGES = {"in_support", "discharged"}
 POOL_PER_REFERRED = 4            # unreferred frequent attenders in each extract, per referred person
+POOL_HISTORY_DAYS = 3 * 365      # the pool's extract rows cover their last three years
 
 
 def _month_starts(start: date, end: date):
@@ -76,26 +77,23 @@ def person_rows(generator: np.random.Generator, *, nhs: str, referred: date, tod
     return rows
 
 
-def pool_rows(generator: np.random.Generator, rng, *, numbers, today: date, discussed: list[tuple[date, int]]
-              ) -> list[str]:
-    """Rows (with sex and year of birth) for unreferred frequent attenders: for each referred
-    person (referral date, age), POOL_PER_REFERRED others the same MDT meetings discussed —
-    their own spell of high use ending within 45 days of that date, of about the same age —
-    who were not referred."""
+def pool_rows(generator: np.random.Generator, rng, *, numbers, today: date, count: int) -> list[str]:
+    """Rows (with sex and year of birth) for ``count`` unreferred frequent attenders."""
     rows = []
     history_start = date(today.year - 3, today.month, 1)
-    for referred_on, referred_age in discussed:
-        for _ in range(POOL_PER_REFERRED):
-            nhs = next(numbers)
-            qualifying = min(today, referred_on + timedelta(days=rng.randint(-45, 45)))
-            age = max(18, referred_age + rng.randint(-4, 4))
-            draw = rng.random()
-            sex = "not_stated" if draw < 0.08 else "female" if draw < 0.55 else "male"
-            extra = f",{sex},{today.year - age}"
-            # Three years of rows, not just the year around their own spell: a comparator's windows
-            # sit around the referral date of whoever they are matched to.
-            rows.extend(row + extra for row in person_rows(generator, nhs=nhs, referred=qualifying, today=today,
-                                                            engaged=False, age=age, start=history_start))
+    for _ in range(count):
+        nhs = next(numbers)
+        # Any time in their three years: an unreferred frequent attender's high spell is no more
+        # likely just before a given referral date than just after it.
+        qualifying = today - timedelta(days=rng.randint(0, POOL_HISTORY_DAYS - 125))
+        age = rng.choice([rng.randint(19, 34)] + [rng.randint(36, 94)] * 11)
+        draw = rng.random()
+        sex = "not_stated" if draw < 0.08 else "female" if draw < 0.55 else "male"
+        extra = f",{sex},{today.year - age}"
+        # Their whole history, not just the year around their own spell: a comparator's windows sit
+        # around the referral date of the person they are matched to, wherever their own spell fell.
+        rows.extend(row + extra for row in person_rows(generator, nhs=nhs, referred=qualifying, today=today,
+                                                        engaged=False, age=age, start=history_start))
     return rows
 
 
@@ -117,10 +115,10 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
     numbers = (n for n in nhs_numbers(rng) if n not in referred)
     pooled = 0
     for practice_id in sorted(extracts):
-        discussed = [(received.date(), today.year - born.year) for _, p, born, received, _ in episodes
-                     if p == practice_id]
-        extracts[practice_id].extend(pool_rows(generator, rng, numbers=numbers, today=today, discussed=discussed))
-        pooled += POOL_PER_REFERRED * len(discussed)
+        referred_here = sum(1 for e in episodes if e[1] == practice_id)
+        rows = pool_rows(generator, rng, numbers=numbers, today=today, count=POOL_PER_REFERRED * referred_here)
+        extracts[practice_id].extend(rows)
+        pooled += POOL_PER_REFERRED * referred_here
     uploaders = {user.practice_id: user for user in db.session.scalars(
         select(User).where(User.role == Role.GP_PRACTICE.value))}
     total = 0
