@@ -112,3 +112,20 @@ def test_another_practice_cannot_download_it(app, client, sign_in):
         sign_in.as_role(role)
         assert client.get(f"/referrals/{referral.id}/summary.pdf").status_code == 403, role
         sign_in.out()
+
+
+def test_a_risk_ended_before_discharge_is_reported_as_ended_not_in_force(app):
+    from app.models.risk import PersonRisk
+    from app.services import risks
+
+    officer = factories.user(Role.LINK_OFFICER)
+    episode = factories.episode(officer, referral_=factories.referral(risks=("dog",)), status="in_support",
+                                first_contact_on=TODAY - timedelta(days=20))
+    dog = db.session.query(PersonRisk).filter_by(person_id=episode.person_id).one()
+    risks.end(by=officer, risk=dog, version=dog.version, reason="The dog was rehomed")
+    db.session.refresh(episode)
+    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Done", on=TODAY,
+                        version=episode.version)
+    lines = gp_summary.for_referral(episode.referral).sections[6].lines
+    assert lines == ["No risks in force", f"Ended: Dog or other animal in the home (ended {TODAY.day} "
+                                          f"{TODAY:%B %Y})"]

@@ -121,23 +121,21 @@ def _wellbeing(episode: Episode) -> list[str]:
 
 
 def _risks(referral: Referral, episode: Episode) -> list[str]:
-    """The person's risk record where it exists (risks in force, or a dated "no known risks");
-    otherwise the home-visit risks ticked on the referral."""
-    try:
-        from app.services import risk_summary
-    except ImportError:  # the risk record is not in this build
-        risk_summary = None
-    if risk_summary is not None and episode.person_id:
-        summary = risk_summary.for_person(episode.person_id)
-        if summary.active:
-            return [risk.label for risk in summary.active]
-        statement = summary.no_known_risks
-        if statement is not None:
-            return [f"No known risks (recorded {_day(statement.recorded_at.date())})"]
-    from app.models.vocab import HomeVisitRisk
+    """The person's risk record (acceptance copied the referral's ticks into it): risks in force,
+    a dated "no known risks", or, when every risk has ended since, the ended ones said as ended —
+    never a risk that no longer applies listed as if it did."""
+    from app.services import risk_summary
 
-    ticked = [HomeVisitRisk(risk).label for risk in referral.risk_flags]
-    return ticked or ["No known risks recorded"]
+    summary = risk_summary.for_person(episode.person_id)
+    if summary.active:
+        return [risk.label for risk in summary.active]
+    statement = summary.no_known_risks
+    if statement is not None:
+        return [f"No known risks (recorded {_day(statement.recorded_at.date())})"]
+    if summary.ended:
+        return ["No risks in force"] + [f"Ended: {risk.label} (ended {_day(risk.ended_at.date())})"
+                                        for risk in summary.ended]
+    return ["No known risks recorded"]
 
 
 def for_referral(referral: Referral) -> GpSummary:
