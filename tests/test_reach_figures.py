@@ -50,13 +50,13 @@ def test_counts_per_imd_quintile_are_exact(app):
     _world()
     result = figures.compute(Filters())
     quintiles = _by_group(result, "imd_quintile")
-    first = quintiles["1 (most deprived)"]
+    first = quintiles["Quintile 1 (most deprived)"]
     assert (first["referrals"], first["accepted"], first["first_contact"], first["discharged"]) == (2, 2, 2, 1)
     assert first["median_wait_days"] == 15.0  # 10 and 20 days
     assert (first["gp_people"], first["gp_pre"], first["gp_post"]) == (2, 10, 7)
     assert (first["wellbeing_people"], first["wellbeing_change"]) == (1, 3.0)
-    assert quintiles["2"]["referrals"] == 0
-    assert (quintiles["5 (least deprived)"]["referrals"], quintiles["5 (least deprived)"]["accepted"]) == (1, 0)
+    assert quintiles["Quintile 2"]["referrals"] == 0
+    assert (quintiles["Quintile 5 (least deprived)"]["referrals"], quintiles["Quintile 5 (least deprived)"]["accepted"]) == (1, 0)
     assert quintiles["Postcode not in the lookup"]["referrals"] == 1
     assert (result["reach"]["most_deprived"], result["reach"]["known_quintile"], result["reach"]["referrals"]) == (2, 3, 4)
 
@@ -86,8 +86,8 @@ def test_a_change_of_address_moves_the_person_to_their_new_quintile(app):
     ada.person.postcode = "B1 1AA"
     db.session.commit()
     quintiles = _by_group(figures.compute(Filters()), "imd_quintile")
-    assert quintiles["1 (most deprived)"]["referrals"] == 1 and quintiles["5 (least deprived)"]["referrals"] == 2
-    assert quintiles["5 (least deprived)"]["gp_people"] == 1
+    assert quintiles["Quintile 1 (most deprived)"]["referrals"] == 1 and quintiles["Quintile 5 (least deprived)"]["referrals"] == 2
+    assert quintiles["Quintile 5 (least deprived)"]["gp_people"] == 1
 
 
 def test_the_tables_suppress_groups_under_five(app):
@@ -95,7 +95,7 @@ def test_the_tables_suppress_groups_under_five(app):
     tables = reach_tables.all_tables(figures.compute(Filters()))
     quintile = tables["reach_imd_quintile"]
     rows = {row[0]: row for row in quintile.rows}
-    assert rows["1 (most deprived)"][1] == "<5" and rows["2"][1] == 0
-    assert rows["1 (most deprived)"][6] == "<5"  # the median wait of fewer than 5 people is hidden
+    assert rows["Quintile 1 (most deprived)"][1] == "<5" and rows["Quintile 2"][1] == 0
+    assert rows["Quintile 1 (most deprived)"][6] == "<5"  # the median wait of fewer than 5 people is hidden
     assert rows["Total"][1] == "<5"  # 4 referrals in all
     assert tables["reach_headline"].rows[0][1] == "<5"

@@ -34,9 +34,9 @@ def test_a_group_of_three_is_hidden_with_the_next_smallest_and_the_total_stays()
 
 
 def test_rates_medians_and_means_of_a_hidden_group_are_hidden():
-    entries = [_entry("1 (most deprived)", 4, 4, 4, 2, 4, 4, gp_pre=40, gp_post=20, wellbeing_change=2.5,
+    entries = [_entry("Quintile 1 (most deprived)", 4, 4, 4, 2, 4, 4, gp_pre=40, gp_post=20, wellbeing_change=2.5,
                       median_wait_days=9.0),
-               _entry("2", 30, 25, 20, 10, 12, 8, gp_pre=100, gp_post=90, wellbeing_change=1.0,
+               _entry("Quintile 2", 30, 25, 20, 10, 12, 8, gp_pre=100, gp_post=90, wellbeing_change=1.0,
                       median_wait_days=12.0)]
     table = dimension_table("imd_quintile", "IMD quintile", entries)
     hidden, shown = table.rows[0], table.rows[1]
@@ -67,7 +67,7 @@ def test_zero_is_never_the_second_hidden_cell():
 
 def test_every_group_of_a_dimension_is_listed_with_not_stated_last():
     assert group_order("ethnic_group")[-1] == "Not stated" and group_order("sex")[-1] == "Not stated"
-    assert group_order("imd_quintile")[0] == "1 (most deprived)"
+    assert group_order("imd_quintile")[0] == "Quintile 1 (most deprived)"
 
 
 def _recoverable(counts: list[list[int]], hidden: list[list[bool]]) -> bool:

@@ -42,7 +42,7 @@ from outcomes.report import cohort_counts
 
 GP_TYPES = ("gp_surgery", "gp_home_visit", "gp_telephone")
 NOT_KNOWN_AREA = "Postcode not in the lookup"
-QUINTILES = ("1 (most deprived)", "2", "3", "4", "5 (least deprived)")
+QUINTILES = ("Quintile 1 (most deprived)", "Quintile 2", "Quintile 3", "Quintile 4", "Quintile 5 (least deprived)")
 DIMENSIONS = (("imd_quintile", "IMD quintile"), ("ethnic_group", "Ethnic group"), ("sex", "Sex"),
               ("age_band", "Age band"))
 ROW_COLUMNS = ["referral_id", "person_id", "received_at", "sex", "ethnic_category", "imd_decile", "date_of_birth",

@@ -14,6 +14,7 @@ from app.analytics.reach import DIMENSIONS, NOT_KNOWN_AREA, QUINTILES
 from app.analytics.suppression import SUPPRESSED, suppress
 from app.analytics.tables import Column, Table
 
+TITLES = {"imd_quintile": "IMD quintile", "ethnic_group": "ethnic group", "sex": "sex", "age_band": "age band"}
 COUNT_KEYS = ("referrals", "accepted", "first_contact", "discharged", "gp_people", "wellbeing_people")
 COLUMNS = [Column("Referrals", "count"), Column("% of referrals", "pct"), Column("Accepted", "count"),
            Column("% accepted", "pct"), Column("First contact made", "count"),
@@ -42,7 +43,7 @@ def _change(entry: dict, people) -> float | str | None:
 
 def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
     """One dimension's groups with a total row."""
-    table = Table(f"reach_{dimension}", f"Who the service reaches, by {title[0].lower() + title[1:]}",
+    table = Table(f"reach_{dimension}", f"Who the service reaches, by {TITLES.get(dimension, title)}",
                   [Column(title), *COLUMNS], total_row=bool(entries), note=NOTE)
     if not entries:
         return table
