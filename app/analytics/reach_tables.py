@@ -27,6 +27,9 @@ NOTE = ("Referrals received in the period, by the person's details as held (\"No
         "referral, for people whose follow-up is complete; negative means fewer. Life satisfaction is ONS4 "
         "(0–10), latest measure minus first; higher is better.")
 
+SHORT_NOTE = ("\"Not stated\" where the person gave none. The columns are as in the IMD quintile table; the methods "
+              "page says how each is counted.")
+
 
 def _pct(part, whole):
     """A rate, hidden (None, as the other tables do) when either count is hidden."""
@@ -44,7 +47,8 @@ def _change(entry: dict, people) -> float | str | None:
 def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
     """One dimension's groups with a total row."""
     table = Table(f"reach_{dimension}", f"Who the service reaches, by {TITLES.get(dimension, title)}",
-                  [Column(title), *COLUMNS], total_row=bool(entries), note=NOTE)
+                  [Column(title), *COLUMNS], total_row=bool(entries),
+                  note=NOTE if dimension == "imd_quintile" else SHORT_NOTE)
     if not entries:
         return table
     counts = [[entry[key] for key in COUNT_KEYS] for entry in entries]
