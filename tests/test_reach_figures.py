@@ -99,3 +99,15 @@ def test_the_tables_suppress_groups_under_five(app):
     assert rows["Quintile 1 (most deprived)"][6] == "<5"  # the median wait of fewer than 5 people is hidden
     assert rows["Total"][1] == "<5"  # 4 referrals in all
     assert tables["reach_headline"].rows[0][1] == "<5"
+
+
+def test_importing_a_deprivation_lookup_changes_the_cache_fingerprint(app):
+    from app.analytics import cache
+
+    before = cache.fingerprint()
+    db.session.add(DeprivationArea(postcode="DY1 1AA", imd_decile=2))
+    db.session.commit()
+    changed = cache.fingerprint()
+    db.session.get(DeprivationArea, "DY1 1AA").imd_decile = 9
+    db.session.commit()
+    assert len({before, changed, cache.fingerprint()}) == 3

@@ -23,9 +23,10 @@ from app.models import (Activity, ActivityImport, Contact, DashboardCache, Episo
                         PeerSupport, Person, Practice, Referral, ReferralNeed, WellbeingMeasure)
 from app.models.base import utcnow
 from app.models.comparison import ComparisonCohort
+from app.models.deprivation import DeprivationArea
 
 #: Bump when the figures' shape or definitions change, so old rows are not used.
-FIGURES_VERSION = "dashboard-figures-4"  # 4: the two estimates (comparison cohort)
+FIGURES_VERSION = "dashboard-figures-5"  # 4: the two estimates (comparison cohort); 5: who is reached
 KEEP_FOR = timedelta(days=7)
 
 
@@ -40,7 +41,11 @@ def fingerprint() -> str:
     # Activity can hold millions of rows: its highest id (rows added) and the imports (rows
     # replaced) stand for it without counting them all.
     values = list(db.session.execute(select(*[select(p).scalar_subquery() for p in parts],
-                                            select(func.coalesce(func.max(Activity.id), 0)).scalar_subquery()))
+                                            select(func.coalesce(func.max(Activity.id), 0)).scalar_subquery(),
+                                            # the deprivation lookup (who is reached): a new or changed file
+                                            select(func.count()).select_from(DeprivationArea).scalar_subquery(),
+                                            select(func.coalesce(func.sum(DeprivationArea.imd_decile), 0))
+                                            .scalar_subquery()))
                   .one())
     return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
 
