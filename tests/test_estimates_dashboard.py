@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from app.analytics import estimate_tables
+from app.analytics.estimate_tables import TOTAL
 from app.extensions import db
 from app.models.comparison import ComparisonCohort
 from app.security import Role
@@ -78,8 +79,8 @@ def test_estimates_with_a_known_effect_show_exactly_it(app, client, sign_in):
     # Home visits: plain −1 (6 × £114 = £684); comparison unchanged, so DiD −1 too.
     assert by[("GP home visits", plain)][:4] == ["-1.0", "-1.0", "-1.0", "684.0"]
     assert by[("GP home visits", did)][:4] == ["-1.0", "-1.0", "-1.0", "684.0"]
-    assert by[("Total saving", plain)][3:6] == ["1224.0", "1224.0", "1224.0"]
-    assert by[("Total saving", did)][3:6] == ["954.0", "954.0", "954.0"]
+    assert by[(TOTAL, plain)][3:6] == ["1224.0", "1224.0", "1224.0"]
+    assert by[(TOTAL, did)][3:6] == ["954.0", "954.0", "954.0"]
     assert by[("GP surgery consultations", did)][6:] == ["6", "6"]
     assert by[("GP surgery consultations", plain)][6:] == ["6", ""]
     # Side by side on the page, with the verdict worked out from these numbers.
@@ -154,3 +155,34 @@ def test_balance_warning_shows_only_when_a_standardised_difference_exceeds_0_1(a
     assert ages[4] == "74.0" and ages[5] == ("89.0" if warned else "74.0")  # 2024 − year of birth
     if warned:
         assert "age (years)" in page
+
+
+def test_verdict_when_similar_people_rose_says_the_plain_fall_understates():
+    figures = {"estimates": {"available": True, "suppressed": False, "people": {"referred": 50, "comparison": 60},
+                             "by_activity": {"gp_surgery": {"plain": None, "did": {
+                                 "did_per_person": -2.5, "did_per_person_ci95": [-3.0, -2.0],
+                                 "referred_change_per_person": -2.0, "comparison_change_per_person": 0.5}}},
+                             "balance": None}}
+    text = estimate_tables.verdict(figures)
+    assert "rose by 0.50 a person over the same months" in text
+    assert "2.50 fewer a person a year than the trend in similar people predicts (95% interval 2.00 to 3.00)" in text
+    assert "more than the before-and-after fall" in text and "% of the before-and-after fall" not in text
+
+
+def test_balance_hides_sex_shares_that_are_one_to_four_people():
+    row = lambda label, r, c, smd: {"label": label, "referred_mean": r, "comparison_mean": c, "smd": smd}  # noqa: E731
+    before = {"people": {"referred": 200, "comparison": 1000},
+              "variables": {"age": row("Age (years)", 62.0, 61.0, 0.05),
+                            "sex_female": row("Sex: female", 0.6, 0.5, 0.2),
+                            "sex_other": row("Sex: other", 0.005, 0.01, -0.05)}}  # 1 referred person
+    after = {"people": {"referred": 40, "comparison": 80},
+             "variables": {"age": row("Age (years)", 62.0, 62.5, -0.03),
+                           "sex_female": row("Sex: female", 0.5, 0.5, 0.0)}}
+    figures = {"estimates": {"available": True, "suppressed": False, "people": {"referred": 40, "comparison": 80},
+                             "by_activity": {}, "balance": {"threshold": 0.1, "before": before, "after": after,
+                                                            "imbalanced": False, "imbalanced_variables": []}}}
+    rows = {r[0]: r[1:] for r in estimate_tables.balance(figures).rows}
+    assert rows["Age (years)"] == [62.0, 61.0, 0.05, 62.0, 62.5, -0.03]
+    # The referred column before matching holds 1 person of sex 'other': every sex share there is hidden.
+    assert rows["Sex: other (%)"] == ["<5", 1.0, "<5", None, None, None]
+    assert rows["Sex: female (%)"] == ["<5", 50.0, "<5", 50.0, 50.0, 0.0]

@@ -11,10 +11,11 @@ No Flask, no templates: tables and plain text only.
 """
 from __future__ import annotations
 
-from app.analytics.suppression import is_small
+from app.analytics.suppression import SUPPRESSED, is_small
 from app.analytics.tables import Column, Table
 
 MEASURES = (("gp_surgery", "GP surgery consultations"), ("gp_home_visit", "GP home visits"))
+TOTAL = "Total saving, all priced activity"
 PLAIN, DID = "Before and after", "Compared with similar people (difference in differences)"
 HOW_TO_ENABLE = ("No comparison group is held, so only the before-and-after figures can be shown, and they overstate "
                  "the effect. The fairer estimate needs a comparison group of similar people who were not referred: "
@@ -87,9 +88,9 @@ def estimates(figures: dict) -> Table:
                            did.get("saving_gbp"), *_pair(did.get("saving_gbp_ci95")), referred, comparison])
     total = est.get("total") or {}
     plain_total, did_total = total.get("plain") or {}, total.get("did") or {}
-    table.rows.append(["Total saving", PLAIN, None, None, None, plain_total.get("saving_gbp"),
+    table.rows.append([TOTAL, PLAIN, None, None, None, plain_total.get("saving_gbp"),
                        *_pair(plain_total.get("saving_gbp_ci95")), referred, None])
-    table.rows.append(["Total saving", DID, None, None, None, did_total.get("saving_gbp"),
+    table.rows.append([TOTAL, DID, None, None, None, did_total.get("saving_gbp"),
                        *_pair(did_total.get("saving_gbp_ci95")), referred, comparison])
     table.note = verdict(figures)
     return table
@@ -112,7 +113,7 @@ def verdict(figures: dict) -> str:
     did = (entry or {}).get("did") or {}
     if did.get("did_per_person") is None or not did.get("did_per_person_ci95"):
         return "There is no GP consultation activity in these people's windows, so there is nothing to compare."
-    name = dict(MEASURES)[next(n for n, _ in MEASURES if n in est["by_activity"])].lower()
+    name = dict(MEASURES)[next(n for n, _ in MEASURES if n in est["by_activity"])]
     low, high = did["did_per_person_ci95"]
     referred, comparison = did["referred_change_per_person"], did["comparison_change_per_person"]
     text = (f"Referred people's {name} {_moved(referred, 'a person a year')}, and similar people who were not "
@@ -122,12 +123,14 @@ def verdict(figures: dict) -> str:
                  f"{high:+.2f}) includes zero, so the data cannot show that the service changed {name}: trust it over "
                  "the before-and-after fall, which counts the fall that happens anyway.")
     elif high < 0:
-        share = ""
-        if referred < 0:
-            share = f", {100 * did['did_per_person'] / referred:.0f}% of the before-and-after fall"
         text += (f"Trust the difference in differences: {-did['did_per_person']:.2f} fewer a person a year than the "
-                 f"trend in similar people predicts (95% interval {-high:.2f} to {-low:.2f}){share}; the rest of "
-                 "the fall would have happened anyway.")
+                 f"trend in similar people predicts (95% interval {-high:.2f} to {-low:.2f})")
+        if comparison < 0 and referred < 0:
+            text += (f", {100 * did['did_per_person'] / referred:.0f}% of the before-and-after fall; the rest of the "
+                     "fall would have happened anyway.")
+        else:
+            text += (", more than the before-and-after fall, because similar people's use did not fall: the plain "
+                     "figure would understate the effect here.")
     else:
         text += (f"Trust the difference in differences: {did['did_per_person']:.2f} more a person a year than the "
                  f"trend in similar people predicts (95% interval {low:.2f} to {high:.2f}).")
@@ -155,6 +158,24 @@ def _shown(row: dict | None, key: str, share: bool):
     return round(100 * value, 1) if share else value
 
 
+def _hidden_shares(data: dict) -> set[int]:
+    """Columns of the balance table whose sex shares must be hidden: a share that is 1 to 4 people
+    of its group (or a group under 5) hides every sex share in that group's column — any one
+    alone could be worked out from the others — and the standardised difference beside it."""
+    hidden: set[int] = set()
+    for table_key, columns in (("before", (1, 2, 3)), ("after", (4, 5, 6))):
+        part = data.get(table_key)
+        if not part:
+            continue
+        for side, column in (("referred", columns[0]), ("comparison", columns[1])):
+            n = part["people"][side]
+            means = [row[f"{side}_mean"] for name, row in part["variables"].items()
+                     if name.startswith("sex_") and row[f"{side}_mean"] is not None]
+            if is_small(n) or any(is_small(round(mean * n)) for mean in means):
+                hidden |= {column, columns[2]}
+    return hidden
+
+
 def balance(figures: dict) -> Table:
     """Referred vs comparison people before and after matching: means and standardised differences."""
     table = Table("balance", "How alike the referred and comparison people were before referral",
@@ -173,15 +194,27 @@ def balance(figures: dict) -> Table:
         return table
     before = (data.get("before") or {}).get("variables") or {}
     after = data["after"]["variables"]
+    hidden = _hidden_shares(data)
+    small = {column for key, columns in (("before", (1, 2, 3)), ("after", (4, 5, 6))) if data.get(key)
+             for side, column in (("referred", columns[0]), ("comparison", columns[1]))
+             if is_small(data[key]["people"][side])}
+    small |= {c + 2 - (c - 1) % 3 for c in small}  # and the standardised difference beside a small group
     for name in list(after) + [n for n in before if n not in after]:
         share = name.startswith("sex_")
         a, b = after.get(name), before.get(name)
         label = (a or b)["label"] + (" (%)" if share else "")
-        table.rows.append([label, _shown(b, "referred_mean", share), _shown(b, "comparison_mean", share),
-                           _shown(b, "smd", False), _shown(a, "referred_mean", share),
-                           _shown(a, "comparison_mean", share), _shown(a, "smd", False)])
+        row = [label, _shown(b, "referred_mean", share), _shown(b, "comparison_mean", share),
+               _shown(b, "smd", False), _shown(a, "referred_mean", share),
+               _shown(a, "comparison_mean", share), _shown(a, "smd", False)]
+        for column in (hidden if share else set()) | small:
+            if row[column] is not None:
+                row[column] = SUPPRESSED
+        table.rows.append(row)
     people = data["after"]["people"]
-    note = (f"After matching: {people['referred']:,} referred and {people['comparison']:,} comparison people with a "
+    if table.has_suppressed:
+        table.note = ("<5: hidden because the share would reveal 1 to 4 people (or a group under 5), with every "
+                      "other share of that group and its standardised difference. ")
+    note = table.note + (f"After matching: {people['referred']:,} referred and {people['comparison']:,} comparison people with a "
             f"complete follow-up. A standardised difference above {data['threshold']} either way is a "
             "meaningful imbalance.")
     if before:
