@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, session, url_for
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from app.auth import mfa, throttle
 from app.auth.keys import email_for_log, normalise_email
 from app.auth.session import begin_session
 from app.extensions import db, limiter
 from app.models import User
+from app.models.org import hash_password
 from app.security import home_endpoint
 
 PENDING = "sign_in_pending"
@@ -46,11 +47,15 @@ class Attempt:
     locked_until: datetime | None = None
 
 
-@cache
 def _stand_in_hash() -> str:
     """A password hash made like real ones, checked when no account matches, so that an unknown
     email takes as long to refuse as a wrong password."""
-    return generate_password_hash("no account has this password")
+    return _stand_in_hash_for(current_app.config.get("PASSWORD_HASH_METHOD"))
+
+
+@cache
+def _stand_in_hash_for(method: str | None) -> str:
+    return hash_password("no account has this password")
 
 
 def check_password(*, email: str, password: str) -> Attempt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import Role
+
+
+
+def hash_password(password: str) -> str:
+    """werkzeug's default, scrypt, unless the app's config names PASSWORD_HASH_METHOD: only the
+    tests do (tests/conftest.py), because scrypt per user and per sign-in dominated the suite's
+    time; production never sets it (tests/test_password_hash_method.py holds it to scrypt)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
+
 
 # ODS codes for GP practices: one letter then five digits (e.g. M87001).
 ODS_PRACTICE_CODE = re.compile(r"^[A-Z][0-9]{5}$")
@@ -86,7 +97,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -44,11 +44,11 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """The app on a file SQLite database, served from a thread on a free port."""
+def live_app(tmp_path, sqlite_template):
+    """The app on a file SQLite database (a copy of the worker's empty one), served from a
+    thread on a free port."""
+    shutil.copyfile(sqlite_template, tmp_path / "browser.db")
     application = make_app(f"sqlite:///{tmp_path / 'browser.db'}", WTF_CSRF_ENABLED=True)
-    with application.app_context():
-        db.create_all()
     server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
