@@ -1,22 +1,22 @@
 """Demo practice activity: what GP practices' extracts would show for the people the service supports.
 
 The model (seed/MODEL.md) describes how people use services, not the answer the dashboard
-should give: a person referred as a frequent attender has an underlying monthly rate for
-each activity type; it is higher than usual in the months before the MDT meeting noticed
-them (which is why they were referred, and why part of any fall afterwards is regression to
-the mean); after referral it drifts back towards the person's own long-run rate, and, for
-people who engaged with support, it is multiplied by an engagement effect drawn per person.
-Counts per month are Poisson draws from those rates, spread over working days.
+should give.  Everyone in the extracts, referred or not, has a lasting personal level of use
+(mean 1, spread narrow: these are all frequent attenders) times their transient high spells:
+a few months of 3 to 5 times their usual use, arriving at random, about 0.4 a year.  A person
+is referred just after the peak of such a spell (the MDT meeting noticed them then), which is
+why most of the fall afterwards is regression to the mean.  From the referral month, people who
+engaged with support have their rates multiplied by a modest engagement effect drawn per person
+(0.8 to 1.0).  Counts per month are Poisson draws from those rates, spread over working days.
 
 The rows go through the same import service a practice uses, one extract per practice.
 
 Each extract also holds a pool of frequent attenders who were never referred (issue 16): people
-drawn the same way, each with a qualifying date at any time in their three years, the same spell of
-high use in the 4 months before it and the same drift back afterwards — but no support, so no
-engagement effect.  Their rows carry ``sex`` and ``year_of_birth``; the import keeps them only
-under a keyed hash, and ``seed/comparison_demo.py`` matches them to the referred people.  Their
-fall after the qualifying date is regression to the mean alone, which is what the
-difference-in-differences estimate takes away from the plain before-and-after fall.
+drawn by the same model, with spells at random times over their three years of rows and no
+support.  Their rows carry ``sex`` and ``year_of_birth``; the import keeps them only under a
+keyed hash, and ``seed/comparison_demo.py`` matches them to the referred people on GP use in
+the year before each referral date — which picks pool people who were in a spell then, so they
+regress too, and the difference-in-differences estimate takes that away from the plain fall.
 """
 from __future__ import annotations
 
@@ -31,17 +31,19 @@ from app.security import Role
 from app.services.activity_import import import_extract
 
 MONTHS_BEFORE = 12
-# Long-run monthly rates for a frequent attender (per person), before any spike or effect.
+# Long-run monthly rates for a frequent attender (per person), before any spell or effect.
 BASE_RATES = {
     "gp_surgery": 1.6, "gp_telephone": 0.9, "practice_nurse": 0.5, "gp_home_visit": 0.12,
     "ae_attendance": 0.08, "emergency_admission": 0.03, "outpatient": 0.15,
 }
-SPIKE_BEFORE_REFERRAL = 1.5      # rate multiplier in the 4 months before referral
-SPIKE_MONTHS = 4
-ENGAGED_EFFECT = (0.55, 0.95)    # uniform range of the multiplier after first contact, if engaged
+LEVEL_SHAPE = 50.0               # a person's lasting level: gamma, mean 1, sd 0.14
+SPELL_RATE = 0.4                 # transient high spells a year, anyone (referred or not), at random times
+SPELL_MONTHS = (3, 5)            # a spell lasts 3 to 5 months (inclusive) ...
+SPELL_EXTRA = (2.0, 4.0)         # ... with use 3 to 5 times the person's own level (1 + uniform extra)
+NOTICED_AFTER_PEAK = 1           # the spell that got a person referred peaked the month before
+ENGAGED_EFFECT = (0.8, 1.0)      # modest: uniform range of the multiplier after first contact, if engaged
 ENGAGED_STAGES = {"in_support", "discharged"}
 POOL_PER_REFERRED = 4            # unreferred frequent attenders in each extract, per referred person
-POOL_HISTORY_DAYS = 3 * 365      # the pool's extract rows cover their last three years
 
 
 def _month_starts(start: date, end: date):
@@ -51,20 +53,42 @@ def _month_starts(start: date, end: date):
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _spell_extra(generator: np.random.Generator, months: int, *, peak: int | None = None) -> np.ndarray:
+    """Extra use per month (added to the person's level 1) from transient high spells over ``months``
+    months: a Poisson number of spells at random times, plus, when ``peak`` is given, the spell
+    whose last month is month ``peak`` (the one that got the person noticed)."""
+    extra = np.zeros(months)
+    count = generator.poisson(SPELL_RATE * months / 12)
+    ends = list(generator.integers(0, months + SPELL_MONTHS[1] - 1, size=count))
+    if peak is not None:
+        ends.append(peak)
+    for end in ends:
+        length = int(generator.integers(SPELL_MONTHS[0], SPELL_MONTHS[1] + 1))
+        extra[max(0, end - length + 1):max(0, min(months, end + 1))] += generator.uniform(*SPELL_EXTRA)
+    return extra
+
+
 def person_rows(generator: np.random.Generator, *, nhs: str, referred: date, today: date, engaged: bool,
-                age: int, start: date | None = None) -> list[str]:
+                age: int, start: date | None = None, noticed: bool = True) -> list[str]:
     """CSV rows (person_id,date,activity_type,count) for one person, per the model above, from
-    ``start`` (default: 12 months before the referral) to today."""
-    frailty = generator.gamma(shape=4.0, scale=0.25)              # this person's own level, mean 1
+    ``start`` (default: 12 months before the referral) to today.
+
+    When ``noticed`` (a referred person), a high spell peaks the month before ``referred``, the
+    referral date; the unreferred pool pass ``noticed=False`` and have only random spells."""
+    level = generator.gamma(shape=LEVEL_SHAPE, scale=1 / LEVEL_SHAPE)   # this person's lasting level, mean 1
     effect = generator.uniform(*ENGAGED_EFFECT) if engaged else 1.0
     rows = []
-    start = start or date(referred.year - 1, referred.month, 1)
-    for month in _month_starts(start, today):
-        months_to_referral = (referred.year - month.year) * 12 + referred.month - month.month
-        multiplier = frailty
-        if 0 < months_to_referral <= SPIKE_MONTHS:
-            multiplier *= SPIKE_BEFORE_REFERRAL
-        if months_to_referral <= 0 and engaged:
+    start = date(start.year, start.month, 1) if start else date(referred.year - 1, referred.month, 1)
+    months = list(_month_starts(start, today))
+    peak = _months_between(start, referred) - NOTICED_AFTER_PEAK if noticed else None
+    extra = _spell_extra(generator, len(months), peak=peak)
+    for index, month in enumerate(months):
+        multiplier = level * (1 + extra[index])
+        if engaged and month >= date(referred.year, referred.month, 1):
             multiplier *= effect
         for kind, rate in BASE_RATES.items():
             if kind == "gp_home_visit" and age < 75:
@@ -83,17 +107,16 @@ def pool_rows(generator: np.random.Generator, rng, *, numbers, today: date, coun
     history_start = date(today.year - 3, today.month, 1)
     for _ in range(count):
         nhs = next(numbers)
-        # Any time in their three years: an unreferred frequent attender's high spell is no more
-        # likely just before a given referral date than just after it.
-        qualifying = today - timedelta(days=rng.randint(0, POOL_HISTORY_DAYS - 125))
         age = rng.choice([rng.randint(19, 34)] + [rng.randint(36, 94)] * 11)
         draw = rng.random()
         sex = "not_stated" if draw < 0.08 else "female" if draw < 0.55 else "male"
         extra = f",{sex},{today.year - age}"
-        # Their whole history, not just the year around their own spell: a comparator's windows sit
-        # around the referral date of the person they are matched to, wherever their own spell fell.
-        rows.extend(row + extra for row in person_rows(generator, nhs=nhs, referred=qualifying, today=today,
-                                                        engaged=False, age=age, start=history_start))
+        # Their whole history under the same model, with no spell tied to any date (noticed=False):
+        # their spells come at random times, so at any referral date some of them are at a peak, and
+        # matching on last year's GP use picks those, who then fall back as the referred do.
+        rows.extend(row + extra for row in person_rows(generator, nhs=nhs, referred=today, today=today,
+                                                        engaged=False, age=age, start=history_start,
+                                                        noticed=False))
     return rows
 
 
