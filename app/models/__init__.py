@@ -14,6 +14,7 @@ from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
 from app.models.outbox import OutboxMessage  # noqa: F401
 from app.models.person import Episode, Person
+from app.models.population import PopulationShare  # noqa: F401
 from app.models.referral import Referral, ReferralEvent, ReferralNeed, ReferralRisk
 from app.models.risk import NoKnownRisks, PersonRisk, SafeguardingConcern  # noqa: F401
 from app.models.sign_in import RecoveryCode, SecondFactor, SignInThrottle  # noqa: F401
