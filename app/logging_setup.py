@@ -7,6 +7,7 @@ import sys
 import time
 
 from flask import Flask, g, request
+from sqlalchemy import inspect
 
 
 class JsonFormatter(logging.Formatter):
@@ -17,6 +18,14 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
+
+
+def _signed_in_id() -> int | None:
+    """The signed-in user's id, read from the identity map: `current_user.id` after the view's
+    audit commit would reload the expired user (a query on every page) just to log it."""
+    user = g.get("_login_user")  # Flask-Login's cache; never load a user only to log the request
+    state = inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None
 
 
 def configure(app: Flask) -> None:
@@ -40,11 +49,9 @@ def configure(app: Flask) -> None:
             return response
         started = g.get("request_started")
         took_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
-        from flask_login import current_user
-
         request_log.info("request", extra={"fields": {
             "method": request.method, "path": request.path, "status": response.status_code,
-            "ms": took_ms, "user_id": getattr(current_user, "id", None),
+            "ms": took_ms, "user_id": _signed_in_id(),
             "remote": request.remote_addr,
         }})
         return response

@@ -104,15 +104,19 @@ def _load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
         return None
-    user = db.session.get(User, int(user_id))
+    token = session.get(SESSION_KEY)
+    # One query per request: the session record and its user together.
+    found = None
+    if isinstance(token, str) and token:
+        found = db.session.execute(
+            select(StaffSession, User).join(User, User.id == StaffSession.user_id)
+            .where(StaffSession.token_hash == token_digest(token), User.id == int(user_id))).first()
     # A reset password or a deactivation bumps the version and so ends old sessions.
-    if user is None or not user.active or user.session_version != int(version):
+    if found is None or found.StaffSession.ended_at is not None or not found.User.active \
+            or found.User.session_version != int(version):
         _drop_sign_in_keys()
         return None
-    record = current_staff_session()
-    if record is None or record.user_id != user.id:
-        _drop_sign_in_keys()
-        return None
+    record, user = found.StaffSession, found.User
     reason = _expiry_reason(record)
     if reason is not None:
         record.end(reason=reason)

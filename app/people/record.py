@@ -6,7 +6,7 @@ from datetime import time
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.extensions import db
 from app.models import Contact, Episode, Goal, HomeVisit, OnwardReferral, Person, Practice, Referral
@@ -49,7 +49,8 @@ def load(person_id: int) -> Record:
         abort(404)
     episode = db.session.scalar(
         select(Episode).where(Episode.id == episodes[0].id).options(
-            joinedload(Episode.person).joinedload(Person.practice).joinedload(Practice.locality),
+            joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
+                undefer(Person.imd_decile), joinedload(Person.practice).joinedload(Practice.locality)),
             joinedload(Episode.officer),
             joinedload(Episode.referral).selectinload(Referral.needs),
             joinedload(Episode.referral).selectinload(Referral.risks),

@@ -15,6 +15,8 @@ from functools import wraps
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event as sa_event, insert
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AuditEvent, AuditMention, User
@@ -58,10 +60,20 @@ def record(*, by: User | None, action: str, subject_type: str, subject_id, detai
         detail=detail,
         remote_addr=remote[:64],
     )
-    event.mentions = [AuditMention(kind=kind, ref_id=ref_id)
-                      for kind, ref_id in mentions_in(subject_type, subject_id, detail)]
+    # Written by _write_mentions once the event has its id: one executemany, not an ORM object
+    # per mention (a caseload page's view names 66 people).
+    event.pending_mentions = mentions_in(subject_type, subject_id, detail)
     db.session.add(event)
     return event
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _write_mentions(session: Session, _flush_context) -> None:
+    rows = [{"audit_event_id": obj.id, "kind": kind, "ref_id": ref_id}
+            for obj in session.new if isinstance(obj, AuditEvent)
+            for kind, ref_id in obj.__dict__.pop("pending_mentions", ())]
+    if rows:
+        session.connection().execute(insert(AuditMention), rows)
 
 
 def shown(*, people: Iterable = (), referrals: Iterable = ()) -> str:

@@ -67,7 +67,10 @@ def open_need_areas(episode) -> list[str]:
         from app.models.support import OPEN_NEED_STATUSES, Need
     except ImportError:  # the support record is not installed
         return sorted(ticked)
-    recorded = db.session.execute(select(Need.area, Need.status).where(Need.episode_id == episode.id)).all()
+    if "needs" in episode.__dict__:  # already loaded (the support record): no second query
+        recorded = [(need.area, need.status) for need in episode.needs]
+    else:
+        recorded = db.session.execute(select(Need.area, Need.status).where(Need.episode_id == episode.id)).all()
     open_statuses = {str(s) for s in OPEN_NEED_STATUSES}
     open_recorded = {area for area, status in recorded if status in open_statuses}
     return sorted(open_recorded | (ticked - {area for area, _ in recorded}))
