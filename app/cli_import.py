@@ -98,3 +98,22 @@ def import_comparison(file: Path):
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(f"{file.name}: {outcome}")
+
+
+@import_cli.command("population")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_population(file: Path):
+    """Import the local population's share of each group (columns area, dimension, group, share;
+    docs/deprivation.md), shown beside the dashboard's "who the service reaches" tables."""
+    from app.services.population import SharesRejected, import_shares
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        outcome = import_shares(by=None, content=file.read_bytes(), filename=file.name)
+    except SharesRejected as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {file.name}: {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    click.echo(f"{file.name}: {outcome}")

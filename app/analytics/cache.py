@@ -24,9 +24,10 @@ from app.models import (Activity, ActivityImport, Contact, DashboardCache, Episo
 from app.models.base import utcnow
 from app.models.comparison import ComparisonCohort
 from app.models.deprivation import DeprivationArea
+from app.models.population import PopulationShare
 
 #: Bump when the figures' shape or definitions change, so old rows are not used.
-FIGURES_VERSION = "dashboard-figures-5"  # 4: the two estimates (comparison cohort); 5: who is reached
+FIGURES_VERSION = "dashboard-figures-6"  # 4: the two estimates (comparison cohort); 5: who is reached; 6: local population
 KEEP_FOR = timedelta(days=7)
 
 
@@ -45,7 +46,11 @@ def fingerprint() -> str:
                                             # the deprivation lookup (who is reached): a new or changed file
                                             select(func.count()).select_from(DeprivationArea).scalar_subquery(),
                                             select(func.coalesce(func.sum(DeprivationArea.imd_decile), 0))
-                                            .scalar_subquery()))
+                                            .scalar_subquery(),
+                                            # the population shares (who is reached): rows added, removed or changed
+                                            *[select(part).select_from(PopulationShare).scalar_subquery() for part in
+                                              (func.count(), func.coalesce(func.max(PopulationShare.id), 0),
+                                               func.coalesce(func.sum(PopulationShare.share * PopulationShare.id), 0))]))
                   .one())
     return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
 

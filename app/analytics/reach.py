@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from app.analytics import population
 from app.analytics.cohort_sql import apply_filters, cohort_episodes
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
@@ -232,4 +233,4 @@ def compute(filters: Filters, inputs: dict) -> dict:
     quintiles = {entry["group"]: entry["referrals"] for entry in dimensions["imd_quintile"]}
     known = sum(n for label, n in quintiles.items() if label != NOT_KNOWN_AREA)
     return {"dimensions": dimensions, "most_deprived": quintiles[QUINTILES[0]], "known_quintile": known,
-            "referrals": int(len(rows))}
+            "referrals": int(len(rows)), "population": population.shares(filters, [name for name, _ in DIMENSIONS])}

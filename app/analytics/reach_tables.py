@@ -44,11 +44,23 @@ def _change(entry: dict, people) -> float | str | None:
     return round(100 * (entry["gp_post"] - entry["gp_pre"]) / entry["gp_pre"], 1)
 
 
-def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
-    """One dimension's groups with a total row."""
+def _area_name(area: str) -> str:
+    return "the whole area" if area == "all" else area
+
+
+def dimension_table(dimension: str, title: str, entries: list[dict], population: dict | None = None) -> Table:
+    """One dimension's groups with a total row; with ``population`` ({"area", "shares"}, from
+    app.analytics.population) a "Local population %" column beside "% of referrals"."""
+    note = NOTE if dimension == "imd_quintile" else SHORT_NOTE
+    shares = (population or {}).get("shares") or {}
+    if shares:
+        note += (f" Local population: each group's share of the population of {_area_name(population['area'])}, "
+                 "as the service imported it (blank where not given).")
+    columns = [Column(title), *COLUMNS]
+    if shares:
+        columns.insert(3, Column("Local population %", "pct"))
     table = Table(f"reach_{dimension}", f"Who the service reaches, by {TITLES.get(dimension, title)}",
-                  [Column(title), *COLUMNS], total_row=bool(entries),
-                  note=NOTE if dimension == "imd_quintile" else SHORT_NOTE)
+                  columns, total_row=bool(entries), note=note)
     if not entries:
         return table
     counts = [[entry[key] for key in COUNT_KEYS] for entry in entries]
@@ -73,6 +85,10 @@ def dimension_table(dimension: str, title: str, entries: list[dict]) -> Table:
                        _pct(totals["accepted"], totals["referrals"]), totals["first_contact"], None,
                        totals["discharged"], totals["gp_people"], _change(pooled, totals["gp_people"]),
                        totals["wellbeing_people"], SUPPRESSED if totals["wellbeing_people"] == SUPPRESSED else mean])
+    if shares:  # the population's share sits beside the referrals' share; the total is the sum given
+        for row in table.rows[:-1]:
+            row.insert(3, shares.get(row[0]))
+        table.rows[-1].insert(3, round(sum(shares.values()), 1))
     return table
 
 
@@ -111,6 +127,7 @@ def headline_table(figures: dict) -> Table:
 def all_tables(figures: dict) -> dict[str, Table]:
     """The reach tables by export name (empty tables for figures cached before they existed)."""
     dimensions = (figures.get("reach") or {}).get("dimensions") or {}
-    tables = [headline_table(figures)] + [dimension_table(name, title, dimensions.get(name) or [])
+    population = (figures.get("reach") or {}).get("population") or {}
+    tables = [headline_table(figures)] + [dimension_table(name, title, dimensions.get(name) or [], population.get(name))
                                           for name, title in DIMENSIONS]
     return {table.name: table for table in tables}
