@@ -74,6 +74,11 @@ def _areas() -> dict[str, str]:
     return areas
 
 
+def _plain(label: str) -> str:
+    """A group as matched: case ignored, and a hyphen taken for the en dash of "18–34"."""
+    return " ".join(label.lower().replace("-", "–").split())
+
+
 def _share(text: str) -> Decimal | None:
     try:
         value = Decimal(text)
@@ -101,7 +106,7 @@ def parse(content: bytes) -> dict[tuple[str, str, str], Decimal]:
 
 def _check_rows(header: list[str], lines) -> dict[tuple[str, str, str], Decimal]:
     areas = _areas()
-    groups = {name: {label.lower(): label for label in group_order(name)} for name, _ in DIMENSIONS}
+    groups = {name: {_plain(label): label for label in group_order(name)} for name, _ in DIMENSIONS}
     problems: list[str] = []
     shares: dict[tuple[str, str, str], Decimal] = {}
     first_row: dict[tuple[str, str, str], int] = {}
@@ -124,7 +129,7 @@ def _check_rows(header: list[str], lines) -> dict[tuple[str, str, str], Decimal]
             problems.append(f"row {number}, column dimension: '{record.get('dimension', '')[:40]}' is not one of "
                             f"{', '.join(groups)}")
         else:
-            group = groups[dimension].get(record.get("group", "").lower())
+            group = groups[dimension].get(_plain(record.get("group", "")))
             if group is None:
                 problems.append(f"row {number}, column group: '{record.get('group', '')[:40]}' is not a {dimension} "
                                 f"group (one of: {'; '.join(group_order(dimension))})")
