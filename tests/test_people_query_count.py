@@ -94,4 +94,4 @@ def test_support_record_query_count_does_not_grow_with_the_record(client, sign_i
     small_count = _queries_for(client, f"/people/{small.person_id}")
     large_count = _queries_for(client, f"/people/{large.person_id}")
     assert large_count == small_count
-    assert small_count <= 21  # 7 of them the shared session/audit/suggestion cost, the rest the record
+    assert small_count <= 21  # was 25: session + user one query, decile and needs no longer reloaded
