@@ -37,7 +37,8 @@ run: install
 	$(VENV)/bin/flask worker & worker=$$!; \
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
-# Both cores: each pytest-xdist worker gets its own PostgreSQL database (tests/conftest.py).
+# Both cores: each pytest-xdist worker gets its own PostgreSQL database; each test file stays on
+# one worker, except the accessibility walk, spread role by role (tests/conftest.py).
 test: install-test
 	$(PY) -m pytest -q -n auto --dist loadfile
 

@@ -209,3 +209,26 @@ def csrf_token_from(client, path: str) -> str:
 @pytest.fixture
 def sign_in(client):
     return SignIn(client)
+
+
+
+#: Files whose tests are spread over the xdist workers one by one; every other file stays whole on
+#: one worker, as --dist loadfile keeps it. The accessibility walk (every page for every role, axe
+#: at two widths) took ~8 minutes on one worker; its module-scoped world is built once per worker.
+#: (--dist loadgroup would be the usual tool, but pytest-xdist 3.8 renames items through
+#: `item._nodeid`, which pytest 9 no longer reads, so its groups are silently ignored.)
+SPREAD_FILES = {"tests/browser/test_accessibility.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesWithSpreadTests(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD_FILES else path
+
+    return FilesWithSpreadTests(config, log)
