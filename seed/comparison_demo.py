@@ -11,7 +11,7 @@ from app.extensions import db
 from app.services.comparison_match import NoMatches, run_match
 from outcomes.matching import MatchSettings
 
-DEMO_SETTINGS = MatchSettings(per_person=2, caliper=5.0, seed=2014)
+DEMO_SETTINGS = MatchSettings(per_person=2, caliper=10.0, seed=2014)
 
 
 def load(*, summary) -> None:
