@@ -55,7 +55,7 @@ def dimension_table(dimension: str, title: str, entries: list[dict], population:
     shares = (population or {}).get("shares") or {}
     if shares:
         note += (f" Local population: each group's share of the population of {_area_name(population['area'])}, "
-                 "as the service imported it (blank where not given).")
+                 "as the service imported it (— where not given; the total is the sum given).")
     columns = [Column(title), *COLUMNS]
     if shares:
         columns.insert(3, Column("Local population %", "pct"))
