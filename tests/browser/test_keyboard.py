@@ -43,7 +43,8 @@ ON_SCREEN = """() => {
   const boxes = [el, ...labels].flatMap((node) => [...node.getClientRects()])
     .filter((r) => r.width > 0 && r.height > 0);
   return boxes.some((r) => {
-    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) return false;
+    // Half a pixel of slack: Chromium may scroll a box to a fractional edge (bottom 900.33 of 900).
+    if (r.top < -0.5 || r.left < -0.5 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5) return false;
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return hit !== null && (el.contains(hit) || labels.some((label) => label.contains(hit)));
   });
