@@ -24,23 +24,15 @@ from app.extensions import db
 from app.models import Locality, Practice, User
 from app.models.population import PopulationShare
 from app.services import audit
-from app.services.errors import RuleBroken
+from app.services.deprivation import LookupRejected
 
 REQUIRED = ("area", "dimension", "group", "share")
 MAX_LISTED_PROBLEMS = 100
 MOST = Decimal("100.5")  # shares of a whole population, allowing for each being rounded
 
 
-class SharesRejected(RuleBroken):
-    """The file has problems; `problems` lists each as 'row N, column C: what is wrong'."""
-
-    def __init__(self, problems: list[str], total: int):
-        shown = len(problems)
-        more = f" (the first {shown} are listed)" if total > shown else ""
-        super().__init__(f"Nothing was imported: the file has {total} problem{'s' if total != 1 else ''}{more}. "
-                         "Correct them and import the whole file again.", field="file")
-        self.problems = problems
-        self.total = total
+class SharesRejected(LookupRejected):
+    """The population file has problems; worded and listed as the deprivation lookup's are."""
 
 
 @dataclass
