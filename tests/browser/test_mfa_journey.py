@@ -11,6 +11,8 @@ from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 
 def test_staff_enrol_at_first_sign_in_then_sign_in_with_a_code(new_page, live_app):
+    from playwright.sync_api import expect
+
     live_app.config["REQUIRE_MFA"] = True
     user = factories.user(role=Role.MANAGER)
     page = new_page(PHONE)
@@ -27,7 +29,7 @@ def test_staff_enrol_at_first_sign_in_then_sign_in_with_a_code(new_page, live_ap
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("button:has-text('Turn on two-step verification')")
     assert page.locator("h1").inner_text() == "Save your recovery codes"
-    assert page.locator(".hl-recovery-codes li").count() == 10
+    expect(page.locator(".hl-recovery-codes li")).to_have_count(10)
     page.click("text=I have saved my codes")
     assert page.url.endswith("/triage/")
 

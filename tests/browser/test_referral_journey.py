@@ -36,6 +36,8 @@ def _fill_referral(page, *, given: str, family: str, nhs: str, meeting: date | N
 
 
 def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_page, live_app):
+    from playwright.sync_api import expect
+
     locality = factories.locality("Brierley Hill")
     practice = factories.practice(ods_code="M87001", name="Canal Street Surgery", locality_=locality)
     gp = factories.user(Role.GP_PRACTICE, practice_=practice)
@@ -71,7 +73,8 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     page.click("button:has-text('Send referral')")
     assert page.locator("h1").inner_text() == "Stanley Cope"
     page.click("text=2 referrals from this meeting")
-    assert page.locator("table tbody tr").count() == 2
+    # The click only waits for the list to start loading: wait for its rows, not a count taken mid-parse.
+    expect(page.locator("table tbody tr")).to_have_count(2)
     screenshot(page, "referral-list-desktop")
 
     # The manager: the oldest waiting referral first; accept and allocate in one step.
