@@ -1,6 +1,6 @@
 """Benchmark the outcomes dashboard on PostgreSQL: 50,000 people, 2,000,000 activity rows.
 
-    .venv/bin/python bench/dashboard_bench.py [--people N] [--rows M] [--runs R] [--reuse]
+    .venv/bin/python bench/dashboard_bench.py [--people N] [--rows M] [--runs R] [--reuse] [--comparison C]
 
 Creates (drops first) a database of its own, ``hearthlink_bench``, on the PostgreSQL at
 BENCH_PG (default postgresql+psycopg://postgres@127.0.0.1:5432), fills it with COPY (fixed
@@ -16,6 +16,10 @@ signed in as a commissioner:
   in the background), and again once the background work is done,
 * ``flask outcomes warm-dashboard``, then R filter changes cycling through warmed views,
 * the printable report.
+
+``--comparison C`` adds a matched comparison cohort of C people (issue 16), each with as many
+activity rows as a referred person on average, so every view also computes the
+difference-in-differences estimate beside the plain one.
 
 ``--reuse`` keeps an existing bench database instead of rebuilding it (the cache is emptied).
 Prints median and p95 of each.
@@ -161,6 +165,47 @@ def build(people: int, rows: int) -> None:
     print(f"Loaded {people:,} people and {len(activity):,} activity rows in {time.perf_counter() - started:.1f} s")
 
 
+def build_comparison(people: int, comparators: int, rows_per_person: int) -> None:
+    """A matched comparison cohort of ``comparators`` people (pool = cohort) with their activity."""
+    from app.extensions import db
+
+    rng = np.random.default_rng(SEED + 1)
+    started = time.perf_counter()
+    ids = np.arange(1, comparators + 1)
+    matched = rng.integers(1, people + 1, comparators)
+    received = np.array([row[0] for row in db.session.execute(db.text("SELECT received_at FROM referral ORDER BY id"))],
+                        dtype="datetime64[D]")
+    anchor = received[matched - 1]  # each comparator's pseudo-anchor: their referred person's referral date
+    connection = db.session.connection().connection.driver_connection
+    with connection.cursor() as cur:
+        copy(cur, "comparison_person", pd.DataFrame({
+            "id": ids, "pseudonym": [f"{i:064x}" for i in ids], "practice_id": rng.integers(1, 41, comparators),
+            "sex": rng.choice(["female", "male"], comparators), "year_of_birth": rng.integers(1940, 2000, comparators),
+            "created_at": END}))
+        copy(cur, "comparison_cohort", pd.DataFrame({
+            "id": [1], "kind": ["match"], "created_at": [END], "filename": [""], "parameters": ["{}"],
+            "seed": [SEED], "fingerprint": ["bench"], "members": [comparators], "referred_matched": [people],
+            "referred_unmatched": [0], "note": [""]}))
+        copy(cur, "comparison_member", pd.DataFrame({
+            "id": ids, "cohort_id": 1, "comparison_person_id": ids, "anchor_date": anchor, "matched_person_id": matched,
+            "distance": rng.random(comparators)}))
+        who = np.repeat(ids, rows_per_person + 2)
+        when = np.minimum(np.repeat(anchor, rows_per_person + 2)
+                          + rng.integers(-365, 366, len(who)).astype("timedelta64[D]"), END)
+        activity = pd.DataFrame({"comparison_person_id": who, "activity_date": when,
+                                 "activity_type": rng.choice(TYPES, len(who), p=TYPE_P),
+                                 "count": rng.integers(1, 4, len(who))})
+        activity = activity.drop_duplicates(["comparison_person_id", "activity_date", "activity_type"])
+        copy(cur, "comparison_activity", activity)
+        for table in ("comparison_person", "comparison_cohort", "comparison_member", "comparison_activity"):
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    db.session.commit()
+    db.session.execute(db.text("ANALYZE"))
+    db.session.commit()
+    print(f"Loaded a comparison cohort of {comparators:,} people and {len(activity):,} of their activity rows "
+          f"in {time.perf_counter() - started:.1f} s")
+
+
 def timed(client, url: str) -> float:
     started = time.perf_counter()
     response = client.get(url)
@@ -191,6 +236,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--comparison", type=int, default=0, help="comparison cohort size (0: none)")
     args = parser.parse_args()
     if not args.reuse:
         psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
@@ -208,6 +254,8 @@ def main() -> None:
         if not args.reuse:
             db.create_all()
             build(args.people, args.rows)
+            if args.comparison:
+                build_comparison(args.people, args.comparison, args.rows // args.people)
         db.session.execute(db.delete(DashboardCache))
         db.session.commit()
         started = time.perf_counter()

@@ -43,7 +43,7 @@ SPELL_EXTRA = (2.0, 4.0)         # ... with use 3 to 5 times the person's own le
 NOTICED_AFTER_PEAK = 1           # the spell that got a person referred peaked the month before
 ENGAGED_EFFECT = (0.8, 1.0)      # modest: uniform range of the multiplier after first contact, if engaged
 ENGAGED_STAGES = {"in_support", "discharged"}
-POOL_PER_REFERRED = 4            # unreferred frequent attenders in each extract, per referred person
+POOL_PER_REFERRED = 8            # unreferred frequent attenders in each extract, per referred person
 
 
 def _month_starts(start: date, end: date):

@@ -22,7 +22,9 @@ import pandas as pd
 
 import outcomes
 from app.analytics import comparison_source as cs
+from app.analytics import source
 from app.analytics.filters import Filters
+from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
 from app.analytics.suppression import THRESHOLD
 from outcomes.balance import cohort_balance
@@ -40,18 +42,47 @@ def describe_cohort(cohort) -> dict:
             "referred_unmatched": cohort.referred_unmatched, "match_summary": note.get("summary")}
 
 
-def _inputs(filters: Filters, *, window_months: int, anchor: str, windowed: bool, as_of: date | None):
-    inputs = engine_inputs(filters, window_months=window_months, anchor=anchor, windowed=windowed, as_of=as_of)
+def _cohort_frames(cohort_id: int, filters: Filters, *, window_months: int, windowed: bool,
+                   as_of: date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cohort's members within the filters and their activity (window sums, or every row)."""
+    excluded = cs.referred_pool_ids()
+    members = cs.members(cohort_id, filters, excluded)
+    if windowed:
+        extra = cs.member_window_activity(cohort_id, filters, window_months=window_months, as_of=as_of,
+                                          excluded=excluded)
+    else:
+        extra = cs.member_activity(cohort_id, filters, excluded)
+    return members, extra
+
+
+def start_reading(filters: Filters, *, window_months: int = 12, windowed: bool = True, as_of: date | None = None):
+    """Start reading the cohort in use on a reader thread (its own connection), so that on
+    PostgreSQL its queries run while the caller reads the referred side; ``None`` without a
+    cohort.  ``as_of`` defaults as :func:`engine_inputs`' does (the latest activity date held)."""
     cohort = cs.current_cohort()
     if cohort is None:
-        return inputs, None, None
-    excluded = cs.referred_pool_ids()
-    members = cs.members(cohort.id, filters, excluded)
+        return None
     if windowed:
-        extra = cs.member_window_activity(cohort.id, filters, window_months=window_months,
-                                          as_of=date.fromisoformat(inputs["as_of"]), excluded=excluded)
-    else:
-        extra = cs.member_activity(cohort.id, filters, excluded)
+        as_of = as_of or source.latest_activity_date() or date.today()
+    cohort_id = cohort.id
+    return cohort, in_background(lambda: _cohort_frames(cohort_id, filters, window_months=window_months,
+                                                        windowed=windowed, as_of=as_of))
+
+
+def _inputs(filters: Filters, *, window_months: int, anchor: str, windowed: bool, as_of: date | None,
+            referred: dict | None = None, reading=None):
+    """The engine's inputs with the comparison cohort added, the cohort and its members.
+
+    ``referred`` is :func:`engine_inputs`' answer for the same arguments and ``reading``
+    :func:`start_reading`'s, when the caller has them already; neither is changed."""
+    reading = reading if reading is not None else start_reading(filters, window_months=window_months,
+                                                                 windowed=windowed, as_of=as_of)
+    inputs = dict(referred) if referred is not None else engine_inputs(
+        filters, window_months=window_months, anchor=anchor, windowed=windowed, as_of=as_of)
+    if reading is None:
+        return inputs, None, None
+    cohort, side = reading
+    members, extra = side.result()
     inputs["activity"] = pd.concat([inputs["activity"], extra], ignore_index=True) if len(extra) else inputs["activity"]
     inputs["comparison"] = members[["person_id", "referral_date", "practice_code", "locality"]].reset_index(drop=True)
     return inputs, cohort, members
@@ -82,10 +113,14 @@ def _balance(report: dict, cohort, members: pd.DataFrame, activity: pd.DataFrame
 
 
 def report_with_comparison(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
-                           windowed: bool = True, as_of: date | None = None) -> dict:
-    """The engine's report from the database, with the comparison keys when a cohort is held."""
+                           windowed: bool = True, as_of: date | None = None, referred: dict | None = None,
+                           reading=None) -> dict:
+    """The engine's report from the database, with the comparison keys when a cohort is held.
+
+    ``referred`` (:func:`engine_inputs`) and ``reading`` (:func:`start_reading`), for the same
+    arguments, when the caller has started them already."""
     inputs, cohort, members = _inputs(filters, window_months=window_months, anchor=anchor, windowed=windowed,
-                                      as_of=as_of)
+                                      as_of=as_of, referred=referred, reading=reading)
     report = outcomes.compute_report(**inputs)
     if cohort is not None:
         report["balance"] = _balance(report, cohort, members, inputs["activity"], filters, window_months)

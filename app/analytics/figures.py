@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, comparison, comparison_source, counts, reach, referral_sources, refresh
+from app.analytics import cache, comparison, counts, reach, referral_sources, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -51,14 +51,16 @@ def organisations(onward) -> dict:
 def compute(filters: Filters) -> dict:
     """Every figure the dashboard shows for these filters (no suppression yet)."""
     counted = in_background(lambda: (counts.flow(filters), counts.referrals_by_month(filters), counts.needs(filters)))
+    # The comparison cohort (if any) is read on another connection while the referred side is read here.
+    reading = comparison.start_reading(filters)
     inputs = engine_inputs(filters)
     report, estimates = None, {"available": False}
     if len(inputs["referrals"]):
         try:
             # With a comparison cohort one report gives both the plain figures and the difference
             # in differences (app.analytics.comparison), so the two never disagree.
-            held = comparison_source.current_cohort() is not None
-            full = comparison.report_with_comparison(filters) if held else outcomes.compute_report(**inputs)
+            full = comparison.report_with_comparison(filters, referred=inputs, reading=reading) if reading \
+                else outcomes.compute_report(**inputs)
             report = {key: full[key] for key in REPORT_KEYS if key in full}
             estimates = comparison.estimates_from(full)
         except outcomes.OutcomesInputError:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import String, any_, bindparam, delete, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.extensions import db
 from app.models import Activity, Person, Practice, Referral
@@ -46,6 +47,13 @@ def referred_nhs_numbers(among: set[str] | None = None) -> set[str]:
 
 
 def person_ids_by_pseudonym(keys: list[str]) -> dict[str, int]:
+    """Comparison person ids of the given pseudonyms (those held)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One query however many (every referred person's pseudonym, for the dashboard): an
+        # array parameter, looked up through the unique index.
+        found = select(ComparisonPerson.pseudonym, ComparisonPerson.id).where(
+            ComparisonPerson.pseudonym == any_(bindparam("keys", keys, type_=ARRAY(String))))
+        return dict(db.session.execute(found).all())
     out = {}
     for part in _chunks(keys):
         out.update(db.session.execute(select(ComparisonPerson.pseudonym, ComparisonPerson.id)
