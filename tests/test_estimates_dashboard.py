@@ -186,3 +186,11 @@ def test_balance_hides_sex_shares_that_are_one_to_four_people():
     # The referred column before matching holds 1 person of sex 'other': every sex share there is hidden.
     assert rows["Sex: other (%)"] == ["<5", 1.0, "<5", None, None, None]
     assert rows["Sex: female (%)"] == ["<5", 50.0, "<5", 50.0, 50.0, 0.0]
+
+
+def test_balance_labels_read_inside_a_sentence_keeping_abbreviations():
+    from app.analytics.estimate_tables import in_sentence
+
+    assert in_sentence("GP consultations in the 12 months before") == "GP consultations in the 12 months before"
+    assert in_sentence("Age (years)") == "age (years)"
+    assert in_sentence("Sex: female") == "sex: female"

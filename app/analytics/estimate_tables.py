@@ -136,9 +136,16 @@ def verdict(figures: dict) -> str:
                  f"trend in similar people predicts (95% interval {low:.2f} to {high:.2f}).")
     flagged = imbalanced_labels(figures)
     if flagged:
-        text += (" But the two groups differed before referral (" + ", ".join(flagged).lower() +
+        text += (" But the two groups differed before referral (" + ", ".join(map(in_sentence, flagged)) +
                  "), so even this estimate may be biased.")
     return text
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Age (years)" -> "age (years)", but "GP consultations"
+    keeps its capitals (a first word in capitals is an abbreviation)."""
+    first = label.split(" ", 1)[0]
+    return label if first[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def imbalanced_labels(figures: dict) -> list[str]:

@@ -41,6 +41,13 @@ def dashboard_helpers():
             "imbalanced_labels": imbalanced_labels}
 
 
+@bp.app_template_filter("in_sentence")
+def in_sentence(label: str) -> str:
+    from app.analytics.estimate_tables import in_sentence as mid_sentence
+
+    return mid_sentence(label)
+
+
 @bp.app_template_filter("activity_label")
 def activity_label(value: str) -> str:
     from app.models.vocab import ActivityType
