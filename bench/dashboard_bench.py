@@ -267,12 +267,24 @@ def main() -> None:
     assert response.status_code in (302, 303), "sign-in failed"
     report("default view, empty cache (computed while waiting)", [fresh_view(client, "/dashboard/")])
     report("default view (from the shared cache)", [timed(client, "/dashboard/") for _ in range(args.runs)])
-    report("filter change: a locality nobody has opened",
-           [fresh_view(client, f"/dashboard/?locality={name.replace(' ', '+')}") for name in localities])
-    report("filter change: a financial year nobody has opened",
-           [fresh_view(client, f"/dashboard/?period={year}") for year in ("2022-23", "2023-24", "2024-25")])
-    report("filter change: a practice nobody has opened",
-           [fresh_view(client, f"/dashboard/?practice=M8{i:04d}") for i in range(1, 40, 4)])
+    pending = []
+
+    def first_view(url: str) -> float:
+        """A view nobody has opened; with a comparison cohort its fairer estimate follows from the
+        background, and the time until it is stored is noted too."""
+        elapsed = fresh_view(client, url)
+        started = time.perf_counter()
+        refresh.wait(timeout=300)  # returns at once when nothing is being calculated
+        pending.append(time.perf_counter() - started)
+        return elapsed
+
+    for label, urls in (("a locality", [f"/dashboard/?locality={n.replace(' ', '+')}" for n in localities]),
+                        ("a financial year", [f"/dashboard/?period={y}" for y in ("2022-23", "2023-24", "2024-25")]),
+                        ("a practice", [f"/dashboard/?practice=M8{i:04d}" for i in range(1, 40, 4)])):
+        pending.clear()
+        report(f"filter change: {label} nobody has opened", [first_view(url) for url in urls])
+        if any(p > 0.05 for p in pending):
+            report("  ... then its fairer estimate, from the background", pending)
     after_change = []
     for _ in range(3):
         with app.app_context():

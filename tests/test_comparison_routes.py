@@ -116,6 +116,70 @@ def test_the_dashboard_estimates_equal_the_report_and_suppress_small_groups(runn
     assert small["suppressed"] and "by_activity" not in small
 
 
+def test_a_view_nobody_opened_shows_the_plain_figures_at_once_and_the_fairer_estimate_when_ready(
+        app, runner, world, client, sign_in):
+    """With a cohort held, a never-opened view is not kept waiting for the difference in
+    differences: its plain figures come at once, marked pending, and the stored figures (made in
+    the background) carry both estimates, equal to the report's."""
+    from app.analytics import refresh
+
+    assert runner.invoke(args=["comparison", "match", "--per-person", "2", "--caliper", "3"]).exit_code == 0
+    app.config["DASHBOARD_BACKGROUND_REFRESH"] = True
+    sign_in.as_role(Role.COMMISSIONER)
+    first = client.get(f"/dashboard/?practice={world.ods_code}").get_data(as_text=True)
+    assert 'id="estimates-pending"' in first and "The fairer estimate for this view is being calculated" in first
+    assert 'id="stale-note"' in first and "Records have changed" not in first
+    assert f'data-hl-status="/dashboard/status?practice={world.ods_code}"' in first
+    assert 'id="estimates-verdict"' not in first
+    # Another view nobody opened, on the printable report (this one's may be ready by now).
+    locality = world.locality.name.replace(" ", "+")
+    report = client.get(f"/dashboard/report?locality={locality}").get_data(as_text=True)
+    assert "The fairer estimate for this view is still being calculated" in report
+
+    assert refresh.wait(timeout=120)
+    assert client.get(f"/dashboard/status?practice={world.ods_code}").get_json()["fresh"] is True
+    after = client.get(f"/dashboard/?practice={world.ods_code}").get_data(as_text=True)
+    assert 'id="estimates-pending"' not in after and 'id="stale-note"' not in after
+    assert 'id="estimates-verdict"' in after
+    did = report_with_comparison(Filters(practice=world.ods_code))["difference_in_differences"]["gp_surgery"]
+    assert f"{abs(did['did_per_person']):.2f}" in after
+
+
+def test_the_plain_figures_of_a_view_being_calculated_are_made_once(app, runner, world, monkeypatch):
+    """Visits before the background has stored the whole figures get the plain ones kept from
+    the first visit, not a new calculation each."""
+    from app.analytics import figures, refresh
+
+    assert runner.invoke(args=["comparison", "match", "--per-person", "2", "--caliper", "3"]).exit_code == 0
+    app.config["DASHBOARD_BACKGROUND_REFRESH"] = True
+    asked, made = [], []
+    monkeypatch.setattr(refresh, "request", lambda application, filters: asked.append(filters.key()))
+    real = figures.compute
+    monkeypatch.setattr(figures, "compute", lambda filters, **kw: made.append(kw) or real(filters, **kw))
+    view = Filters(practice=world.ods_code)
+    first, second = figures.figures_for(view, stale_ok=True), figures.figures_for(view, stale_ok=True)
+    assert first == second and first["estimates_pending"] and first["estimates"]["pending"]
+    assert made == [{"with_comparison": False}] and asked == [view.key(), view.key()]
+    whole = figures.figures_for(view)  # what the background does: the whole figures, stored
+    assert "estimates_pending" not in whole and whole["estimates"]["available"]
+    assert figures.figures_for(view, stale_ok=True) == whole
+
+
+def test_a_view_with_nobody_referred_says_there_is_nobody_to_compare_not_that_no_cohort_is_held(
+        app, runner, world, client, sign_in):
+    from app.analytics import figures
+
+    assert runner.invoke(args=["comparison", "match", "--per-person", "2", "--caliper", "3"]).exit_code == 0
+    app.config["DASHBOARD_BACKGROUND_REFRESH"] = True
+    empty = factories.practice("M99998")
+    shown = figures.figures_for(Filters(practice=empty.ods_code), stale_ok=True)
+    assert shown["estimates"]["suppressed"] and "estimates_pending" not in shown  # the whole answer, at once
+    sign_in.as_role(Role.COMMISSIONER)
+    page = client.get(f"/dashboard/?practice={empty.ods_code}").get_data(as_text=True)
+    assert 'id="estimates-suppressed"' in page and "No comparison group is held" not in page
+    assert 'id="stale-note"' not in page
+
+
 def _upload(client, content: bytes, filename: str = "cohort.csv"):
     return client.post("/activity/comparison/", data={"file": (io.BytesIO(content), filename)},
                        content_type="multipart/form-data")

@@ -55,6 +55,11 @@ def _cohort_frames(cohort_id: int, filters: Filters, *, window_months: int, wind
     return members, extra
 
 
+def cohort_held() -> bool:
+    """Whether a comparison cohort is in use."""
+    return cs.current_cohort() is not None
+
+
 def start_reading(filters: Filters, *, window_months: int = 12, windowed: bool = True, as_of: date | None = None):
     """Start reading the cohort in use on a reader thread (its own connection), so that on
     PostgreSQL its queries run while the caller reads the referred side; ``None`` without a

@@ -22,6 +22,8 @@ HOW_TO_ENABLE = ("No comparison group is held, so only the before-and-after figu
                  "the service's manager can make one on the Comparison group page, by matching unreferred people "
                  "in the practices' activity extracts (flask comparison match) or by importing a list of them "
                  "(flask import comparison FILE.csv).")
+PENDING_NOTE = ("The fairer estimate for this view is being calculated: these are the before-and-after figures "
+                "only. The page shows the fairer estimate by itself as soon as it is ready.")
 SUPPRESSED_NOTE = ("Fewer than 5 people in the comparison group (or among the people referred) have a complete "
                    "follow-up window, so the estimates are not shown.")
 
@@ -31,8 +33,11 @@ def _state(figures: dict) -> dict:
 
 
 def status(figures: dict) -> str:
-    """"none" (no comparison cohort), "suppressed" (a group under 5) or "shown"."""
+    """"none" (no comparison cohort), "pending" (being calculated), "suppressed" (a group under
+    5) or "shown"."""
     est = _state(figures)
+    if est.get("pending"):
+        return "pending"
     if not est.get("available"):
         return "none"
     return "suppressed" if est.get("suppressed") else "shown"
@@ -68,8 +73,8 @@ def estimates(figures: dict) -> Table:
                    Column("People referred", "count"), Column("Comparison people", "count")])
     est = _state(figures)
     state = status(figures)
-    if state == "none":
-        table.note = HOW_TO_ENABLE
+    if state in ("none", "pending"):
+        table.note = HOW_TO_ENABLE if state == "none" else PENDING_NOTE
         return table
     if state == "suppressed":
         table.note = SUPPRESSED_NOTE
@@ -108,7 +113,7 @@ def verdict(figures: dict) -> str:
     """One plain-English judgement on which estimate to trust and why, from the numbers."""
     est = _state(figures)
     if status(figures) != "shown":
-        return HOW_TO_ENABLE if status(figures) == "none" else SUPPRESSED_NOTE
+        return {"none": HOW_TO_ENABLE, "pending": PENDING_NOTE}.get(status(figures), SUPPRESSED_NOTE)
     entry = next((est["by_activity"][n] for n, _ in MEASURES if n in est["by_activity"]), None)
     did = (entry or {}).get("did") or {}
     if did.get("did_per_person") is None or not did.get("did_per_person_ci95"):
@@ -196,7 +201,7 @@ def balance(figures: dict) -> Table:
     if data and any(is_small(n) for n in data["after"]["people"].values()):
         data, state = None, "suppressed"
     if not data:
-        table.note = {"none": HOW_TO_ENABLE, "suppressed": SUPPRESSED_NOTE}.get(
+        table.note = {"none": HOW_TO_ENABLE, "pending": PENDING_NOTE, "suppressed": SUPPRESSED_NOTE}.get(
             state, "Balance is measured over 12-month windows from the referral date only.")
         return table
     before = (data.get("before") or {}).get("variables") or {}

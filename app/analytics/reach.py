@@ -208,9 +208,15 @@ def outcome_by_group(gp: pd.DataFrame, change: pd.Series, groups: pd.DataFrame, 
     return out
 
 
-def compute(filters: Filters, inputs: dict) -> dict:
-    """The reach figures for these filters; ``inputs`` are the engine inputs the report used."""
-    rows = referral_rows(filters)
+def read(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """What :func:`compute` reads from the database (a reader thread may do it beforehand)."""
+    return referral_rows(filters), person_groups(filters), population.shares(filters, [n for n, _ in DIMENSIONS])
+
+
+def compute(filters: Filters, inputs: dict, records: tuple | None = None) -> dict:
+    """The reach figures for these filters; ``inputs`` are the engine inputs the report used and
+    ``records`` what :func:`read` gave, when the caller has read it."""
+    rows, groups, shares = records if records is not None else read(filters)
     labelled = _labelled(rows, rows["received_at"]) if len(rows) else pd.DataFrame(
         columns=["imd_quintile", "ethnic_group", "sex", "age_band"])
     try:
@@ -219,7 +225,7 @@ def compute(filters: Filters, inputs: dict) -> dict:
         gp = pd.DataFrame(columns=["pre", "post"])
     change = wellbeing_people(inputs["measures"]) if len(inputs.get("measures", [])) else pd.Series(dtype=float)
     people = inputs["referrals"]
-    groups = person_groups(filters)
+    groups = groups.copy()
     if len(people):
         groups["age_band"] = people.assign(person_id=people["person_id"].astype(str)).set_index(
             "person_id")["age_band"].reindex(groups.index)
@@ -233,4 +239,4 @@ def compute(filters: Filters, inputs: dict) -> dict:
     quintiles = {entry["group"]: entry["referrals"] for entry in dimensions["imd_quintile"]}
     known = sum(n for label, n in quintiles.items() if label != NOT_KNOWN_AREA)
     return {"dimensions": dimensions, "most_deprived": quintiles[QUINTILES[0]], "known_quintile": known,
-            "referrals": int(len(rows)), "population": population.shares(filters, [name for name, _ in DIMENSIONS])}
+            "referrals": int(len(rows)), "population": shares}

@@ -11,7 +11,9 @@ When the task queue's worker runs (``make run`` and ``make serve`` start it), th
 for it instead (``app.tasks.refresh_dashboard_view``), so web workers never compute figures.
 
 A view that has never been computed has nothing to show in the meantime, so it is computed
-while the visitor waits (``flask outcomes warm-dashboard`` after an import avoids that).
+while the visitor waits (``flask outcomes warm-dashboard`` after an import avoids that); with a
+comparison cohort held, only its plain figures are, and the difference in differences follows
+from the background (``app.analytics.figures.figures_for``).
 Set ``DASHBOARD_BACKGROUND_REFRESH=0`` to always compute while the visitor waits.
 """
 from __future__ import annotations
