@@ -25,6 +25,20 @@ class UnreadableRow(ValueError):
         self.row, self.reason = row, reason
 
 
+NOT_TEXT = "the file is not text (save it as CSV, UTF-8)"
+
+
+def decode(content: bytes) -> str:
+    """An uploaded file's text: UTF-8 (with or without Excel's byte-order mark), else Windows-1252
+    (what older Excel saves as "CSV"); UnreadableRow on row 1 when it is neither."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableRow(1, NOT_TEXT)
+
+
 def rows(text: str) -> Iterator[list[str]]:
     """The values of every row, the header first; raises UnreadableRow naming the row."""
     reader = csv.reader(io.StringIO(text))

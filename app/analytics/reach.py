@@ -30,7 +30,6 @@ from app.analytics.cohort_sql import apply_filters, cohort_episodes
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
 from app.analytics.source import AGE_BANDS, age_bands
-from app.extensions import db
 from app.models import Episode, Locality, Person, Practice, Referral
 from app.models.deprivation import DeprivationArea
 from app.models.vocab import ETHNIC_GROUP_OF, EthnicGroup, Sex

@@ -23,7 +23,7 @@ from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
 from app.services import audit, comparison_pool
 from app.services.comparison_values import read_sex, read_year_of_birth
-from app.services.errors import RuleBroken
+from app.services.errors import FileRejected
 from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
 REQUIRED = ("person_id", "date", "activity_type")
@@ -32,16 +32,10 @@ MAX_LISTED_PROBLEMS = 100
 MAX_COUNT = 10_000  # contacts by one person with one service on one day; more is a mistake in the extract
 
 
-class ExtractRejected(RuleBroken):
-    """The file has problems; `problems` lists each as 'row N, column C: what is wrong'."""
+class ExtractRejected(FileRejected):
+    """The extract has problems and nothing was imported (see FileRejected)."""
 
-    def __init__(self, problems: list[str], total: int):
-        shown = len(problems)
-        more = f" (the first {shown} are listed)" if total > shown else ""
-        super().__init__(f"Nothing was imported: the file has {total} problem{'s' if total != 1 else ''}{more}. "
-                         "Correct them and upload the whole file again.", field="file")
-        self.problems = problems
-        self.total = total
+    AGAIN = "upload"
 
 
 @dataclass
@@ -64,20 +58,11 @@ class ImportOutcome:
                 f"of the NHS number for the comparison cohort ({self.comparison_people} people).")
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ExtractRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1)
-
-
 def parse(content: bytes) -> list[tuple[int, str, date, str, int, str | None, int | None]]:
     """Read and check every row; return (row number, NHS number, date, type, count, sex, year of
     birth) or raise.  Sex and year of birth are None when the file has no such column or a blank."""
     try:
-        return _check_rows(csv_reading.rows(_decode(content)))
+        return _check_rows(csv_reading.rows(csv_reading.decode(content)))
     except csv_reading.UnreadableRow as error:
         raise ExtractRejected([f"{error}; correct it and upload the whole file again"], 1) from None
 

@@ -22,7 +22,7 @@ from app.models import Practice, User
 from app.models.comparison import ComparisonCohort, ComparisonMember
 from app.services import audit, comparison_pool
 from app.services.comparison_values import read_sex, read_year_of_birth
-from app.services.errors import RuleBroken
+from app.services.errors import FileRejected
 from app.services.pseudonyms import pseudonyms
 from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
@@ -30,15 +30,10 @@ REQUIRED = ("person_id", "referral_date")
 MAX_LISTED_PROBLEMS = 100
 
 
-class CohortRejected(RuleBroken):
-    """The file has problems; ``problems`` lists each as 'row N, column C: what is wrong'."""
+class CohortRejected(FileRejected):
+    """The cohort file has problems and nothing was imported (see FileRejected)."""
 
-    def __init__(self, problems: list[str], total: int):
-        shown = len(problems)
-        more = f" (the first {shown} are listed)" if total > shown else ""
-        super().__init__(f"Nothing was imported: the file has {total} problem{'s' if total != 1 else ''}{more}. "
-                         "Correct them and upload the whole file again.", field="file")
-        self.problems, self.total = problems, total
+    AGAIN = "upload"
 
 
 @dataclass
@@ -73,14 +68,7 @@ def current_cohort() -> ComparisonCohort | None:
 def parse(content: bytes) -> list[tuple]:
     """(row, NHS number, anchor, sex, year of birth, practice code) per row, or CohortRejected."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise CohortRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1) from None
-    try:
-        lines = csv_reading.rows(text)
+        lines = csv_reading.rows(csv_reading.decode(content))
         header = [name.strip() for name in next(lines, [])]
         if not header:
             raise CohortRejected(["row 1: the file is empty; it needs a header row: person_id,referral_date"], 1)

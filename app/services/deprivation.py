@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Person, User
 from app.models.deprivation import DeprivationArea
 from app.services import audit
-from app.services.errors import RuleBroken
+from app.services.errors import FileRejected
 from app.validators import normalise_postcode
 
 REQUIRED = ("postcode", "imd_decile")
@@ -52,16 +52,10 @@ def decile_for(postcode: str) -> int | None:
     return db.session.scalar(select(DECILE).where(DeprivationArea.postcode == postcode))
 
 
-class LookupRejected(RuleBroken):
-    """The file has problems; `problems` lists each as 'row N, column C: what is wrong'."""
+class LookupRejected(FileRejected):
+    """The lookup file has problems and nothing was imported (see FileRejected)."""
 
-    def __init__(self, problems: list[str], total: int):
-        shown = len(problems)
-        more = f" (the first {shown} are listed)" if total > shown else ""
-        super().__init__(f"Nothing was imported: the file has {total} problem{'s' if total != 1 else ''}{more}. "
-                         "Correct them and import the whole file again.", field="file")
-        self.problems = problems
-        self.total = total
+    AGAIN = "import"
 
 
 @dataclass
@@ -72,25 +66,18 @@ class LookupOutcome:
     unchanged: int = 0
     removed: int = 0
 
+    READ = "postcodes"  # what a row is, in the summary
+
     def __str__(self) -> str:
         removed = f", {self.removed} removed" if self.removed else ""
-        return (f"{self.rows} postcodes read: {self.inserted} new, {self.updated} changed, "
+        return (f"{self.rows} {self.READ} read: {self.inserted} new, {self.updated} changed, "
                 f"{self.unchanged} already held{removed}.")
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise LookupRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1)
 
 
 def parse(content: bytes) -> dict[str, int]:
     """Every row checked: {normalised postcode: decile}, or LookupRejected listing each problem."""
     try:
-        lines = csv_reading.rows(_decode(content))
+        lines = csv_reading.rows(csv_reading.decode(content))
         header = [name.strip().lower() for name in next(lines, [])]
         if not any(header):
             raise LookupRejected(["row 1: the file is empty; it needs a header row: postcode,imd_decile"], 1)

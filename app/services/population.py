@@ -13,7 +13,6 @@ for it, so importing the same file again changes nothing; other areas and dimens
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, select
@@ -24,7 +23,7 @@ from app.extensions import db
 from app.models import Locality, Practice, User
 from app.models.population import PopulationShare
 from app.services import audit
-from app.services.deprivation import LookupRejected
+from app.services.deprivation import LookupOutcome, LookupRejected
 
 REQUIRED = ("area", "dimension", "group", "share")
 MAX_LISTED_PROBLEMS = 100
@@ -35,27 +34,10 @@ class SharesRejected(LookupRejected):
     """The population file has problems; worded and listed as the deprivation lookup's are."""
 
 
-@dataclass
-class SharesOutcome:
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
+class SharesOutcome(LookupOutcome):
+    """What an import did, counted as the deprivation lookup's are."""
 
-    def __str__(self) -> str:
-        removed = f", {self.removed} removed" if self.removed else ""
-        return (f"{self.rows} shares read: {self.inserted} new, {self.updated} changed, "
-                f"{self.unchanged} already held{removed}.")
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SharesRejected(["row 1: the file is not text (save it as CSV, UTF-8)"], 1)
+    READ = "shares"
 
 
 def _areas() -> dict[str, str]:
@@ -84,7 +66,7 @@ def _share(text: str) -> Decimal | None:
 def parse(content: bytes) -> dict[tuple[str, str, str], Decimal]:
     """Every row checked: {(area, dimension, group): share}, or SharesRejected listing each problem."""
     try:
-        lines = csv_reading.rows(_decode(content))
+        lines = csv_reading.rows(csv_reading.decode(content))
         header = [name.strip().lower() for name in next(lines, [])]
         if not any(header):
             raise SharesRejected(["row 1: the file is empty; it needs a header row: area,dimension,group,share"], 1)
