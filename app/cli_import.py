@@ -8,7 +8,25 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 
-import_cli = AppGroup("import", help="Import files: the community directory (organisations), practice activity, the deprivation lookup.")
+import_cli = AppGroup("import", help="Import files: the community directory (organisations), practice activity, "
+                                     "the deprivation lookup, a comparison cohort, population shares.")
+
+
+def _whole_file(file: Path, importer) -> None:
+    """Run ``importer(content)`` on the file's bytes and print what it did; a refused file
+    (``FileRejected``) has each of its problems printed, changes nothing and fails the command."""
+    from app.services.errors import FileRejected
+
+    if not file.exists():
+        raise click.ClickException(f"{file}: no such file.")
+    try:
+        outcome = importer(file.read_bytes())
+    except FileRejected as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"  {file.name}: {problem}", err=True)
+        raise click.ClickException(f"{file.name}: {error.message}") from None
+    click.echo(f"{file.name}: {outcome}")
 
 
 @import_cli.command("organisations")
@@ -39,23 +57,14 @@ def import_activity(file: Path, practice_ods: str | None):
     from sqlalchemy import select
 
     from app.models import Practice
-    from app.services.activity_import import ExtractRejected, import_extract
+    from app.services.activity_import import import_extract
 
-    if not file.exists():
-        raise click.ClickException(f"{file}: no such file.")
     practice = None
     if practice_ods:
         practice = db.session.scalar(select(Practice).where(Practice.ods_code == practice_ods.strip().upper()))
         if practice is None:
             raise click.ClickException(f"No practice with ODS code {practice_ods}.")
-    try:
-        outcome = import_extract(by=None, content=file.read_bytes(), filename=file.name, practice=practice)
-    except ExtractRejected as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"  {file.name}: {problem}", err=True)
-        raise click.ClickException(f"{file.name}: {error.message}") from None
-    click.echo(f"{file.name}: {outcome}")
+    _whole_file(file, lambda content: import_extract(by=None, content=content, filename=file.name, practice=practice))
 
 
 @import_cli.command("deprivation")
@@ -63,18 +72,9 @@ def import_activity(file: Path, practice_ods: str | None):
 @click.option("--replace", is_flag=True, help="Remove postcodes the file does not list (a whole new edition)")
 def import_deprivation(file: Path, replace: bool):
     """Import a postcode → IMD decile lookup (columns postcode, imd_decile; docs/deprivation.md)."""
-    from app.services.deprivation import LookupRejected, import_lookup
+    from app.services.deprivation import import_lookup
 
-    if not file.exists():
-        raise click.ClickException(f"{file}: no such file.")
-    try:
-        outcome = import_lookup(by=None, content=file.read_bytes(), filename=file.name, replace=replace)
-    except LookupRejected as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"  {file.name}: {problem}", err=True)
-        raise click.ClickException(f"{file.name}: {error.message}") from None
-    click.echo(f"{file.name}: {outcome}")
+    _whole_file(file, lambda content: import_lookup(by=None, content=content, filename=file.name, replace=replace))
 
 
 @import_cli.command("comparison")
@@ -82,22 +82,14 @@ def import_deprivation(file: Path, replace: bool):
 def import_comparison(file: Path):
     """Import a comparison cohort (CONTRACT.md §4.6 and §6: person_id = NHS number, referral_date =
     the pseudo-anchor, optionally sex, year_of_birth, practice_code), stored under a keyed hash."""
-    from app.services.comparison import CohortRejected, import_cohort
+    from app.services.comparison import import_cohort
     from app.services.pseudonyms import PseudonymKeyMissing
 
-    if not file.exists():
-        raise click.ClickException(f"{file}: no such file.")
     try:
-        outcome = import_cohort(by=None, content=file.read_bytes(), filename=file.name)
-    except CohortRejected as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"  {file.name}: {problem}", err=True)
-        raise click.ClickException(f"{file.name}: {error.message}") from None
+        _whole_file(file, lambda content: import_cohort(by=None, content=content, filename=file.name))
     except PseudonymKeyMissing as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    click.echo(f"{file.name}: {outcome}")
 
 
 @import_cli.command("population")
@@ -105,15 +97,6 @@ def import_comparison(file: Path):
 def import_population(file: Path):
     """Import the local population's share of each group (columns area, dimension, group, share;
     docs/deprivation.md), shown beside the dashboard's "who the service reaches" tables."""
-    from app.services.population import SharesRejected, import_shares
+    from app.services.population import import_shares
 
-    if not file.exists():
-        raise click.ClickException(f"{file}: no such file.")
-    try:
-        outcome = import_shares(by=None, content=file.read_bytes(), filename=file.name)
-    except SharesRejected as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"  {file.name}: {problem}", err=True)
-        raise click.ClickException(f"{file.name}: {error.message}") from None
-    click.echo(f"{file.name}: {outcome}")
+    _whole_file(file, lambda content: import_shares(by=None, content=content, filename=file.name))
