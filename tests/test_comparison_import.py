@@ -218,3 +218,20 @@ def test_a_match_that_finds_nobody_changes_nothing_and_says_why(app, practice, r
     assert result.exit_code != 0
     assert "No referred person found a match" in result.output and "nothing changed" in result.output
     assert (_count(ComparisonCohort), _count(ComparisonMember)) == (1, 1)
+
+
+def test_flask_import_comparison_imports_a_good_file_and_lists_each_problem_of_a_bad_one(
+        app, practice, runner, tmp_path):
+    good, bad = tmp_path / "cohort.csv", tmp_path / "bad.csv"
+    good.write_text(COHORT + f"{_stranger(40)},2024-03-04,female,1951,M81001\n{_stranger(41)},2024-05-11,,,\n")
+    bad.write_text(COHORT + f"{_stranger(42)},2024-02-30,,,\n12345,2024-03-04,,,\n")
+    result = runner.invoke(args=["import", "comparison", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "cohort.csv: 2 rows read: a comparison cohort of 2 people is now in use." in result.output
+    refused = runner.invoke(args=["import", "comparison", str(bad)])
+    assert refused.exit_code == 1
+    assert "bad.csv: row 2" in refused.output and "bad.csv: row 3" in refused.output
+    assert "Nothing was imported: the file has 2 problems" in refused.output
+    assert _count(ComparisonMember) == 2  # the good cohort, untouched
+    missing = runner.invoke(args=["import", "comparison", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
