@@ -121,15 +121,18 @@ def keep(rows: list[tuple], *, practice: Practice | None, import_id: int) -> tup
 
 def _store_activity(totals: dict[tuple[int, date, str], int], import_id: int) -> None:
     """Insert new (person, day, type) keys, replace changed counts, leave the same alone."""
-    keys = list(totals)
     held: dict[tuple, tuple[int, int]] = {}
     table = ComparisonActivity
-    for part in _chunks(keys, 500):
+    # The rows held for these people, read person by person (a few queries) rather than key by key
+    # (a query per 500 rows); only the keys this file has are compared.
+    people = sorted({key[0] for key in totals})
+    for part in _chunks(people, 900):
         for row in db.session.execute(select(table.id, table.comparison_person_id, table.activity_date,
                                              table.activity_type, table.count)
-                                      .where(tuple_(table.comparison_person_id, table.activity_date,
-                                                    table.activity_type).in_(part))):
-            held[(row.comparison_person_id, row.activity_date, row.activity_type)] = (row.id, row.count)
+                                      .where(table.comparison_person_id.in_(part))):
+            key = (row.comparison_person_id, row.activity_date, row.activity_type)
+            if key in totals:
+                held[key] = (row.id, row.count)
     new_rows, changes = [], []
     for key, count in totals.items():
         found = held.get(key)
