@@ -77,8 +77,9 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     problems: list[str] = []
     total = 0
     rows = []
+    numbers: dict[str, str] = {}  # each person has many rows: their number is checked once per file
     for number, values in enumerate((values for values in lines if values), start=2):  # blank lines skipped
-        row_problems, row = _read_row(number, header, values)
+        row_problems, row = _read_row(number, header, values, numbers)
         total += len(row_problems)
         problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
         if not row_problems:
@@ -88,8 +89,10 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     return rows
 
 
-def _read_row(number: int, header: list[str], values: list[str]) -> tuple[list[str], tuple | None]:
-    """(every problem with one row, as 'row N, column C: what is wrong'; the row when it has none)."""
+def _read_row(number: int, header: list[str], values: list[str],
+              numbers: dict[str, str]) -> tuple[list[str], tuple | None]:
+    """(every problem with one row, as 'row N, column C: what is wrong'; the row when it has none).
+    ``numbers`` holds the NHS numbers already checked in this file, as typed -> normalised."""
     long = csv_reading.too_long(header, values)
     if long:  # say so without echoing the value, and check nothing else in the row
         return [f"row {number}, column {column}: the value {csv_reading.TOO_LONG}" for column in long], None
@@ -97,10 +100,13 @@ def _read_row(number: int, header: list[str], values: list[str]) -> tuple[list[s
     if len(values) > len(header):
         problems.append(f"row {number}: it has more values than the header has columns")
     record = dict(zip(header, values))
-    try:
-        nhs = normalise_nhs_number(record.get("person_id") or "")
-    except ValueError as error:
-        problems.append(f"row {number}, column person_id: {error}")
+    typed = record.get("person_id") or ""
+    nhs = numbers.get(typed)
+    if nhs is None:
+        try:
+            nhs = numbers[typed] = normalise_nhs_number(typed)
+        except ValueError as error:
+            problems.append(f"row {number}, column person_id: {error}")
     text = (record.get("date") or "").strip()
     try:
         when = date.fromisoformat(text)
