@@ -27,6 +27,20 @@ from seed import support_plan as plan
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
+    # Everything the referrals part moved back in time past the ORM is read afresh once; then the
+    # objects are kept across this part's thousands of service commits instead of being reloaded
+    # after each (what they hold is what this part wrote: the same data, a third fewer queries).
+    db.session.expire_all()
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        _load(rng=rng, fake=fake, world=world, summary=summary)
+    finally:
+        session.expire_on_commit = expiring
+        db.session.expire_all()
+
+
+def _load(*, rng, fake, world: dict, summary) -> None:
     if "episodes" not in world:  # seed/referrals.py did not run: make a few of our own
         world["episodes"] = plan.fallback_episodes(rng=rng, fake=fake, world=world)
     episodes = [e for e in world["episodes"] if e.officer_id is not None]
