@@ -75,6 +75,10 @@ def contact_held(*, by: User | None, episode: Episode, on: date) -> None:
         episode.first_contact_on = on
         if first:
             _move(by, episode, ReferralStatus.FIRST_CONTACT, f"First contact on {on:%d %B %Y}")
+    referral = episode.referral
+    if referral.status_enum is ReferralStatus.IN_SUPPORT \
+            or not referral.status_enum.can_move_to(ReferralStatus.IN_SUPPORT):
+        return  # already in support (the usual case: most contacts come later), or past it
     if _has_plan(episode) or _held_contacts(episode) >= 2:
         _move(by, episode, ReferralStatus.IN_SUPPORT, "Support plan agreed with the person")
 
