@@ -62,7 +62,9 @@ def keep_last_contact(episode: Episode) -> None:
 
     last = db.session.scalar(select(func.max(Contact.contact_on)).where(
         Contact.episode_id == episode.id, Contact.status == ContactStatus.HELD.value))
-    db.session.execute(update(Episode).where(Episode.id == episode.id).values(last_contact_on=last))
+    # The session's copy is set just below, so the UPDATE need not search the session for it.
+    db.session.execute(update(Episode).where(Episode.id == episode.id).values(last_contact_on=last)
+                       .execution_options(synchronize_session=False))
     set_committed_value(episode, "last_contact_on", last)
 
 
