@@ -40,7 +40,7 @@ run: install
 # Both cores: each pytest-xdist worker gets its own PostgreSQL database; each test file stays on
 # one worker, except the accessibility walk, spread role by role (tests/conftest.py).
 test: install-test
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist loadfile --durations=20
 
 # Production: several stateless gunicorn workers against PostgreSQL (DATABASE_URL) and a
 # shared rate-limit store (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379).
