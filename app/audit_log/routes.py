@@ -13,7 +13,6 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from app.audit_log import bp
-from app.converters import int_arg
 from app.extensions import db
 from app.people.forms import DateInputField
 from app.models import AuditEvent, AuditMention, Person, Referral
