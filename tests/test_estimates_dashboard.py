@@ -194,3 +194,20 @@ def test_balance_labels_read_inside_a_sentence_keeping_abbreviations():
     assert in_sentence("GP consultations in the 12 months before") == "GP consultations in the 12 months before"
     assert in_sentence("Age (years)") == "age (years)"
     assert in_sentence("Sex: female") == "sex: female"
+
+
+def test_balance_rows_keep_the_sex_shares_together_when_only_the_pool_has_a_group():
+    def var(label, mean=50.0):
+        return {"label": label, "referred_mean": mean, "comparison_mean": mean, "smd": 0.0}
+
+    after = {"people": {"referred": 40, "comparison": 80},
+             "variables": {"age": var("Age (years)"), "sex_female": var("Sex: female"),
+                           "sex_male": var("Sex: male"), "baseline_gp_use": var("GP consultations in the 12 months before")}}
+    before = {"people": {"referred": 40, "comparison": 900},
+              "variables": {**after["variables"], "sex_other": var("Sex: other", 0.0)}}
+    figures = {"estimates": {"available": True, "suppressed": False, "people": {"referred": 40, "comparison": 80},
+                             "by_activity": {}, "balance": {"threshold": 0.1, "before": before, "after": after,
+                                                            "imbalanced": False, "imbalanced_variables": []}}}
+    labels = [row[0] for row in estimate_tables.balance(figures).rows]
+    assert labels == ["Age (years)", "Sex: female (%)", "Sex: male (%)", "Sex: other (%)",
+                      "GP consultations in the 12 months before"]

@@ -211,7 +211,10 @@ def balance(figures: dict) -> Table:
              for side, column in (("referred", columns[0]), ("comparison", columns[1]))
              if is_small(data[key]["people"][side])}
     small |= {c + 2 - (c - 1) % 3 for c in small}  # and the standardised difference beside a small group
-    for name in list(after) + [n for n in before if n not in after]:
+    # Age, then the sex shares, then baseline GP use, whichever side has them (a group only the
+    # pool has, such as "other", still sits with the sex rows).
+    names = list(after) + [n for n in before if n not in after]
+    for name in sorted(names, key=lambda n: (n != "age", not n.startswith("sex_"), names.index(n))):
         share = name.startswith("sex_")
         a, b = after.get(name), before.get(name)
         label = (a or b)["label"] + (" (%)" if share else "")
