@@ -85,6 +85,14 @@ def new_page(browser, base_url):
         context.close()
 
 
+def go(page, selector: str) -> None:
+    """Click something that loads a new page and wait until its document is parsed, so the old
+    page is never read by mistake. Not until every font and script has loaded too: on a busy
+    machine that once took over the 10 s limit after the page itself had arrived."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click(selector)
+
+
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.fill("#email", email)

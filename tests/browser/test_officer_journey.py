@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.security import Role
 from app.services import contacts, visits
 from tests import factories
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, screenshot, sign_in
 
 SECTIONS = [("About", "about"), ("Needs", "needs"), ("Goals", "goals"), ("Contacts", "contacts"),
             ("Home visits", "safety"), ("Onward support", "onward"), ("Peer support", "peer"),
@@ -25,11 +25,6 @@ def _fill_date(page, name: str, day: date) -> None:
     page.fill(f"input[name='{name}-month']", str(day.month))
     page.fill(f"input[name='{name}-year']", str(day.year))
 
-
-def _go(page, selector: str) -> None:
-    """Click something that loads a new page, and wait for it (no reading the old page by mistake)."""
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _tab(page, label: str) -> None:
@@ -78,30 +73,30 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
     assert "Edna Whitehouse" in first_row.inner_text() and "New" in first_row.inner_text()
     assert "Dog or other animal" in first_row.inner_text()
     screenshot(page, "caseload-768")
-    _go(page, "text=Edna Whitehouse")
+    go(page, "text=Edna Whitehouse")
 
     # Home visit: the risks come before the check-in button.
     _tab(page, "Home visits")
-    _go(page, "text=Start a home visit")
+    go(page, "text=Start a home visit")
     callout = page.locator(".nhsuk-card--warning").first
     assert "Dog or other animal in the home" in callout.inner_text() and "Two dogs" in callout.inner_text()
     assert callout.bounding_box()["y"] < page.locator("button:has-text('Check in')").bounding_box()["y"]
     screenshot(page, "check-in-768")
     page.check("#risks_read")
     page.fill("#expected_end", end_local.strftime("%H:%M"))
-    _go(page, "button:has-text('Check in')")
+    go(page, "button:has-text('Check in')")
     assert "Checked in" in page.locator(".nhsuk-notification-banner").inner_text()
 
     # Two needs: loneliness from the referral, heating found at home.
     _tab(page, "Needs")
-    _go(page, "text=Record loneliness and isolation")
+    go(page, "text=Record loneliness and isolation")
     page.check("input[name='severity'][value='high']")
-    _go(page, "button:has-text('Add need')")
-    _go(page, "a:has-text('Add a need')")
+    go(page, "button:has-text('Add need')")
+    go(page, "a:has-text('Add a need')")
     page.select_option("#area", "heating")
     page.check("input[name='severity'][value='medium']")
     page.fill("#notes", "Only the front room is heated; bills unopened.")
-    _go(page, "button:has-text('Add need')")
+    go(page, "button:has-text('Add need')")
     needs_panel = page.locator("#needs")
     assert needs_panel.locator(".hl-need").count() == 2
     assert "Found at home" in needs_panel.locator(".hl-need", has_text="Heating and fuel").inner_text()
@@ -109,60 +104,60 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
 
     # A goal with its first action.
     _tab(page, "Goals")
-    _go(page, "a:has-text('Add a goal')")
+    go(page, "a:has-text('Add a goal')")
     page.fill("#description", "Get to the Thursday lunch club")
     page.select_option("#need_area", "loneliness")
     _fill_date(page, "review_on", date.today() + timedelta(days=28))
     page.fill("#action", "Go along together the first time")
     page.fill("#action_by", "Link officer")
-    _go(page, "button:has-text('Add goal')")
+    go(page, "button:has-text('Add goal')")
     assert "Get to the Thursday lunch club" in page.locator("#goals").inner_text()
 
     # ONS4 and UCLA baselines.
     _tab(page, "Wellbeing")
-    _go(page, "text=Record ONS4 wellbeing")
+    go(page, "text=Record ONS4 wellbeing")
     assert page.is_checked("input[name='stage'][value='baseline']")
     for name, value in (("life_satisfaction", "3"), ("worthwhile", "4"), ("happiness", "2"), ("anxiety", "8")):
         page.fill(f"#{name}", value)
-    _go(page, "button:has-text('Save scores')")
-    _go(page, "text=Record UCLA loneliness")
+    go(page, "button:has-text('Save scores')")
+    go(page, "text=Record UCLA loneliness")
     for name in ("ucla_companionship", "ucla_left_out", "ucla_isolated"):
         page.check(f"input[name='{name}'][value='3']")
-    _go(page, "button:has-text('Save scores')")
+    go(page, "button:has-text('Save scores')")
     wellbeing = page.locator("#wellbeing").inner_text()
     assert "Life satisfaction" in wellbeing and "Total (3 to 9)" in wellbeing and "9" in wellbeing
 
     # A formal referral is refused without consent, then made with it; then a linkage.
     _tab(page, "Onward support")
-    _go(page, "text=Link or refer to an organisation")
+    go(page, "text=Link or refer to an organisation")
     page.fill("#organisation_name", "Citizens Advice Dudley")
     page.fill("#service_name", "Energy debt advice")
     page.check("input[name='sector'][value='voluntary']")
     page.check("input[name='kind'][value='formal_referral']")
     page.check("input[name='need_areas'][value='heating']")
-    _go(page, "button:has-text('Save')")
+    go(page, "button:has-text('Save')")
     assert "written consent" in page.locator(".nhsuk-error-summary").inner_text()
     assert page.input_value("#organisation_name") == "Citizens Advice Dudley"
     screenshot(page, "onward-refused-768")
     page.check("#consent_to_share")
     _fill_date(page, "consent_recorded_on", date.today())
-    _go(page, "button:has-text('Save')")
-    _go(page, "text=Link or refer to an organisation")
+    go(page, "button:has-text('Save')")
+    go(page, "text=Link or refer to an organisation")
     page.fill("#organisation_name", "St Thomas's Church")
     page.fill("#service_name", "Thursday lunch club")
     page.check("input[name='sector'][value='faith']")
     page.check("input[name='kind'][value='linkage']")
     page.check("#accompanied")
-    _go(page, "button:has-text('Save')")
+    go(page, "button:has-text('Save')")
     onward_panel = page.locator("#onward").inner_text()
     assert "Citizens Advice Dudley" in onward_panel and "Formal referral" in onward_panel
     assert "Linkage, accompanied" in onward_panel
 
     # Check out: the visit is logged as a contact.
     _tab(page, "Home visits")
-    _go(page, "#safety a:has-text('Check out')")
+    go(page, "#safety a:has-text('Check out')")
     page.fill("#notes", "Long chat about her late husband; keen on the lunch club.")
-    _go(page, "button:has-text('Check out')")
+    go(page, "button:has-text('Check out')")
     _tab(page, "Contacts")
     assert "Home visit" in page.locator("#contacts").inner_text()
     screenshot(page, "record-768")
@@ -180,11 +175,11 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
 
     # Discharge, with a summary for the practice.
     page.goto(f"/people/{person_id}#discharge")
-    _go(page, "a:has-text('Discharge Edna')")
+    go(page, "a:has-text('Discharge Edna')")
     page.check("input[name='reason'][value='goals_met']")
     summary = "Edna now goes to the Thursday lunch club and has energy debt advice from Citizens Advice."
     page.fill("#summary", summary)
-    _go(page, "button:has-text('Discharge from support')")
+    go(page, "button:has-text('Discharge from support')")
     assert summary in page.locator("#discharge").inner_text()
     screenshot(page, "record-discharged-768")
 

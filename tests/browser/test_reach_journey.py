@@ -12,16 +12,12 @@ from app.extensions import db
 from app.models import DeprivationArea
 from app.security import Role
 from tests import factories
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, sign_in
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, sign_in
 
 PHONE_320 = {"width": 320, "height": 720}
 PEOPLE = {"Maureen": ("Hollis", factories.nhs_number(301)), "Stanley": ("Cope", factories.nhs_number(302)),
           "Gloria": ("Okafor", factories.nhs_number(303))}
 
-
-def _go(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _fill_date(page, name: str, day: date) -> None:
@@ -88,10 +84,10 @@ def test_who_is_reached_after_referrals_risks_and_a_self_referral(new_page, live
     gp.click("#equality-detail summary")
     gp.check("input[name='sex'][value='female']")
     gp.select_option("#ethnic_category", "H")
-    _go(gp, "button:has-text('Send and refer another')")
+    go(gp, "button:has-text('Send and refer another')")
     assert "Referral for Maureen Hollis sent" in gp.locator(".nhsuk-notification-banner").inner_text()
     _fill_person(gp, "Stanley", postcode="dy5 3ab")
-    _go(gp, "button:has-text('Send referral')")
+    go(gp, "button:has-text('Send referral')")
     assert gp.locator("h1").inner_text() == "Stanley Cope"
 
     # The manager accepts both for the officer.
@@ -100,10 +96,10 @@ def test_who_is_reached_after_referrals_risks_and_a_self_referral(new_page, live
     people = {}
     for given in ("Maureen", "Stanley"):
         manager.goto("/triage/")
-        _go(manager, f"text={given} {PEOPLE[given][0]}")
+        go(manager, f"text={given} {PEOPLE[given][0]}")
         option = manager.locator("#accept-officer_id option", has_text="Olu Adeyemi")
         manager.select_option("#accept-officer_id", label=option.inner_text())
-        _go(manager, "button:has-text('Accept referral')")
+        go(manager, "button:has-text('Accept referral')")
         assert "allocated to Olu Adeyemi" in manager.locator(".nhsuk-notification-banner").inner_text()
         from app.models import Person
         db.session.expire_all()
@@ -113,17 +109,17 @@ def test_who_is_reached_after_referrals_risks_and_a_self_referral(new_page, live
     officer = new_page(TABLET)
     sign_in(officer, world["officer"].email, factories.PASSWORD)
     officer.goto(f"/people/{people['Maureen']}")
-    _go(officer, "#risks a:has-text('Record no known risks')")
-    _go(officer, "button:has-text('Record no known risks')")
+    go(officer, "#risks a:has-text('Record no known risks')")
+    go(officer, "button:has-text('Record no known risks')")
     assert "No known risks (recorded" in officer.locator("#risks").inner_text()
     officer.goto(f"/people/{people['Stanley']}/risks/new")
     officer.check("input[name='risk'][value='dog']")
     officer.fill("#detail", "Large dog; ask for it to be shut away.")
-    _go(officer, "button:has-text('Add risk')")
+    go(officer, "button:has-text('Add risk')")
     officer.goto(f"/people/{people['Stanley']}")
-    _go(officer, "#risks a:has-text('End')")
+    go(officer, "#risks a:has-text('End')")
     officer.fill("#reason", "The dog was rehomed.")
-    _go(officer, "button:has-text('End this risk')")
+    go(officer, "button:has-text('End this risk')")
     assert officer.locator("#risks .nhsuk-card--warning").count() == 0 or \
         "Dog or other animal" not in officer.locator("#risks .nhsuk-card--warning").first.inner_text()
 
@@ -135,7 +131,7 @@ def test_who_is_reached_after_referrals_risks_and_a_self_referral(new_page, live
     manager.fill("#referrer_role", "Self")
     _fill_date(manager, "mdt_meeting_date", meeting)
     _fill_person(manager, "Gloria", postcode="B1 1AA")
-    _go(manager, "button:has-text('Send referral'), button:has-text('Add referral'), form button[type='submit']")
+    go(manager, "button:has-text('Send referral'), button:has-text('Add referral'), form button[type='submit']")
     assert "Referral for Gloria Okafor from" in manager.locator(".nhsuk-notification-banner").inner_text()
 
     # The commissioner's dashboard: 17 referrals in all, by group, small groups as <5.

@@ -8,14 +8,10 @@ from datetime import date
 
 from app.security import Role
 from tests import factories
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, screenshot, sign_in
 
 PHONE_320 = {"width": 320, "height": 720}
 
-
-def _go(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _section_shot(page, name: str) -> None:
@@ -54,8 +50,8 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
     first_section = page.locator(".hl-record-section").first
     assert first_section.get_attribute("id") == "risks"
     assert "Risks not yet assessed" in first_section.inner_text()
-    _go(page, "#risks a:has-text('Record no known risks')")
-    _go(page, "button:has-text('Record no known risks')")
+    go(page, "#risks a:has-text('Record no known risks')")
+    go(page, "button:has-text('Record no known risks')")
     risks = page.locator("#risks").inner_text()
     assert f"No known risks (recorded {_today()} by Olive Adeyemi)" in risks
     assert "Risks not yet assessed" not in risks
@@ -67,7 +63,7 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
     phone = new_page(PHONE_320)
     sign_in(phone, officer.email, factories.PASSWORD)
     phone.goto(f"/people/{dev}/risks/new")
-    _go(phone, "button:has-text('Add risk')")
+    go(phone, "button:has-text('Add risk')")
     assert "Choose the risk, or choose another risk and describe it" in phone.locator(".nhsuk-error-summary").inner_text()
     screenshot(phone, "risk-new-error-320")
     _no_sideways_scroll(phone)
@@ -75,7 +71,7 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
     phone.fill("#detail", "Large dog; ask for it to be shut in the kitchen before going in.")
     screenshot(phone, "risk-new-320")
     _no_sideways_scroll(phone)
-    _go(phone, "button:has-text('Add risk')")
+    go(phone, "button:has-text('Add risk')")
     assert "Risk recorded: Dog or other animal in the home" in phone.locator(".nhsuk-notification-banner").inner_text()
 
     page.goto(f"/people/{dev}")
@@ -91,13 +87,13 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
 
     # The dog is rehomed: the officer ends the risk, on the phone.
     phone.goto(f"/people/{dev}")
-    _go(phone, "#risks a:has-text('End')")
-    _go(phone, "button:has-text('End this risk')")
+    go(phone, "#risks a:has-text('End')")
+    go(phone, "button:has-text('End this risk')")
     assert "Say why this risk no longer applies" in phone.locator(".nhsuk-error-summary").inner_text()
     phone.fill("#reason", "The dog was rehomed with his sister.")
     screenshot(phone, "risk-end-320")
     _no_sideways_scroll(phone)
-    _go(phone, "button:has-text('End this risk')")
+    go(phone, "button:has-text('End this risk')")
 
     page.goto(f"/people/{dev}")
     risks = page.locator("#risks")
@@ -116,16 +112,16 @@ def test_officer_records_no_known_risks_and_a_dog_then_ends_it(new_page, live_ap
     phone.fill("#action_taken", "Told Maria; referred to the council's adult safeguarding team, ref AS-1042.")
     screenshot(phone, "concern-new-320")
     _no_sideways_scroll(phone)
-    _go(phone, "button:has-text('Record concern')")
+    go(phone, "button:has-text('Record concern')")
     manager_page = new_page(DESKTOP)
     sign_in(manager_page, manager.email, factories.PASSWORD)
     manager_page.goto("/triage/")
-    _go(manager_page, "header a:has-text('Safeguarding')")
+    go(manager_page, "header a:has-text('Safeguarding')")
     listed = manager_page.locator("main").inner_text()
     assert "Dev Mistry" in listed and "nephew keeps his bank card" in listed and "AS-1042" in listed
     assert "Nora Price" not in listed
     screenshot(manager_page, "safeguarding-list-1280")
     phone.goto(f"/people/{dev}")
-    _go(phone, "#risks a:has-text('Close')")
+    go(phone, "#risks a:has-text('Close')")
     screenshot(phone, "concern-close-320")
     _no_sideways_scroll(phone)
