@@ -3,6 +3,8 @@ token from the page that shows it once, revoke it; at 1280 px and at 320 px with
 scrolling. Screenshots go to screenshots/api-clients-*.png."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import pytest
 
 from app.security import Role
@@ -35,7 +37,7 @@ def test_an_admin_registers_a_sending_system_and_revokes_another(live_app, new_p
 
     page.click("text=Register an API client")
     page.click("button:has-text('Register client')")  # empty: every error next to its field
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()  # waits for the answer to the post
     screenshot(page, f"api-clients-new-errors-{name}")
     _no_sideways_scroll(page)
     page.fill("#name", "EMIS Web at Netherton")

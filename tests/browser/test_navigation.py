@@ -1,6 +1,8 @@
 """Each role signs in through a real browser and sees its own navigation."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import pytest
 
 from app.security import Role
@@ -36,7 +38,7 @@ def test_wrong_password_keeps_the_email_and_says_what_to_do(new_page, live_app):
     user = factories.user(role=Role.MANAGER)
     page = new_page()
     sign_in(page, user.email, "wrong password")
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()  # waits for the answer to the post
     assert page.input_value("#email") == user.email
 
 

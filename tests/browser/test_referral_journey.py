@@ -52,7 +52,7 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     page.goto("/referrals/new")
     _fill_referral(page, given="Maureen", family="Hollis", nhs="999 000 0019", meeting=meeting)
     page.click("button:has-text('Send referral')")
-    assert page.locator("#nhs_number-error").is_visible()
+    expect(page.locator("#nhs_number-error")).to_be_visible()  # waits for the answer to the post
     assert "check digit" in page.locator("#nhs_number-error").inner_text()
     assert page.input_value("#given_name") == "Maureen"
     assert page.input_value("#concerns").startswith("Sees the GP weekly")
