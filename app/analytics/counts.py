@@ -1,15 +1,18 @@
 """Counts for the dashboard that the outcomes engine does not make: referral flow, needs and
-caseloads.  All computed in SQL over the filtered referrals; each returns plain numbers
-(suppression is applied when they are shown, in app.analytics.tables).
+caseloads, over the filtered referrals (the flow from ``app.analytics.referral_ledger``, the
+rest in SQL); each returns plain numbers (suppression is applied when they are shown, in
+app.analytics.tables).
 """
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import aliased
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
 
-from app.analytics.dates_sql import is_postgres, month_of
-from app.analytics.filters import Filters
+from app.analytics import referral_ledger
 from app.analytics.cohort_sql import apply_filters
+from app.analytics.filters import Filters
+from app.analytics.read import fetch_frame
 from app.extensions import db
 from app.models import Episode, Locality, Practice, Referral, ReferralNeed, User
 from app.models.vocab import NeedArea
@@ -21,69 +24,42 @@ def _referrals(*columns):
 
 
 def flow(filters: Filters) -> dict:
-    """People referred (distinct NHS numbers), accepted (an episode opened), supported (first
-    contact made) and discharged, over referrals received in the filters."""
-    referred = db.session.scalar(apply_filters(_referrals(func.count(distinct(Referral.nhs_number))), filters))
-    episodes = apply_filters(_referrals(func.count(distinct(Episode.person_id)))
-                             .join(Episode, Episode.referral_id == Referral.id), filters)
-    # The person declining is its own outcome: not a discharge, even when an episode had opened.
-    declined = apply_filters(_referrals(func.count(distinct(Referral.nhs_number)))
-                             .where(Referral.status == "declined_by_person"), filters)
-    return {
-        "referred": referred or 0,
-        "accepted": db.session.scalar(episodes) or 0,
-        "supported": db.session.scalar(episodes.where(Episode.first_contact_on.is_not(None))) or 0,
-        "discharged": db.session.scalar(episodes.where(Episode.discharged_on.is_not(None),
-                                                       Referral.status != "declined_by_person")) or 0,
-        "declined_by_person": db.session.scalar(declined) or 0,
-    }
+    """People referred, accepted, supported, discharged and declined over referrals received in
+    the filters (``app.analytics.referral_ledger.flow``; the dashboard counts them from the rows
+    it reads once per view)."""
+    return referral_ledger.flow(referral_ledger.read(filters))
 
 
 def referrals_by_month(filters: Filters) -> dict:
     """Referrals received per month, by locality — or by practice once a locality or practice is chosen."""
-    month = month_of(Referral.received_at, postgres=is_postgres(db.session))
-    by = Practice.ods_code if (filters.locality or filters.practice) else Locality.name
-    rows = db.session.execute(apply_filters(_referrals(month, by, func.count(Referral.id)), filters)
-                              .group_by(month, by).order_by(month, by)).all()
-    months = sorted({r[0] for r in rows})
-    groups = sorted({r[1] for r in rows})
-    counts = {(m, g): n for m, g, n in rows}
-    return {"by": "practice" if by is Practice.ods_code else "locality", "months": _month_range(months),
-            "groups": groups, "counts": [[counts.get((m, g), 0) for g in groups] for m in _month_range(months)]}
+    return referral_ledger.by_month(referral_ledger.read(filters), filters)
 
 
-def _month_range(months: list[str]) -> list[str]:
-    """Every month from the first to the last (months with no referrals are shown as 0)."""
-    if not months:
-        return []
-    year, month = map(int, months[0].split("-"))
-    end = tuple(map(int, months[-1].split("-")))
-    out = []
-    while (year, month) <= end:
-        out.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def needs(filters: Filters) -> dict:
-    """How many referrals ticked each need area, and the most common pairs ticked together
-    (counted in SQL: a referral's needs joined to its own later-named needs)."""
-    total = db.session.scalar(apply_filters(_referrals(func.count(Referral.id)), filters)) or 0
-    single = dict(db.session.execute(
-        apply_filters(_referrals(ReferralNeed.area, func.count(distinct(Referral.id)))
-                      .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters)
-        .group_by(ReferralNeed.area)).all())
-    other = aliased(ReferralNeed)
-    together = func.count(distinct(Referral.id))
-    pairs = db.session.execute(
-        apply_filters(_referrals(ReferralNeed.area, other.area, together)
-                      .join(ReferralNeed, ReferralNeed.referral_id == Referral.id)
-                      .join(other, (other.referral_id == Referral.id) & (other.area > ReferralNeed.area)), filters)
-        .group_by(ReferralNeed.area, other.area)
-        .order_by(together.desc(), ReferralNeed.area, other.area).limit(40)).all()
-    return {"referrals": total,
-            "areas": {area.value: single.get(area.value, 0) for area in NeedArea},
-            "pairs": [[a, b, n] for a, b, n in pairs]}
+def needs(filters: Filters, referrals: int | None = None) -> dict:
+    """How many referrals ticked each need area, and the 40 pairs most often ticked together
+    (most first, then by name).  The needs of the filtered referrals are read once and counted
+    here; ``referrals``, when the caller has counted the filtered referrals, saves a query."""
+    if referrals is None:
+        referrals = db.session.scalar(apply_filters(_referrals(func.count(Referral.id)), filters)) or 0
+    ticked = fetch_frame(apply_filters(_referrals(ReferralNeed.referral_id, ReferralNeed.area)
+                                       .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters),
+                         ["referral", "area"]).drop_duplicates()
+    # Areas as numbers in alphabetical order; each referral's needs joined to its own needs
+    # later in the alphabet gives every pair once, counted by its two numbers.
+    code, names = pd.factorize(ticked["area"], sort=True)
+    k = len(names)
+    single = np.bincount(code, minlength=k)
+    coded = pd.DataFrame({"referral": ticked["referral"].to_numpy(), "code": code})
+    joined = coded.merge(coded, on="referral", suffixes=("", "_other"))
+    joined = joined[joined["code"] < joined["code_other"]]
+    together = np.bincount(joined["code"].to_numpy() * k + joined["code_other"].to_numpy(), minlength=k * k)
+    found = np.flatnonzero(together)
+    # Most often first, then by the two names (the codes are in name order).
+    top = found[np.lexsort((found, -together[found]))][:40]
+    counted = dict(zip(names, single.tolist()))
+    return {"referrals": int(referrals),
+            "areas": {area.value: int(counted.get(area.value, 0)) for area in NeedArea},
+            "pairs": [[str(names[p // k]), str(names[p % k]), int(together[p])] for p in top]}
 
 
 def caseloads() -> list[dict]:

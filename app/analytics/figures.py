@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, comparison, counts, reach, referral_sources, refresh
+from app.analytics import cache, comparison, counts, reach, referral_ledger, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -55,8 +55,13 @@ def compute(filters: Filters, *, with_comparison: bool = True) -> dict:
 
     ``with_comparison=False`` leaves the comparison cohort out: the plain figures only, with the
     estimates marked pending (see :func:`figures_for`)."""
-    counted = in_background(lambda: (counts.flow(filters), counts.referrals_by_month(filters), counts.needs(filters),
-                                     reach.read(filters)))
+    # The filtered referrals (one read for the flow, months, sources and reach) and the needs,
+    # on a reader thread while the engine's inputs are read here.
+    def referrals_and_needs():
+        records = reach.read(filters)
+        return records, counts.needs(filters, referrals=len(records[0]))
+
+    counted = in_background(referrals_and_needs)
     # The comparison cohort (if any) is read on another connection while the referred side is read here.
     reading = comparison.start_reading(filters) if with_comparison else None
     held = reading is not None if with_comparison else comparison.cohort_held()
@@ -76,16 +81,17 @@ def compute(filters: Filters, *, with_comparison: bool = True) -> dict:
                 else {"available": False, "pending": True}
         except outcomes.OutcomesInputError:
             log.exception("outcomes engine refused the database's records")
-    flow, by_month, needs, reach_records = counted.result()
+    reach_records, needs = counted.result()
+    rows = reach_records[0]
     return {
         "computed_at": utcnow().isoformat(timespec="seconds"),
         "as_of": inputs["as_of"],
-        "flow": flow,
+        "flow": referral_ledger.flow(rows),
         "report": report,
         "estimates": estimates,
-        "referrals_by_month": by_month,
+        "referrals_by_month": referral_ledger.by_month(rows, filters),
         "needs": needs,
-        "referral_sources": referral_sources.by_source(filters),
+        "referral_sources": referral_ledger.by_source(rows),
         "onward_organisations": organisations(inputs["onward"]),
         "waits": waits(inputs["support"]),
         "reach": reach.compute(filters, inputs, reach_records),  # who the service reaches (app.analytics.reach)

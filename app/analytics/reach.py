@@ -23,17 +23,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app.analytics import population
-from app.analytics.cohort_sql import apply_filters, cohort_episodes
+from app.analytics import population, referral_ledger
+from app.analytics.cohort_sql import cohort_episodes
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
 from app.analytics.source import AGE_BANDS, age_bands
-from app.models import Episode, Locality, Person, Practice, Referral
+from app.models import Person
 from app.models.deprivation import DeprivationArea
 from app.models.vocab import ETHNIC_GROUP_OF, EthnicGroup, Sex
 from outcomes.activity import prepare_activity
+from outcomes.columns import per_distinct
 from outcomes.cohort import prepare_cohort
 from outcomes.dates import day_number
 from outcomes.definitions import ACTIVITY_TYPES
@@ -45,8 +46,6 @@ NOT_KNOWN_AREA = "Postcode not in the lookup"
 QUINTILES = ("Quintile 1 (most deprived)", "Quintile 2", "Quintile 3", "Quintile 4", "Quintile 5 (least deprived)")
 DIMENSIONS = (("imd_quintile", "IMD quintile"), ("ethnic_group", "Ethnic group"), ("sex", "Sex"),
               ("age_band", "Age band"))
-ROW_COLUMNS = ["referral_id", "person_id", "received_at", "sex", "ethnic_category", "imd_decile", "date_of_birth",
-               "episode_id", "first_contact_on", "discharged_on", "status"]
 
 
 def group_order(dimension: str) -> list[str]:
@@ -94,30 +93,6 @@ def _labelled(frame: pd.DataFrame, on: pd.Series) -> pd.DataFrame:
     return out
 
 
-def referral_rows(filters: Filters) -> pd.DataFrame:
-    """One row per referral received in the filters, with its groups and its episode's dates."""
-    def either(person_column, referral_column):
-        return func.coalesce(person_column, referral_column)
-
-    postcode = func.coalesce(Person.postcode, Referral.postcode)
-    query = (select(Referral.id, Referral.person_id, Referral.received_at,
-                    either(Person.sex, Referral.sex), either(Person.ethnic_category, Referral.ethnic_category),
-                    DeprivationArea.imd_decile, either(Person.date_of_birth, Referral.date_of_birth),
-                    Episode.id, Episode.first_contact_on, Episode.discharged_on, Referral.status)
-             .select_from(Referral)
-             .join(Practice, Practice.id == Referral.practice_id)
-             .join(Locality, Locality.id == Practice.locality_id)
-             .outerjoin(Person, Person.id == Referral.person_id)
-             .outerjoin(DeprivationArea, DeprivationArea.postcode == postcode)
-             .outerjoin(Episode, Episode.referral_id == Referral.id))
-    frame = fetch_frame(apply_filters(query, filters).order_by(Referral.id), ROW_COLUMNS,
-                        numbers=("imd_decile", "episode_id"))
-    for column in ("received_at", "first_contact_on", "discharged_on", "date_of_birth"):
-        frame[column] = pd.to_datetime(frame[column], format="ISO8601")
-    frame["received_at"] = frame["received_at"].dt.normalize()
-    return frame
-
-
 def person_groups(filters: Filters) -> pd.DataFrame:
     """The groups of the dashboard's people (each person's first episode, as the engine's
     cohort) as now held, by person id text; the age band is left to the caller.  A join on the
@@ -134,21 +109,35 @@ def person_groups(filters: Filters) -> pd.DataFrame:
     return out
 
 
+def _per_group(frame: pd.DataFrame, groups, dimension: str, **sums) -> dict[str, dict]:
+    """``frame``'s columns summed (or as ``sums`` says) per group of ``dimension``, one groupby;
+    every group of :func:`group_order` listed, with ``None`` for a statistic of an empty group."""
+    summed = frame.assign(group=np.asarray(groups, dtype=object)).groupby("group", sort=False).agg(**sums)
+    out = {}
+    for label in group_order(dimension):
+        found = summed.loc[label] if label in summed.index else None
+        out[label] = {name: (None if found is None or pd.isna(found[name]) else found[name]) for name in sums}
+    return out
+
+
 def flow_by_group(rows: pd.DataFrame, groups: pd.DataFrame, dimension: str) -> dict[str, dict]:
     """Per group: referrals, accepted, first contact, discharged and the median wait in days."""
     accepted = rows["episode_id"].notna()
     contacted = accepted & rows["first_contact_on"].notna()
-    discharged = accepted & rows["discharged_on"].notna() & (rows["status"] != "declined_by_person")
-    wait = (rows["first_contact_on"] - rows["received_at"]).dt.days
-    out = {}
-    for label in group_order(dimension):
-        inside = (groups[dimension] == label).to_numpy() if len(rows) else np.zeros(0, dtype=bool)
-        waits = wait[inside & contacted.to_numpy()]
-        out[label] = {"referrals": int(inside.sum()), "accepted": int((inside & accepted).sum()),
-                      "first_contact": int((inside & contacted).sum()),
-                      "discharged": int((inside & discharged).sum()),
-                      "median_wait_days": float(waits.median()) if len(waits) else None}
-    return out
+    frame = pd.DataFrame({
+        "accepted": accepted.to_numpy(), "contacted": contacted.to_numpy(),
+        "discharged": (accepted & rows["discharged_on"].notna() & (rows["status"] != "declined_by_person")).to_numpy(),
+        "wait": (rows["first_contact_on"] - rows["received_at"]).dt.days.where(contacted).to_numpy(dtype=float)})
+    found = _per_group(frame, groups[dimension] if len(rows) else [], dimension,
+                       referrals=("accepted", "size"), accepted=("accepted", "sum"),
+                       first_contact=("contacted", "sum"), discharged=("discharged", "sum"),
+                       median_wait_days=("wait", "median"))
+    return {label: {"referrals": int(counted["referrals"] or 0), "accepted": int(counted["accepted"] or 0),
+                    "first_contact": int(counted["first_contact"] or 0),
+                    "discharged": int(counted["discharged"] or 0),
+                    "median_wait_days": None if counted["median_wait_days"] is None
+                    else float(counted["median_wait_days"])}
+            for label, counted in found.items()}
 
 
 def gp_windows(inputs: dict) -> pd.DataFrame:
@@ -180,36 +169,40 @@ def _included_ids(cohort, inputs: dict, as_of) -> np.ndarray:
 
 
 def wellbeing_people(measures: pd.DataFrame) -> pd.Series:
-    """Each person's latest minus first ONS4 life satisfaction (latest on a later day), by person id."""
-    ons = measures[(measures["instrument"].astype(str).str.strip().str.lower() == "ons4")
-                   & measures["life_satisfaction"].notna()]
+    """Each person's latest minus first ONS4 life satisfaction (latest on a later day), by person
+    id in text order.  Among measures on the same day the one recorded first counts as first,
+    the one recorded last as latest."""
+    instrument = per_distinct(measures["instrument"].astype(str), lambda text: text.str.strip().str.lower())
+    ons = measures[(instrument == "ons4") & measures["life_satisfaction"].notna().to_numpy()]
     if not len(ons):
         return pd.Series(dtype=float)
-    table = ons.assign(person=ons["person_id"].astype(str)).sort_values(["person", "date"], kind="stable")
+    table = ons.assign(person=ons["person_id"].astype(str)).sort_values("date", kind="stable")
     first = table.drop_duplicates("person", keep="first").set_index("person")
-    last = table.drop_duplicates("person", keep="last").set_index("person")
+    last = table.drop_duplicates("person", keep="last").set_index("person").reindex(first.index)
     paired = last["date"] > first["date"]
-    return (last["life_satisfaction"] - first["life_satisfaction"])[paired].astype(float)
+    return (last["life_satisfaction"] - first["life_satisfaction"])[paired].astype(float).sort_index()
 
 
 def outcome_by_group(gp: pd.DataFrame, change: pd.Series, groups: pd.DataFrame, dimension: str) -> dict[str, dict]:
     """Per group: people with a complete GP window and their visits before and after; people
     with life satisfaction measured twice and their mean change."""
-    gp_groups = groups[dimension].reindex(gp.index)
-    change_groups = groups[dimension].reindex(change.index)
-    out = {}
-    for label in group_order(dimension):
-        inside = (gp_groups == label).to_numpy()
-        changes = change[(change_groups == label).to_numpy()]
-        out[label] = {"gp_people": int(inside.sum()), "gp_pre": int(gp["pre"][inside].sum()),
-                      "gp_post": int(gp["post"][inside].sum()), "wellbeing_people": int(len(changes)),
-                      "wellbeing_change": round(float(changes.mean()), 2) if len(changes) else None}
-    return out
+    gp_found = _per_group(pd.DataFrame({"pre": gp["pre"].to_numpy(dtype=float), "post": gp["post"].to_numpy(dtype=float)}),
+                          groups[dimension].reindex(gp.index), dimension,
+                          gp_people=("pre", "size"), gp_pre=("pre", "sum"), gp_post=("post", "sum"))
+    change_found = _per_group(pd.DataFrame({"change": change.to_numpy(dtype=float)}),
+                              groups[dimension].reindex(change.index), dimension,
+                              wellbeing_people=("change", "size"), wellbeing_change=("change", "mean"))
+    return {label: {"gp_people": int(gp_found[label]["gp_people"] or 0),
+                    "gp_pre": int(gp_found[label]["gp_pre"] or 0), "gp_post": int(gp_found[label]["gp_post"] or 0),
+                    "wellbeing_people": int(change_found[label]["wellbeing_people"] or 0),
+                    "wellbeing_change": None if change_found[label]["wellbeing_change"] is None
+                    else round(float(change_found[label]["wellbeing_change"]), 2)}
+            for label in group_order(dimension)}
 
 
 def read(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """What :func:`compute` reads from the database (a reader thread may do it beforehand)."""
-    return referral_rows(filters), person_groups(filters), population.shares(filters, [n for n, _ in DIMENSIONS])
+    return referral_ledger.read(filters), person_groups(filters), population.shares(filters, [n for n, _ in DIMENSIONS])
 
 
 def compute(filters: Filters, inputs: dict, records: tuple | None = None) -> dict:

@@ -22,10 +22,11 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
     activity at all and ``windowed``.
     """
     stored = windowed and window_months == WINDOW_MONTHS and anchor == "referral"
-    others = in_background(lambda: (source.measures(filters), source.onward(filters)))
     if stored:
         activity_windows.refresh()
     people = source.cohort(filters, with_windows=stored)
+    # The measures and onward referrals of those people, on a reader thread meanwhile.
+    others = in_background(lambda: (source.measures(filters, people), source.onward(filters, people)))
     if windowed:
         as_of = as_of or source.latest_activity_date() or date.today()
         if stored:

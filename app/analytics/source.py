@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, select
 
 from app.analytics.cohort_sql import COHORT_COLUMNS, WINDOW_COLUMNS, cohort_episodes, cohort_query
 from app.analytics.dates_sql import day_of, is_postgres, shift_months
@@ -45,13 +45,23 @@ _DATES = ("received_at", "first_contact_on", "discharged_on", "peer_support_date
 
 def age_bands(birth: pd.Series, on: pd.Series) -> pd.Series:
     """Age in whole years on the referral date, banded; under 18 is its own band."""
-    birth, on = pd.to_datetime(birth), pd.to_datetime(on)
-    years = on.dt.year - birth.dt.year
-    before_birthday = (on.dt.month < birth.dt.month) | ((on.dt.month == birth.dt.month) & (on.dt.day < birth.dt.day))
-    age = years - before_birthday.astype(int)
+    def parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(year, month * 100 + day) of each date, as floats (NaN for a missing date)."""
+        days = (values if values.dtype.kind == "M" else pd.to_datetime(values, format="ISO8601")).to_numpy()
+        days = days.astype("datetime64[D]")
+        missing = np.isnat(days)
+        months = days.astype("datetime64[M]")
+        year = months.astype("datetime64[Y]").astype(float) + 1970
+        month_day = (months.astype(int) % 12 + 1) * 100 + (days - months).astype(int) + 1.0
+        year[missing] = np.nan
+        return year, month_day
+
+    born_year, born_day = parts(birth)
+    on_year, on_day = parts(on)
+    age = on_year - born_year - (on_day < born_day)  # one less before this year's birthday
     labels = np.full(len(age), "under 18", dtype=object)
     for low, label in AGE_BANDS:
-        labels[(age >= low).to_numpy()] = label
+        labels[age >= low] = label
     return pd.Series(labels, index=birth.index)
 
 
@@ -180,28 +190,45 @@ MEASURE_COLUMNS = ["person_id", "date", "instrument", "life_satisfaction", "wort
                    "total"]
 
 
-def measures(filters: Filters) -> pd.DataFrame:
+def _of_cohort(columns: list, episode_column, order, names: list[str], filters: Filters,
+              people: pd.DataFrame | None, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``columns`` of the rows belonging to the cohort's episodes, in ``order``, with the
+    person id (text) as the first column ``person_id`` and the rest named ``names``.
+
+    Given the cohort already read (``people``, with its episode ids), PostgreSQL gets those ids
+    as one array parameter, looked up through the episode index, rather than working out every
+    person's first episode again; otherwise (and on SQLite) the query joins the cohort's subquery.
+    """
+    if people is not None and is_postgres(db.session):
+        ids = people["episode_id"].astype(np.int64).tolist()
+        frame = fetch_frame(select(episode_column, *columns)
+                            .where(episode_column == any_(bindparam("episodes", ids, type_=ARRAY(Integer))))
+                            .order_by(order), ["episode_id", *names], numbers=numbers)
+        person_of = dict(zip(people["episode_id"].astype(np.int64), people["person_id"]))
+        frame.insert(0, "person_id", frame.pop("episode_id").astype(np.int64).map(person_of).astype(object))
+        return frame
+    cohort = cohort_episodes(filters)
+    frame = fetch_frame(select(cohort.c.person_id, *columns).join(cohort, cohort.c.episode_id == episode_column)
+                        .order_by(order), ["person_id", *names], numbers=numbers)
+    frame["person_id"] = frame["person_id"].astype(str)
+    return frame
+
+
+def measures(filters: Filters, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Wellbeing measures of the cohort's episodes (UCLA total is the sum of its three items),
-    in the order they were recorded."""
-    people = cohort_episodes(filters)
+    in the order they were recorded; ``people``: the cohort (:func:`cohort`), when already read."""
     m = WellbeingMeasure
     ucla_total = m.ucla_companionship + m.ucla_left_out + m.ucla_isolated
-    query = (select(people.c.person_id, m.taken_on, m.instrument, m.life_satisfaction, m.worthwhile, m.happiness,
-                    m.anxiety, ucla_total.label("total"))
-             .join(people, people.c.episode_id == m.episode_id).order_by(m.id))
-    frame = fetch_frame(query, MEASURE_COLUMNS, numbers=tuple(MEASURE_COLUMNS[3:]))
-    frame["person_id"] = frame["person_id"].astype(str)
+    frame = _of_cohort([m.taken_on, m.instrument, m.life_satisfaction, m.worthwhile, m.happiness, m.anxiety,
+                        ucla_total.label("total")], m.episode_id, m.id, MEASURE_COLUMNS[1:], filters, people,
+                       numbers=tuple(MEASURE_COLUMNS[3:]))
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
 
 
-def onward(filters: Filters) -> pd.DataFrame:
+def onward(filters: Filters, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Onward referrals and linkages made in the cohort's episodes (person_id, sector, status,
-    and the organisation's own name)."""
-    people = cohort_episodes(filters)
-    frame = fetch_frame(
-        select(people.c.person_id, OnwardReferral.sector, OnwardReferral.status, OnwardReferral.organisation_name)
-        .join(people, people.c.episode_id == OnwardReferral.episode_id).order_by(OnwardReferral.id),
-        ["person_id", "sector", "status", "organisation_name"])
-    frame["person_id"] = frame["person_id"].astype(str)
-    return frame
+    and the organisation's own name); ``people``: the cohort, when already read."""
+    o = OnwardReferral
+    return _of_cohort([o.sector, o.status, o.organisation_name], o.episode_id, o.id,
+                      ["sector", "status", "organisation_name"], filters, people)
