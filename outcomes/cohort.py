@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .columns import per_distinct
+from .columns import per_distinct, stripped
 from .dates import parse_date_column
 from .definitions import GROUP_COLUMNS, NOT_RECORDED
 from .errors import OutcomesInputError, first_row
@@ -51,7 +51,7 @@ def require_columns(frame: pd.DataFrame, source: str, required: tuple[str, ...])
 
 def text_ids(values: pd.Series, *, source: str, column: str = "person_id") -> np.ndarray:
     """Person identifiers as stripped text; a blank one is an error."""
-    ids = values.astype(str).str.strip().to_numpy(dtype=object)
+    ids = stripped(values.astype(str))  # each distinct id stripped once
     blank = values.isna().to_numpy() | (ids == "")
     if blank.any():
         raise OutcomesInputError(source, first_row(blank), f"{column} is missing")

@@ -107,9 +107,12 @@ def wellbeing_change(
         table = pd.DataFrame({"person": ids[use], "day": day[use]})
         for item in items:
             table[item] = scores[item][use]
-        table = table.sort_values(["person", "day"], kind="stable")
-        first = table.drop_duplicates("person", keep="first").set_index("person")
-        last = table.drop_duplicates("person", keep="last").set_index("person")
+        # Each person's first and latest measure (same day: the first and last recorded), in
+        # person order.  A stable sort by day alone keeps each person's rows in that order, and
+        # sorting the few people afterwards is cheaper than sorting every row by person text.
+        table = table.sort_values("day", kind="stable")
+        first = table.drop_duplicates("person", keep="first").set_index("person").sort_index()
+        last = table.drop_duplicates("person", keep="last").set_index("person").sort_index()
         paired = last["day"] > first["day"]
         first, last = first[paired], last[paired]
         people = len(first)
