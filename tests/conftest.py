@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.analytics import records
 from app.extensions import db
 from tests import factories
 
@@ -152,7 +153,11 @@ def app(database_engine, tmp_path, request):
     with application.app_context():
         if database_engine == "postgresql":
             _reset_postgres(application)
+        # Each test's database starts afresh at the same address: records kept by the dashboard
+        # for an earlier test's data could share its fingerprint (app.analytics.records).
+        records.forget()
         yield application
+        records.forget()
         db.session.remove()
         db.engine.dispose()
 

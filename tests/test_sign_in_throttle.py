@@ -57,7 +57,9 @@ def test_locked_message_says_when_to_try_again_in_uk_time(app, client, clock):
     assert "ask your Hearthlink administrator to unlock it" in body
 
 
-def test_unknown_email_locks_with_exactly_the_same_page(app, client):
+def test_unknown_email_locks_with_exactly_the_same_page(app, client, clock):
+    # The clock stands still: both locks start the same minute, so both pages name the same time
+    # to try again (on a slow machine the real clock once crossed a minute between them).
     known = factories.user(role=Role.MANAGER)
     unknown = "nobody@example.nhs.uk"
     _fail(client, known.email, 10, address="10.0.0.1")

@@ -35,15 +35,24 @@ def referrals_by_month(filters: Filters) -> dict:
     return referral_ledger.by_month(referral_ledger.read(filters), filters)
 
 
+def ticked_needs(filters: Filters):
+    """The need areas ticked on each referral received in the filters: (referral, area), once each."""
+    return fetch_frame(apply_filters(_referrals(ReferralNeed.referral_id, ReferralNeed.area)
+                                     .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters),
+                       ["referral", "area"]).drop_duplicates()
+
+
 def needs(filters: Filters, referrals: int | None = None) -> dict:
     """How many referrals ticked each need area, and the 40 pairs most often ticked together
-    (most first, then by name).  The needs of the filtered referrals are read once and counted
-    here; ``referrals``, when the caller has counted the filtered referrals, saves a query."""
+    (most first, then by name); ``referrals``, when the caller has counted the filtered
+    referrals, saves a query."""
     if referrals is None:
         referrals = db.session.scalar(apply_filters(_referrals(func.count(Referral.id)), filters)) or 0
-    ticked = fetch_frame(apply_filters(_referrals(ReferralNeed.referral_id, ReferralNeed.area)
-                                       .join(ReferralNeed, ReferralNeed.referral_id == Referral.id), filters),
-                         ["referral", "area"]).drop_duplicates()
+    return needs_of(ticked_needs(filters), referrals)
+
+
+def needs_of(ticked, referrals: int) -> dict:
+    """:func:`needs` from the ticked needs (:func:`ticked_needs`) and the number of referrals."""
     # Areas as numbers in alphabetical order; each referral's needs joined to its own needs
     # later in the alphabet gives every pair once, counted by its two numbers.
     code, names = pd.factorize(ticked["area"], sort=True)

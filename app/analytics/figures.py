@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, comparison, counts, reach, referral_ledger, refresh
+from app.analytics import cache, comparison, counts, reach, records, referral_ledger, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -50,22 +50,32 @@ def organisations(onward) -> dict:
     return {"organisations": sorted(rows, key=lambda r: (-r[2], r[0], r[1]))}
 
 
-def compute(filters: Filters, *, with_comparison: bool = True) -> dict:
+def compute(filters: Filters, *, with_comparison: bool = True, fingerprint: str | None = None) -> dict:
     """Every figure the dashboard shows for these filters (no suppression yet).
 
     ``with_comparison=False`` leaves the comparison cohort out: the plain figures only, with the
-    estimates marked pending (see :func:`figures_for`)."""
-    # The filtered referrals (one read for the flow, months, sources and reach) and the needs,
-    # on a reader thread while the engine's inputs are read here.
-    def referrals_and_needs():
-        records = reach.read(filters)
-        return records, counts.needs(filters, referrals=len(records[0]))
+    estimates marked pending (see :func:`figures_for`).  ``fingerprint``: the data's, when the
+    caller knows it; the landing view then keeps every record it reads, and later views of the
+    same data are worked out from them (``app.analytics.records``)."""
+    kept = records.kept(fingerprint)
+    if kept is None and fingerprint is not None and filters == Filters():
+        kept = records.read(fingerprint)
+        records.keep(kept)
+    view = records.for_view(kept, filters) if kept is not None else None
 
+    def referrals_and_needs():
+        if view is not None:
+            return reach.read(filters, view), counts.needs_of(view.needs, len(view.referrals))
+        # The filtered referrals (one read for the flow, months, sources and reach) and the needs.
+        found = reach.read(filters)
+        return found, counts.needs(filters, referrals=len(found[0]))
+
+    # Read on a reader thread while the engine's inputs are read here.
     counted = in_background(referrals_and_needs)
     # The comparison cohort (if any) is read on another connection while the referred side is read here.
     reading = comparison.start_reading(filters) if with_comparison else None
     held = reading is not None if with_comparison else comparison.cohort_held()
-    inputs = engine_inputs(filters)
+    inputs = engine_inputs(filters, records=view)
     report = None
     # Nobody referred in this view: with a cohort held there is simply no one to compare.
     estimates = {"available": True, "suppressed": True, "people": {"referred": 0, "comparison": 0}} if held \
@@ -129,7 +139,7 @@ def figures_for(filters: Filters, *, stale_ok: bool = False) -> dict:
             quick = cache.get(plain_key)
             if quick is None:
                 started = time.perf_counter()
-                quick = compute(filters, with_comparison=False)
+                quick = compute(filters, with_comparison=False, fingerprint=data_print)
                 if not quick["estimates"].get("pending"):  # nobody referred here: nothing to compare
                     cache.put(key, filters.key(), quick, time.perf_counter() - started)
                     return quick
@@ -139,7 +149,7 @@ def figures_for(filters: Filters, *, stale_ok: bool = False) -> dict:
             refresh.request(current_app._get_current_object(), filters)
             return quick
     started = time.perf_counter()
-    result = compute(filters)
+    result = compute(filters, fingerprint=data_print)
     cache.put(key, filters.key(), result, time.perf_counter() - started)
     return result
 

@@ -200,9 +200,13 @@ def outcome_by_group(gp: pd.DataFrame, change: pd.Series, groups: pd.DataFrame, 
             for label in group_order(dimension)}
 
 
-def read(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """What :func:`compute` reads from the database (a reader thread may do it beforehand)."""
-    return referral_ledger.read(filters), person_groups(filters), population.shares(filters, [n for n, _ in DIMENSIONS])
+def read(filters: Filters, view=None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """What :func:`compute` reads from the database (a reader thread may do it beforehand);
+    ``view``: the view's records already read (``app.analytics.records.for_view``)."""
+    shares = population.shares(filters, [n for n, _ in DIMENSIONS])
+    if view is not None:
+        return view.referrals, view.groups, shares
+    return referral_ledger.read(filters), person_groups(filters), shares
 
 
 def compute(filters: Filters, inputs: dict, records: tuple | None = None) -> dict:

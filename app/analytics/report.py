@@ -7,11 +7,12 @@ import outcomes
 from app.analytics import activity_windows, source
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
+from app.analytics.records import Records
 from app.models.activity_window import WINDOW_MONTHS
 
 
 def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
-                  windowed: bool = True, as_of: date | None = None) -> dict:
+                  windowed: bool = True, as_of: date | None = None, records: Records | None = None) -> dict:
     """The frames and settings for ``outcomes.compute_report``, read from the database.
 
     ``windowed`` hands the engine per-person pre/post sums (fast, for the dashboard; the figures
@@ -19,9 +20,19 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
     ``python -m outcomes``).  The dashboard's 12-month referral windows come from the kept sums
     (``activity_window``, brought up to date first); other windows are summed live.  ``as_of``
     defaults to the latest activity date held (CONTRACT.md 4.4), or today when there is no
-    activity at all and ``windowed``.
+    activity at all and ``windowed``.  ``records``: the view's records already read
+    (``app.analytics.records.for_view``), for the dashboard's own windows only.
     """
     stored = windowed and window_months == WINDOW_MONTHS and anchor == "referral"
+    if records is not None:
+        if not stored:
+            raise ValueError("kept records hold the dashboard's 12-month referral windows only")
+        as_of = as_of or records.as_of or date.today()
+        return {"referrals": source.referrals_frame(records.people),
+                "activity": source.stored_window_activity(records.people, as_of=as_of),
+                "measures": records.measures, "onward": records.onward,
+                "support": source.support_frame(records.people), "window_months": window_months,
+                "anchor": anchor, "as_of": as_of.isoformat()}
     if stored:
         activity_windows.refresh()
     people = source.cohort(filters, with_windows=stored)
