@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -44,6 +44,8 @@ class Records:
     referrals: pd.DataFrame  # every referral (referral_ledger.read)
     needs: pd.DataFrame  # the needs ticked on each referral (counts.ticked_needs)
     as_of: date | None  # the latest activity date held
+    # The ids above as whole numbers, to pick a view's rows quickly (kept records only; a view has none).
+    ids: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def read(fingerprint: str) -> Records:
@@ -56,8 +58,16 @@ def read(fingerprint: str) -> Records:
     people = source.cohort(everything, with_windows=True)
     measures, onward = source.measures(everything, people), source.onward(everything, people)
     groups, referrals, needs = others.result()
+    ids = {"people": _ids(people["person_id"]), "groups": _ids(groups.index), "measures": _ids(measures["person_id"]),
+           "onward": _ids(onward["person_id"]), "referrals": _ids(referrals["referral_id"]),
+           "needs": _ids(needs["referral"])}
     return Records(fingerprint=fingerprint, people=people, groups=groups, measures=measures, onward=onward,
-                   referrals=referrals, needs=needs, as_of=source.latest_activity_date())
+                   referrals=referrals, needs=needs, as_of=source.latest_activity_date(), ids=ids)
+
+
+def _ids(values) -> np.ndarray:
+    """Ids (text or numbers, as read) as 64-bit whole numbers."""
+    return np.asarray(values, dtype=object).astype(np.int64) if len(values) else np.zeros(0, dtype=np.int64)
 
 
 def _holder() -> tuple[int, str]:
@@ -98,15 +108,20 @@ def for_view(records: Records, filters: Filters) -> Records:
     people's measures, onward referrals and groups, and the referrals' needs."""
     if filters == Filters(period=filters.period):
         return records
-    people = _rows(records.people, _in_view(records.people, filters))
-    person_ids = people["person_id"]
-    referrals = _rows(records.referrals, _in_view(records.referrals, filters))
-    return replace(records, people=people,
-                   groups=records.groups[records.groups.index.isin(person_ids)],
-                   measures=_rows(records.measures, records.measures["person_id"].isin(person_ids).to_numpy()),
-                   onward=_rows(records.onward, records.onward["person_id"].isin(person_ids).to_numpy()),
-                   referrals=referrals,
-                   needs=_rows(records.needs, records.needs["referral"].isin(referrals["referral_id"]).to_numpy()))
+    ids = records.ids
+    in_people = _in_view(records.people, filters)
+    person_ids = ids["people"][in_people]
+    in_referrals = _in_view(records.referrals, filters)
+
+    def of_people(name: str) -> np.ndarray:
+        return np.isin(ids[name], person_ids)
+
+    return replace(records, people=_rows(records.people, in_people),
+                   groups=records.groups[of_people("groups")],
+                   measures=_rows(records.measures, of_people("measures")),
+                   onward=_rows(records.onward, of_people("onward")),
+                   referrals=_rows(records.referrals, in_referrals),
+                   needs=_rows(records.needs, np.isin(ids["needs"], ids["referrals"][in_referrals])), ids={})
 
 
 def _in_view(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
