@@ -54,6 +54,23 @@ def test_recording_an_event_stores_its_mentions(app):
     assert sorted(rows) == [("person", 4), ("person", 11), ("referral", 8), ("referral", 9)]
 
 
+def test_events_flushed_together_each_keep_their_own_mentions(app):
+    """Several events in one flush (the PostgreSQL path writes each event's ids of a kind as one
+    array): every mention lands on its own event, none on another's."""
+    first = audit.record(by=None, action="caseload.view", subject_type="caseload", subject_id=1,
+                         detail=audit.shown(people=range(1, 67)))
+    second = audit.record(by=None, action="referral.list", subject_type="referral_list", subject_id="all",
+                          detail=audit.shown(people=[5, 70], referrals=[3]))
+    db.session.commit()
+
+    def mentions(event):
+        return sorted(db.session.execute(select(AuditMention.kind, AuditMention.ref_id)
+                                         .where(AuditMention.audit_event_id == event.id)).all())
+
+    assert mentions(first) == [("person", n) for n in range(1, 67)]
+    assert mentions(second) == [("person", 5), ("person", 70), ("referral", 3)]
+
+
 def test_audit_log_pages_newest_first(app, client, sign_in, small_pages):
     _events(10)
     sign_in.as_role(Role.MANAGER)
