@@ -42,8 +42,7 @@ def configure_jinja(app: Flask) -> None:
     # Only http(s) addresses become links, whatever an older import left in the database.
     app.jinja_env.filters["web_address"] = web_address
 
-    from app.navigation import navigation_for
+    from app import page_chrome
 
-    @app.context_processor
-    def navigation():
-        return {"navigation_for": navigation_for}
+    app.jinja_env.globals["page_header"] = page_chrome.header
+    app.jinja_env.globals["page_footer"] = page_chrome.footer
