@@ -1,4 +1,4 @@
-"""The caseload and the support record run a fixed number of SQL queries, whatever their size (no N+1)."""
+"""The caseload, the support record and triage run a fixed number of SQL queries, whatever their size (no N+1)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -95,3 +95,16 @@ def test_support_record_query_count_does_not_grow_with_the_record(client, sign_i
     large_count = _queries_for(client, f"/people/{large.person_id}")
     assert large_count == small_count
     assert small_count <= 21  # was 25: session + user one query, decile and needs no longer reloaded
+
+
+def test_triage_query_count_does_not_grow_with_officers_or_their_localities(client, sign_in):
+    """The open-caseloads panel names each officer's locality: loaded with the officers, not one
+    query per locality while the page is printed."""
+    factories.user(role=Role.LINK_OFFICER, locality_=factories.locality())
+    sign_in.as_role(Role.MANAGER)
+    before = _queries_for(client, "/triage/")
+    for _ in range(4):
+        _filled_episode(factories.user(role=Role.LINK_OFFICER, locality_=factories.locality()), 1)
+    page = client.get("/triage/").get_data(as_text=True)
+    assert _queries_for(client, "/triage/") == before
+    assert page.count("Locality ") >= 5  # every officer's locality is still named
