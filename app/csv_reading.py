@@ -55,6 +55,8 @@ def rows(text: str) -> Iterator[list[str]]:
 
 def too_long(header: list[str], values: list[str]) -> list[str]:
     """The columns of this row whose value is longer than MAX_CELL (extra values are named by position)."""
+    if max(map(len, values), default=0) <= MAX_CELL:  # the usual row, without building the names
+        return []
     names = header + [f"{index + 1}" for index in range(len(header), len(values))]
     return [name for name, value in zip(names, values) if len(value) > MAX_CELL]
 

@@ -77,9 +77,11 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     problems: list[str] = []
     total = 0
     rows = []
-    numbers: dict[str, str] = {}  # each person has many rows: their number is checked once per file
+    # Each value as typed -> (what it means, or None; the problem with it, or None), per column:
+    # a person has many rows and the dates, types and counts repeat, so each is checked once.
+    seen: dict[str, dict] = {column: {} for column, _ in _CHECKS}
     for number, values in enumerate((values for values in lines if values), start=2):  # blank lines skipped
-        row_problems, row = _read_row(number, header, values, numbers)
+        row_problems, row = _read_row(number, header, values, seen)
         total += len(row_problems)
         problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
         if not row_problems:
@@ -89,10 +91,47 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     return rows
 
 
+def _nhs_number(typed: str | None) -> str:
+    return normalise_nhs_number(typed or "")
+
+
+def _date(typed: str | None) -> date:
+    text = (typed or "").strip()
+    try:
+        when = date.fromisoformat(text)
+        if len(text) != 10 or not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+    return when
+
+
+def _activity_type(typed: str | None) -> str:
+    kind = (typed or "").strip()
+    if kind not in ACTIVITY_TYPES:
+        raise ValueError(f"'{kind}' is not one of {', '.join(t.value for t in ActivityType)}")
+    return kind
+
+
+def _count(typed: str | None) -> int:
+    count_text = (typed or "").strip() or "1"
+    count = whole_number(count_text, high=MAX_COUNT)  # ASCII digits only: '²'.isdigit() is True
+    if count is None and count_text.isascii() and count_text.isdigit() and count_text.strip("0"):
+        raise ValueError(f"'{count_text}' is more than {MAX_COUNT:,}; check the extract")
+    if count is None:
+        raise ValueError(f"'{count_text}' is not a whole number of 1 or more")
+    return count
+
+
+# Each column's check, in the order a row's problems are listed and its values returned.
+_CHECKS = (("person_id", _nhs_number), ("date", _date), ("activity_type", _activity_type), ("count", _count),
+           ("sex", read_sex), ("year_of_birth", read_year_of_birth))
+
+
 def _read_row(number: int, header: list[str], values: list[str],
-              numbers: dict[str, str]) -> tuple[list[str], tuple | None]:
+              seen: dict[str, dict]) -> tuple[list[str], tuple | None]:
     """(every problem with one row, as 'row N, column C: what is wrong'; the row when it has none).
-    ``numbers`` holds the NHS numbers already checked in this file, as typed -> normalised."""
+    ``seen`` holds, per column, the values already checked in this file (see _check_rows)."""
     long = csv_reading.too_long(header, values)
     if long:  # say so without echoing the value, and check nothing else in the row
         return [f"row {number}, column {column}: the value {csv_reading.TOO_LONG}" for column in long], None
@@ -100,40 +139,20 @@ def _read_row(number: int, header: list[str], values: list[str],
     if len(values) > len(header):
         problems.append(f"row {number}: it has more values than the header has columns")
     record = dict(zip(header, values))
-    typed = record.get("person_id") or ""
-    nhs = numbers.get(typed)
-    if nhs is None:
-        try:
-            nhs = numbers[typed] = normalise_nhs_number(typed)
-        except ValueError as error:
-            problems.append(f"row {number}, column person_id: {error}")
-    text = (record.get("date") or "").strip()
-    try:
-        when = date.fromisoformat(text)
-        if len(text) != 10 or not FIRST_YEAR <= when.year <= LAST_YEAR:
-            raise ValueError
-    except ValueError:
-        problems.append(f"row {number}, column date: '{text}' is not a date in the form YYYY-MM-DD")
-    kind = (record.get("activity_type") or "").strip()
-    if kind not in ACTIVITY_TYPES:
-        problems.append(f"row {number}, column activity_type: '{kind}' is not one of "
-                        f"{', '.join(t.value for t in ActivityType)}")
-    count_text = (record.get("count") or "").strip() or "1"
-    count = whole_number(count_text, high=MAX_COUNT)  # ASCII digits only: '²'.isdigit() is True
-    if count is None and count_text.isascii() and count_text.isdigit() and count_text.strip("0"):
-        problems.append(f"row {number}, column count: '{count_text}' is more than {MAX_COUNT:,}; check the extract")
-    elif count is None:
-        problems.append(f"row {number}, column count: '{count_text}' is not a whole number of 1 or more")
-    sex = year = None
-    try:
-        sex = read_sex(record.get("sex"))
-    except ValueError as error:
-        problems.append(f"row {number}, column sex: {error}")
-    try:
-        year = read_year_of_birth(record.get("year_of_birth"))
-    except ValueError as error:
-        problems.append(f"row {number}, column year_of_birth: {error}")
-    return problems, None if problems else (number, nhs, when, kind, count, sex, year)
+    row = [number]
+    for column, check in _CHECKS:
+        typed = record.get(column)  # None when the file has no such column (sex, year of birth)
+        known = seen[column].get(typed)
+        if known is None:
+            try:
+                known = seen[column][typed] = (check(typed), None)
+            except ValueError as error:
+                known = seen[column][typed] = (None, str(error))
+        value, problem = known
+        if problem is not None:
+            problems.append(f"row {number}, column {column}: {problem}")
+        row.append(value)
+    return problems, None if problems else tuple(row)
 
 
 def import_extract(*, by: User | None, content: bytes, filename: str = "",
