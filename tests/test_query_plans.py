@@ -160,3 +160,15 @@ def test_query_plans_would_catch_a_query_over_every_contact(client, sign_in, his
     finally:
         raw.close()
     assert [line.split(" in:")[0] for line in _scanned_whole(plans)] == ["contact"]
+
+
+def test_query_plans_triage_counts_each_officers_open_episodes_from_the_partial_index(client, sign_in, history):
+    """Triage's open-caseloads panel: each officer's count is an index-only read of the open
+    episodes' index (migration 0014), never a pass over every episode the service has held."""
+    sign_in.as_role(Role.MANAGER)
+    plans = _plans_of(client, "/triage/")
+    counting = [plan for statement, plan in plans if "FROM episode" in statement and "count(*)" in statement]
+    assert len(counting) == 1
+    assert "ix_episode_open_by_officer" in counting[0]
+    assert "Seq Scan on episode" not in counting[0]
+    assert _scanned_whole(plans) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.extensions import db
@@ -66,6 +66,10 @@ class Episode(db.Model):
     __table_args__ = (
         CheckConstraint("(discharged_on IS NULL) = (discharge_reason IS NULL)", name="discharge_has_reason"),
         Index("ix_episode_officer_open", "officer_id", "discharged_on"),
+        # Open episodes only, by officer: triage's open-caseload counts read this small index
+        # alone (migration 0014).
+        Index("ix_episode_open_by_officer", "officer_id", postgresql_where=text("discharged_on IS NULL"),
+              sqlite_where=text("discharged_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
