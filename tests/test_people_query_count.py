@@ -97,14 +97,23 @@ def test_support_record_query_count_does_not_grow_with_the_record(client, sign_i
     assert small_count <= 21  # was 25: session + user one query, decile and needs no longer reloaded
 
 
-def test_triage_query_count_does_not_grow_with_officers_or_their_localities(client, sign_in):
-    """The open-caseloads panel names each officer's locality: loaded with the officers, not one
-    query per locality while the page is printed."""
+def test_triage_query_count_does_not_grow_with_officers_localities_or_referrals(client, sign_in):
+    """The open-caseloads panel names each officer's locality, and the queues print only the
+    columns they load: nothing is loaded per row while the page is printed."""
+    def one_of_each():
+        factories.referral(status="received", needs=("loneliness", "debt"))
+        factories.referral(status="accepted", needs=("housing",))
+
     factories.user(role=Role.LINK_OFFICER, locality_=factories.locality())
+    one_of_each()
     sign_in.as_role(Role.MANAGER)
     before = _queries_for(client, "/triage/")
     for _ in range(4):
         _filled_episode(factories.user(role=Role.LINK_OFFICER, locality_=factories.locality()), 1)
+    for _ in range(11):
+        one_of_each()
     page = client.get("/triage/").get_data(as_text=True)
     assert _queries_for(client, "/triage/") == before
     assert page.count("Locality ") >= 5  # every officer's locality is still named
+    assert page.count("Debt and money, Loneliness and isolation") == 12  # each waiting referral's needs
+    assert page.count("referred 3 days ago") == 12 and page.count("<strong>3 days</strong>") == 12
