@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from app.navigation import navigation_for
 
-TOKEN_PLACEHOLDER = "hl-csrf-token-placeholder"  # nothing a name or address can contain unescaped
+# Printed as it is (a constant, not anyone's text), so it has a raw "<": a name or address is
+# always printed escaped, so it can never contain this and be mistaken for it.
+TOKEN_PLACEHOLDER = Markup("<hl-csrf-token>")
 
 
 def header(user) -> Markup:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from markupsafe import escape
+
 from app.extensions import db
 from app.security import Role
 from tests import factories
@@ -54,6 +57,16 @@ def test_a_typed_name_is_escaped_in_the_kept_header(app, client, sign_in):
     header = _header(client.get("/caseload/").get_data(as_text=True))
     assert "<b>Dai</b>" not in header
     assert "&lt;b&gt;Dai&lt;/b&gt; &#34;Jones&#34; &amp; co" in header
+
+
+@pytest.mark.parametrize("name", ["<hl-csrf-token>", "hl-csrf-token-placeholder", "&lt;hl-csrf-token&gt;"])
+def test_a_name_like_the_token_placeholder_is_shown_as_typed_not_replaced(app, client, sign_in, name):
+    sign_in.as_role(Role.LINK_OFFICER, name=name)
+    page = client.get("/caseload/").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    header = _header(page)
+    assert escape(name) in header and token not in header.replace(f'value="{token}"', "")
+    assert "<hl-csrf-token>" not in page
 
 
 def test_the_sign_out_form_carries_this_sessions_token_and_signs_out(app, client, sign_in):
