@@ -78,20 +78,20 @@ _UNNESTED = insert(AuditMention).from_select(
 
 @sa_event.listens_for(Session, "after_flush")
 def _write_mentions(session: Session, _flush_context) -> None:
-    rows = [{"audit_event_id": obj.id, "kind": kind, "ref_id": ref_id}
-            for obj in session.new if isinstance(obj, AuditEvent)
-            for kind, ref_id in obj.__dict__.pop("pending_mentions", ())]
-    if not rows:
+    by_event: dict[tuple[int, str], list[int]] = {}  # (event id, kind) -> ids, in order
+    for obj in session.new:
+        if isinstance(obj, AuditEvent):
+            for kind, ref_id in obj.__dict__.pop("pending_mentions", ()):
+                by_event.setdefault((obj.id, kind), []).append(ref_id)
+    if not by_event:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(AuditMention), rows)  # SQLite's executemany is in-process
-        return
-    grouped: dict[tuple[int, str], list[int]] = {}
-    for row in rows:
-        grouped.setdefault((row["audit_event_id"], row["kind"]), []).append(row["ref_id"])
-    for (event_id, kind), ids in grouped.items():
-        connection.execute(_UNNESTED, {"event_id": event_id, "kind": kind, "ids": ids})
+    if connection.dialect.name == "postgresql":
+        for (event_id, kind), ids in by_event.items():
+            connection.execute(_UNNESTED, {"event_id": event_id, "kind": kind, "ids": ids})
+    else:  # SQLite's executemany is in-process
+        connection.execute(insert(AuditMention), [{"audit_event_id": event_id, "kind": kind, "ref_id": ref_id}
+                                                  for (event_id, kind), ids in by_event.items() for ref_id in ids])
 
 
 def shown(*, people: Iterable = (), referrals: Iterable = ()) -> str:
