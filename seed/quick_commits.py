@@ -8,9 +8,11 @@ write-ahead log.  Neither is needed for synthetic data that can be loaded
 again: if the machine failed mid-load the database would need loading again
 anyway.  So, for the load only, every connection checked out of the pool is
 told not to wait — SQLite ``PRAGMA synchronous = OFF`` with the rollback
-journal kept in memory, PostgreSQL ``synchronous_commit = off`` (which risks
+journal kept in memory (``journal_mode = MEMORY``: no journal file created and
+deleted at every commit), PostgreSQL ``synchronous_commit = off`` (which risks
 only the last moments' commits, never consistency) — and told back at the
-end.  What is written, and in what order, is unchanged.
+end (SQLite's defaults, ``synchronous = FULL`` and ``journal_mode = DELETE``).
+What is written, and in what order, is unchanged.
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 
-_SQLITE_FAST = ("PRAGMA synchronous = OFF",)
-_SQLITE_SAFE = ("PRAGMA synchronous = FULL",)
+_SQLITE_FAST = ("PRAGMA synchronous = OFF", "PRAGMA journal_mode = MEMORY")
+_SQLITE_SAFE = ("PRAGMA synchronous = FULL", "PRAGMA journal_mode = DELETE")
 _POSTGRES_FAST = ("SET synchronous_commit TO off",)
 _POSTGRES_SAFE = ("RESET synchronous_commit",)
 

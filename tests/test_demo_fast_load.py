@@ -58,7 +58,7 @@ def test_demo_accounts_sign_in_with_the_published_password(app):
     assert not any(user.check_password("not-the-password") for user in users)
 
 
-def test_demo_load_leaves_sqlite_syncing_every_commit_again(app):
+def test_demo_load_leaves_sqlite_syncing_every_commit_with_its_journal_on_disk_again(app):
     from seed import demo
 
     if db.engine.dialect.name != "sqlite":
@@ -69,6 +69,7 @@ def test_demo_load_leaves_sqlite_syncing_every_commit_again(app):
     demo.load(people=24, seed=4)
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "delete"
 
 
 def test_demo_load_command_prepares_the_landing_view_and_queues_the_rest(app, runner, monkeypatch):
