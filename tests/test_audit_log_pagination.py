@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.audit_log import routes
 from app.extensions import db
 from app.models import AuditEvent, AuditMention
+from app.models.base import utcnow
 from app.security import Role
 from app.services import audit
 from tests import factories
@@ -69,6 +70,46 @@ def test_events_flushed_together_each_keep_their_own_mentions(app):
 
     assert mentions(first) == [("person", n) for n in range(1, 67)]
     assert mentions(second) == [("person", 5), ("person", 70), ("referral", 3)]
+
+
+def _event_and_mentions(event_id: int) -> tuple:
+    event = db.session.get(AuditEvent, event_id)
+    mentions = sorted(db.session.execute(select(AuditMention.kind, AuditMention.ref_id)
+                                         .where(AuditMention.audit_event_id == event_id)).all())
+    return (event.actor_id, event.actor_email, event.action, event.subject_type, event.subject_id, event.detail,
+            event.remote_addr), mentions
+
+
+def test_a_view_is_written_as_rows_exactly_as_a_recorded_event_would_be(app):
+    """audit.viewed writes its event without the ORM (one statement on PostgreSQL): the same
+    columns, a timestamp, and the same mentions as audit.record's."""
+    officer = factories.user(role=Role.LINK_OFFICER)
+    db.session.commit()
+    detail = audit.shown(people=[4, 5], referrals=[8])
+    recorded = audit.record(by=officer, action="referral.list", subject_type="referral_list", subject_id="all",
+                            detail=detail, person_id=11)
+    db.session.commit()
+    before = utcnow() - timedelta(seconds=1)
+    audit.viewed(by=officer, action="referral.list", subject_type="referral_list", subject_id="all", detail=detail,
+                 person_id=11)
+    viewed = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert viewed.id != recorded.id and viewed.at >= before
+    assert _event_and_mentions(viewed.id) == _event_and_mentions(recorded.id)
+    assert _event_and_mentions(viewed.id)[1] == [("person", 4), ("person", 5), ("person", 11), ("referral", 8)]
+    audit.viewed(by=None, action="caseload.view", subject_type="caseload", subject_id=3, detail="nobody shown")
+    lonely = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert (lonely.action, lonely.actor_id, lonely.actor_email) == ("caseload.view", None, "")
+    assert _event_and_mentions(lonely.id)[1] == []
+
+
+def test_a_view_keeps_its_place_after_what_the_request_already_recorded(app):
+    """An event recorded earlier in the request (pending in the session) gets the earlier id."""
+    earlier = audit.record(by=None, action="need.add", subject_type="person", subject_id=7)
+    audit.viewed(by=None, action="person.view", subject_type="person", subject_id=7)
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["need.add", "person.view"] and earlier.id is not None
+    assert db.session.scalars(select(AuditMention.audit_event_id).where(AuditMention.ref_id == 7)
+                              .order_by(AuditMention.audit_event_id)).all() == [earlier.id, earlier.id + 1]
 
 
 def test_audit_log_pages_newest_first(app, client, sign_in, small_pages):
