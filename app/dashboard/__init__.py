@@ -15,14 +15,23 @@ def dashboard_cell(value, kind: str = "text") -> str:
     if kind == "count":
         return f"{value:,}"
     if kind == "pct":
-        return f"{value:.1f}%".replace("-", "−")
+        return _signed(f"{value:.1f}") + "%"
     if kind == "gbp":
-        return ("−" if value < 0 else "") + f"£{abs(value):,.0f}"
+        amount = f"£{abs(value):,.0f}"
+        return f"−{amount}" if _signed(f"{value:.0f}").startswith("−") else amount
     if kind == "num":
-        return f"{value:.2f}".replace("-", "−")
+        return _signed(f"{value:.2f}")
     if kind == "p":
         return f"{value:.2g}" if value >= 0.001 else "<0.001"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _signed(text: str) -> str:
+    """A formatted number with a real minus sign, and none on a value that rounds to zero
+    ("0.00", not "−0.00": an interval's end just below zero is printed as zero)."""
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]
+    return text.replace("-", "−")
 
 
 @bp.app_context_processor
