@@ -98,5 +98,6 @@ def viewed(*, by: User, episode: Episode) -> None:
 
     if episode.officer_id == by.id and episode.officer_seen_at is None:
         episode.officer_seen_at = utcnow()
-    record(by=by, episode=episode, action="person.view", detail="" if episode.is_open else "discharged")
-    db.session.commit()
+    # The event as rows (audit.viewed), after the change above is flushed; one commit for both.
+    audit.viewed(by=by, action="person.view", subject_type="person", subject_id=episode.person_id,
+                 detail=f"episode {episode.id}" if episode.is_open else f"episode {episode.id}: discharged")
