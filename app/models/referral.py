@@ -141,13 +141,15 @@ class Referral(IdentityDetails, db.Model):
         label = self.source_enum.label
         return f"{label}: {self.source_organisation}" if self.source_organisation else label
 
+    # Sorted, as the relationships load them: the same list whether the referral was read from
+    # the database or has just been made (a new collection is in the order items were added).
     @property
     def need_areas(self) -> list[str]:
-        return [need.area for need in self.needs]
+        return sorted(need.area for need in self.needs)
 
     @property
     def risk_flags(self) -> list[str]:
-        return [risk.risk for risk in self.risks]
+        return sorted(risk.risk for risk in self.risks)
 
 
 class ReferralNeed(db.Model):
