@@ -153,11 +153,6 @@ def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSum
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     summary = DemoSummary()
-    # The objects each part makes are kept across the services' thousands of commits instead of
-    # being read again after each: every part writes what it holds, so the rows are the same
-    # (seed/support.py reads afresh what the referrals part moved back in time past the ORM).
-    session = db.session()
-    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
         world = load_organisation(rng, fake, summary)
         population.load(seed=seed, world=world, people=people, summary=summary)
@@ -168,6 +163,4 @@ def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSum
     except Exception:
         db.session.rollback()
         raise
-    finally:
-        session.expire_on_commit = expiring
     return summary
