@@ -17,8 +17,8 @@ def dashboard_cell(value, kind: str = "text") -> str:
     if kind == "pct":
         return _signed(f"{value:.1f}") + "%"
     if kind == "gbp":
-        amount = f"£{abs(value):,.0f}"
-        return f"−{amount}" if _signed(f"{value:.0f}").startswith("−") else amount
+        amount = _signed(f"{value:,.0f}")
+        return amount.replace("−", "−£") if amount.startswith("−") else f"£{amount}"
     if kind == "num":
         return _signed(f"{value:.2f}")
     if kind == "p":

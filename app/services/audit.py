@@ -79,16 +79,23 @@ _UNNESTED = insert(AuditMention).from_select(
            func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer)))))
 
 
+def _group(by_event: dict[tuple[int, str], list[int]], event_id: int, mentions) -> None:
+    """Add an event's mentions to `by_event`: (event id, kind) -> ids, in order."""
+    for kind, ref_id in mentions:
+        by_event.setdefault((event_id, kind), []).append(ref_id)
+
+
 @sa_event.listens_for(Session, "after_flush")
 def _write_mentions(session: Session, _flush_context) -> None:
-    by_event: dict[tuple[int, str], list[int]] = {}  # (event id, kind) -> ids, in order
+    by_event: dict[tuple[int, str], list[int]] = {}
     for obj in session.new:
         if isinstance(obj, AuditEvent):
-            for kind, ref_id in obj.__dict__.pop("pending_mentions", ()):
-                by_event.setdefault((obj.id, kind), []).append(ref_id)
-    if not by_event:
-        return
-    connection = session.connection()
+            _group(by_event, obj.id, obj.__dict__.pop("pending_mentions", ()))
+    if by_event:
+        _insert_mentions(session.connection(), by_event)
+
+
+def _insert_mentions(connection, by_event: dict[tuple[int, str], list[int]]) -> None:
     if connection.dialect.name == "postgresql":
         for (event_id, kind), ids in by_event.items():
             connection.execute(_UNNESTED, {"event_id": event_id, "kind": kind, "ids": ids})
@@ -135,17 +142,17 @@ def viewed(*, by: User, action: str, subject_type: str, subject_id, detail: str 
     columns["at"] = utcnow()
     mentions = mentions_in(subject_type, subject_id, columns["detail"])
     session = db.session()
-    if session.new or session.dirty or session.deleted:
-        session.flush()
+    session.flush()  # nothing to do when nothing is pending
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(_EVENT_WITH_MENTIONS, {**columns, "kinds": [kind for kind, _ in mentions],
                                                   "ids": [ref_id for _, ref_id in mentions]})
     else:
         event_id = connection.execute(insert(AuditEvent.__table__).values(columns)).inserted_primary_key[0]
-        if mentions:
-            connection.execute(insert(AuditMention.__table__), [
-                {"audit_event_id": event_id, "kind": kind, "ref_id": ref_id} for kind, ref_id in mentions])
+        by_event: dict[tuple[int, str], list[int]] = {}
+        _group(by_event, event_id, mentions)
+        if by_event:
+            _insert_mentions(connection, by_event)
     session.commit()
 
 

@@ -29,10 +29,14 @@ def require_open(episode: Episode) -> None:
                          "If the person needs support again, the practice can make a new referral.")
 
 
+def _detail(episode: Episode, detail: str) -> str:
+    return f"episode {episode.id}: {detail}" if detail else f"episode {episode.id}"
+
+
 def record(*, by: User | None, episode: Episode, action: str, detail: str = "") -> None:
-    """Audit a change (or a view) of a person's support record, against the person."""
+    """Audit a change of a person's support record, against the person."""
     audit.record(by=by, action=action, subject_type="person", subject_id=episode.person_id,
-                 detail=f"episode {episode.id}: {detail}" if detail else f"episode {episode.id}")
+                 detail=_detail(episode, detail))
 
 
 def _move(by: User | None, episode: Episode, to: ReferralStatus, note: str) -> None:
@@ -100,4 +104,4 @@ def viewed(*, by: User, episode: Episode) -> None:
         episode.officer_seen_at = utcnow()
     # The event as rows (audit.viewed), after the change above is flushed; one commit for both.
     audit.viewed(by=by, action="person.view", subject_type="person", subject_id=episode.person_id,
-                 detail=f"episode {episode.id}" if episode.is_open else f"episode {episode.id}: discharged")
+                 detail=_detail(episode, "" if episode.is_open else "discharged"))
