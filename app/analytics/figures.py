@@ -14,7 +14,7 @@ import numpy as np
 import outcomes
 from flask import current_app
 
-from app.analytics import cache, comparison, counts, reach, records, referral_ledger, refresh
+from app.analytics import cache, comparison, counts, reach, records, records_store, referral_ledger, refresh
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
@@ -55,12 +55,17 @@ def compute(filters: Filters, *, with_comparison: bool = True, fingerprint: str 
 
     ``with_comparison=False`` leaves the comparison cohort out: the plain figures only, with the
     estimates marked pending (see :func:`figures_for`).  ``fingerprint``: the data's, when the
-    caller knows it; the landing view then keeps every record it reads, and later views of the
-    same data are worked out from them (``app.analytics.records``)."""
-    kept = records.kept(fingerprint)
-    if kept is None and fingerprint is not None and filters == Filters():
-        kept = records.read(fingerprint)
-        records.keep(kept)
+    caller knows it; the landing view then keeps every record it reads, in this process and
+    stored for the others, and later views of the same data are worked out from them
+    (``app.analytics.records``, ``app.analytics.records_store``)."""
+    kept, read_now = records.kept(fingerprint), False
+    if kept is None and fingerprint is not None:
+        # Stored by the process that worked out the landing view (the queue's worker, under make serve).
+        kept = records_store.load(fingerprint)
+        if kept is None and filters == Filters():
+            kept, read_now = records.read(fingerprint), True
+        if kept is not None:
+            records.keep(kept)
     view = records.for_view(kept, filters) if kept is not None else None
 
     def referrals_and_needs():
@@ -92,6 +97,8 @@ def compute(filters: Filters, *, with_comparison: bool = True, fingerprint: str 
         except outcomes.OutcomesInputError:
             log.exception("outcomes engine refused the database's records")
     reach_records, needs = counted.result()
+    if read_now:
+        records_store.save(kept)  # for the app's other processes, once this view's figures are made
     rows = reach_records[0]
     return {
         "computed_at": utcnow().isoformat(timespec="seconds"),

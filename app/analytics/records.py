@@ -11,7 +11,10 @@ does too and the kept frames are dropped; views are read from the database again
 landing view has been computed afresh.
 
 Only one set is kept per process (tens of megabytes at 50,000 people); the frames are never
-changed once kept, so threads may read them side by side.
+changed once kept, so threads may read them side by side.  The process that reads them also
+stores a copy in the database (``app.analytics.records_store``), from which the app's other
+processes — the web processes, when the task queue's worker made the landing view — load them
+once per fingerprint instead of reading each new view's rows.
 """
 from __future__ import annotations
 
@@ -58,11 +61,20 @@ def read(fingerprint: str) -> Records:
     people = source.cohort(everything, with_windows=True)
     measures, onward = source.measures(everything, people), source.onward(everything, people)
     groups, referrals, needs = others.result()
-    ids = {"people": _ids(people["person_id"]), "groups": _ids(groups.index), "measures": _ids(measures["person_id"]),
-           "onward": _ids(onward["person_id"]), "referrals": _ids(referrals["referral_id"]),
-           "needs": _ids(needs["referral"])}
-    return Records(fingerprint=fingerprint, people=people, groups=groups, measures=measures, onward=onward,
-                   referrals=referrals, needs=needs, as_of=source.latest_activity_date(), ids=ids)
+    return assemble(fingerprint, {"people": people, "groups": groups, "measures": measures, "onward": onward,
+                                  "referrals": referrals, "needs": needs}, source.latest_activity_date())
+
+
+#: The frames of a set of records, by name (as :class:`Records` holds them).
+FRAMES = ("people", "groups", "measures", "onward", "referrals", "needs")
+
+
+def assemble(fingerprint: str, frames: dict[str, pd.DataFrame], as_of: date | None) -> Records:
+    """Records from their frames (by the names of :data:`FRAMES`), with the ids to pick a view's rows."""
+    ids = {"people": _ids(frames["people"]["person_id"]), "groups": _ids(frames["groups"].index),
+           "measures": _ids(frames["measures"]["person_id"]), "onward": _ids(frames["onward"]["person_id"]),
+           "referrals": _ids(frames["referrals"]["referral_id"]), "needs": _ids(frames["needs"]["referral"])}
+    return Records(fingerprint=fingerprint, as_of=as_of, ids=ids, **{name: frames[name] for name in FRAMES})
 
 
 def _ids(values) -> np.ndarray:

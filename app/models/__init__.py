@@ -9,6 +9,7 @@ from app.models.comparison import (ComparisonActivity, ComparisonCohort, Compari
                                    ComparisonPerson)
 from app.models.contact import Contact, HomeVisit
 from app.models.dashboard_cache import DashboardCache  # noqa: F401
+from app.models.dashboard_records import DashboardRecords  # noqa: F401
 from app.models.deprivation import DeprivationArea  # noqa: F401
 from app.models.onward import OnwardReferral, OnwardReferralNeed
 from app.models.org import Locality, Practice, User
