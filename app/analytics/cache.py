@@ -4,9 +4,9 @@ It keeps the newest figures of each view (filters), so that when the records cha
 show the last figures at once while the new ones are computed (``app.analytics.refresh``).
 
 The fingerprint is two cheap queries over the tables the figures are made from — row counts,
-highest ids and summed optimistic-lock versions, one pass over each table — so any insert, delete or versioned edit
-changes it, and an activity import (which may update counts in place) is caught by its
-ActivityImport row.  Every app process reads and writes the same table, so nothing relies on
+highest ids and summed optimistic-lock versions, one pass over each table — so any insert,
+delete or versioned edit changes it, and an activity import (which may update counts in place)
+is caught by its ActivityImport row.  Every app process reads and writes the same table, so nothing relies on
 one process's memory.
 """
 from __future__ import annotations
