@@ -18,6 +18,10 @@ from tests import factories
 from tests.test_dashboard_records import _views, _without_time, varied_service  # noqa: F401 - the fixture
 
 
+def _kind(value) -> str:
+    return "NaN" if isinstance(value, float) and value != value else type(value).__name__
+
+
 def _stored_keys() -> set[str]:
     return set(db.session.scalars(select(DashboardRecords.key)))
 
@@ -30,6 +34,8 @@ def test_loaded_records_are_the_records_read(varied_service):
     assert loaded is not None and loaded.fingerprint == print_ and loaded.as_of == read.as_of
     for name in records.FRAMES:
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(read, name))  # values, index and types
+        for column in getattr(read, name).columns:  # a missing value comes back as the same kind (NaN, None)
+            assert list(map(_kind, getattr(loaded, name)[column])) == list(map(_kind, getattr(read, name)[column]))
     assert len(loaded.people) == 36 and len(loaded.referrals) > len(loaded.people)  # the waiting ones too
     for name, ids in read.ids.items():
         assert (loaded.ids[name] == ids).all(), name
@@ -76,10 +82,15 @@ def test_unreadable_stored_records_mean_the_view_reads_its_own_rows(varied_servi
     assert records_store.load(print_) is None  # a frame missing: not a set of records
 
 
-def test_records_parquet_cannot_hold_are_not_stored_and_nothing_fails(varied_service):
+@pytest.mark.parametrize("odd_sector", [
+    lambda i: 1 if i % 2 else "voluntary",  # numbers among text: Parquet cannot hold the column
+    lambda i: None if i % 2 else float("nan"),  # two kinds of missing value: it could not give them back
+])
+def test_records_parquet_cannot_hold_are_not_stored_and_nothing_fails(varied_service, odd_sector):
     print_ = cache.fingerprint()
     read = records.read(print_)
-    odd = read.onward.assign(sector=[1 if i % 2 else "voluntary" for i in range(len(read.onward))])
+    odd = read.onward.assign(sector=pd.Series([odd_sector(i) for i in range(len(read.onward))], dtype=object,
+                                              index=read.onward.index))
     assert not records_store.save(records.assemble(print_, {**{n: getattr(read, n) for n in records.FRAMES},
                                                             "onward": odd}, read.as_of))
     assert _stored_keys() == set()

@@ -7,8 +7,9 @@ a web process asked for a view nobody has opened would read every row of it agai
 therefore also stores the frames here (``app.models.DashboardRecords``), one Parquet row per
 frame under the data's fingerprint, and a web process loads them once per fingerprint.
 
-Parquet keeps each frame's index and column types, so the loaded records are the records that
-were read — the tests compare them frame by frame.  Anything that goes wrong here (a frame
+Parquet keeps each frame's index and column types, and each text column's kind of missing value
+(NaN or None) is noted beside it, so the loaded records are the records that were read — the
+tests compare them frame by frame, value by value.  Anything that goes wrong here (a frame
 Parquet cannot hold, a row another process is replacing) only means the view reads its own
 rows, as it did before: storing and loading never fail a page.
 """
@@ -16,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pyarrow import parquet
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,14 +40,47 @@ def stored_key(fingerprint: str) -> str:
     return hashlib.sha256(f"{FIGURES_VERSION}|records|{fingerprint}".encode()).hexdigest()
 
 
+#: Parquet metadata: the text columns whose missing values were NaN, not None (Parquet keeps only "missing").
+_NAN_COLUMNS = b"hearthlink.nan_columns"
+
+
+def _missing_as_nan(frame: pd.DataFrame) -> list[str]:
+    """The object columns whose missing values are all NaN; ValueError if a column mixes kinds of
+    missing value (None, NaN, NaT…) or the index has one, which Parquet could not give back."""
+    if frame.index.hasnans:
+        raise ValueError("a missing value in the index")
+    found = []
+    for column in frame.columns[frame.dtypes == object]:
+        missing = frame[column][frame[column].isna()]
+        kinds = {"nan" if isinstance(value, float) else "none" if value is None else "other" for value in missing}
+        if kinds == {"nan"}:
+            found.append(column)
+        elif len(kinds) > 1 or kinds == {"other"}:
+            raise ValueError(f"column {column} mixes kinds of missing value")
+    return found
+
+
+def _to_parquet(frame: pd.DataFrame) -> bytes:
+    table = pa.Table.from_pandas(frame)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           _NAN_COLUMNS: json.dumps(_missing_as_nan(frame)).encode()})
+    buffer = io.BytesIO()
+    parquet.write_table(table, buffer, compression="lz4")
+    return buffer.getvalue()
+
+
+def _from_parquet(data: bytes) -> pd.DataFrame:
+    table = parquet.read_table(io.BytesIO(data))
+    frame = table.to_pandas()
+    for column in json.loads((table.schema.metadata or {}).get(_NAN_COLUMNS, b"[]")):
+        frame[column] = frame[column].where(frame[column].notna(), np.nan)
+    return frame
+
+
 def save(kept: records.Records) -> bool:
     """Store ``kept`` in place of any records stored before; whether they were stored."""
     try:
-        parts = {}
-        for name in records.FRAMES:
-            buffer = io.BytesIO()
-            getattr(kept, name).to_parquet(buffer, compression="lz4")
-            parts[name] = buffer.getvalue()
+        parts = {name: _to_parquet(getattr(kept, name)) for name in records.FRAMES}
     except (pa.ArrowException, ValueError, TypeError) as error:
         log.warning("dashboard records not stored: %s", error)
         return False
@@ -68,7 +105,7 @@ def load(fingerprint: str) -> records.Records | None:
     if set(found) != set(records.FRAMES):
         return None
     try:
-        frames = {name: pd.read_parquet(io.BytesIO(found[name].data)) for name in records.FRAMES}
+        frames = {name: _from_parquet(found[name].data) for name in records.FRAMES}
     except (pa.ArrowException, ValueError, TypeError, OSError) as error:
         log.warning("stored dashboard records unreadable: %s", error)
         return None
