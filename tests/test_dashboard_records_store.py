@@ -115,3 +115,34 @@ def test_every_frame_is_stored_once(varied_service, frame):
     compute(Filters(), fingerprint=print_)  # made again (another process, the same data): still one copy
     assert db.session.scalar(select(func.count()).select_from(DashboardRecords)
                              .where(DashboardRecords.frame == frame)) == 1
+
+
+def test_a_view_read_row_by_row_has_the_landing_view_made_again_for_the_next(app, varied_service):
+    """After a record changes, the first view nobody has opened is read from the database; the
+    landing view is then made again in the background, and it keeps and stores the new records."""
+    from app.analytics import refresh
+    from app.analytics.figures import figures_for
+
+    app.config["DASHBOARD_BACKGROUND_REFRESH"] = True
+    compute(Filters(), fingerprint=cache.fingerprint())
+    factories.referral(db.session.scalar(select(Practice).where(Practice.ods_code == "M80001")))
+    after = cache.fingerprint()
+    records.forget()
+    north = figures_for(Filters(locality="North"))  # not opened before: computed now, row by row
+    assert refresh.wait(timeout=60)
+    assert _stored_keys() == {records_store.stored_key(after)} and records.kept(after) is not None
+    assert _without_time(north) == _without_time(compute(Filters(locality="North")))
+    south = Filters(locality="South")  # the next one is worked out from them, with the same figures
+    assert _without_time(figures_for(south)) == _without_time(compute(south))
+
+
+def test_a_view_from_kept_records_asks_for_nothing_more(app, varied_service, monkeypatch):
+    from app.analytics import refresh
+    from app.analytics.figures import figures_for
+
+    app.config["DASHBOARD_BACKGROUND_REFRESH"] = True
+    compute(Filters(), fingerprint=cache.fingerprint())
+    asked = []
+    monkeypatch.setattr(refresh, "request", lambda app_, filters: asked.append(filters))
+    figures_for(Filters(locality="North"))
+    assert asked == []

@@ -154,11 +154,22 @@ def figures_for(filters: Filters, *, stale_ok: bool = False) -> dict:
                 cache.put(plain_key, plain_view, quick, time.perf_counter() - started)
             # Asked for only now, so the two calculations do not share the cores (or this process's GIL).
             refresh.request(current_app._get_current_object(), filters)
+            _records_for_the_next(filters, data_print)  # after this view's own, so it comes first
             return quick
     started = time.perf_counter()
     result = compute(filters, fingerprint=data_print)
     cache.put(key, filters.key(), result, time.perf_counter() - started)
+    _records_for_the_next(filters, data_print)
     return result
+
+
+def _records_for_the_next(filters: Filters, data_print: str) -> None:
+    """After a view was read row by row — this data's records neither kept here nor stored, as
+    after any record changes — have the landing view made again in the background: it keeps and
+    stores them, so the next view nobody has opened is worked out from them."""
+    if filters != Filters() and records.kept(data_print) is None \
+            and current_app.config.get("DASHBOARD_BACKGROUND_REFRESH", True):
+        refresh.request(current_app._get_current_object(), Filters())
 
 
 def warm_views(today: date | None = None) -> list[Filters]:
