@@ -113,9 +113,7 @@ class Audit:
             load()
         for viewport in (WIDE, NARROW):
             self.page.set_viewport_size(viewport)
-            # Let the header move its links into "More" and the charts redraw at the new width.
-            self.page.wait_for_timeout(200)
-            self._wait_for_charts()
+            self._settle()
             self._axe(name, viewport["width"])
             self.audited += 1
             if viewport is NARROW:
@@ -124,10 +122,15 @@ class Audit:
                     wide = self.page.evaluate(_WIDEST)
                     self.failures.append(f"{self.label} {name} @320: page is {width}px wide; widest: {wide}")
 
-    def _wait_for_charts(self):
+    def _settle(self):
+        """Wait until the page has been laid out at its new width. The header moves its links into
+        "More" as the resize event arrives, so two animation frames are enough; Plotly redraws
+        its charts 100 ms after the last resize, so pages with charts wait for that as well."""
         if self.page.locator(".hl-chart").count():
+            self.page.wait_for_timeout(200)
             self.page.wait_for_function(
                 "[...document.querySelectorAll('.hl-chart')].every(chart => chart.querySelector('.main-svg'))")
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
     def _axe(self, name: str, width: int):
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
