@@ -226,6 +226,24 @@ def app(database_engine, tmp_path, request):
 
 
 @pytest.fixture
+def landing_view_only(monkeypatch):
+    """`flask demo load` prepares the dashboard's 32 one-click views, and the tests' task queue
+    (HUEY_IMMEDIATE) computes them all before the command returns: about 10 s a load, for tests
+    about the demo's data that never open them. With this fixture the command prepares only the
+    landing view; a view a test does open is computed when it is opened, as for any visitor.
+    (tests/test_demo_fast_load.py checks the whole preparation.)"""
+    from seed import dashboard_first
+
+    monkeypatch.setattr(dashboard_first, "warm_views", lambda: dashboard_first_views()[:1])
+
+
+def dashboard_first_views():
+    from app.analytics.figures import warm_views
+
+    return warm_views()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -12,6 +12,8 @@ from app.extensions import db
 from app.models import Locality, Person, Practice, Referral
 from app.models.wellbeing import WellbeingMeasure  # noqa: F401  (support record loaded by the demo)
 
+pytestmark = pytest.mark.usefixtures("landing_view_only")  # tests/conftest.py
+
 TABLES = ("headline", "referrals_by_month", "needs", "need_pairs", "activity", "savings", "onward_sectors",
           "onward_organisations", "wellbeing", "waits", "estimates", "balance")
 

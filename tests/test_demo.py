@@ -1,10 +1,13 @@
 """The demo data set: reproducible, synthetic, and loading it twice changes nothing."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Episode, Locality, Practice, Referral, User
+
+pytestmark = pytest.mark.usefixtures("landing_view_only")  # tests/conftest.py
 
 
 def _counts():
