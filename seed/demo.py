@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Locality, Practice, User
 from app.security import Role
-from app.services import org
+from app.services import audit, org
 from seed import population
 from seed.quick_commits import quick_commits
 
@@ -154,8 +154,11 @@ def load(*, people: int = 240, seed: int = 2014, force: bool = False) -> DemoSum
     fake.seed_instance(seed)
     summary = DemoSummary()
     try:
-        world = load_organisation(rng, fake, summary)
-        population.load(seed=seed, world=world, people=people, summary=summary)
+        # Thousands of audit events, each written with the others at the end of the block
+        # (app/services/audit.py held_in_bulk): the same events, a fraction of the statements.
+        with audit.held_in_bulk():
+            world = load_organisation(rng, fake, summary)
+            population.load(seed=seed, world=world, people=people, summary=summary)
         db.session.commit()
         from seed import comparison_demo  # last: matching needs everyone's recorded sex
 
