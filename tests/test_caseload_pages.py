@@ -150,6 +150,35 @@ def test_last_contact_is_kept_on_the_episode_as_contacts_are_logged(app, officer
     assert episode.version == version, "logging a contact does not make others' open forms stale"
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_last_contact_is_the_latest_held_whatever_order_contacts_are_logged_in(app, officer, seed):
+    import random
+
+    from app.models import Episode
+
+    rng = random.Random(seed)
+    episode = _episode(officer, "Order")
+    held_days: list[date] = []
+    planned = []
+    for _ in range(12):
+        day = TODAY - timedelta(days=rng.randint(0, 60))
+        if rng.random() < 0.3:
+            planned.append(contacts.record(by=officer, episode=episode, kind="phone", status="planned",
+                                           on=TODAY + timedelta(days=rng.randint(0, 5))))
+        else:
+            contacts.record(by=officer, episode=episode, kind="video", status="held", on=day, duration_minutes=5)
+            held_days.append(day)
+        if planned and rng.random() < 0.3:  # a planned contact happened, on a day of its own
+            contact = planned.pop()
+            contacts.update(by=officer, contact=contact, status="held", duration_minutes=5, who_was_there="",
+                            notes="", version=contact.version, on=day)
+            held_days.append(day)
+        assert episode.last_contact_on == max(held_days, default=None)  # the session's copy ...
+    db.session.expire_all()
+    stored = db.session.scalar(db.select(Episode.last_contact_on).where(Episode.id == episode.id))
+    assert stored == episode.last_contact_on == max(held_days)  # ... and the database's
+
+
 @settings(max_examples=200, deadline=None)
 @given(today=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), limit=st.integers(0, 30),
        region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]))
