@@ -306,11 +306,19 @@ def sign_in(client):
 SPREAD_FILES = {"tests/browser/test_accessibility.py"}
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """The accessibility walk's tests, minutes each, first: handed out last (as pytest-xdist's
+    reordering by file size did), one worker was left walking alone while the other stood idle."""
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in SPREAD_FILES)  # stable: the rest keep their order
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
+
+    config.option.loadscopereorder = False  # keep the order above: longest first
 
     class FilesWithSpreadTests(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
