@@ -35,7 +35,7 @@ def _psycopg_url(url: str) -> str:
 
 
 def _worker_postgres_url(url: str) -> str:
-    """Under pytest-xdist each worker truncates and refills its own database, so workers never
+    """Under pytest-xdist each worker empties and refills its own database, so workers never
     see each other's rows: TEST_DATABASE_URL's database for the first, `<name>_gwN` beside it for
     the others (created here, dropped by .ci/run)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")

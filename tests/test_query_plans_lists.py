@@ -80,7 +80,7 @@ def _clone(table: str, template_id, count: int, overrides: dict[str, str]) -> No
 @pytest.fixture(scope="module")
 def big_service():
     """A service some years old, filled in bulk once for the module (on a fresh schema, which the
-    next test's own fixture truncates), and the people who look at its lists."""
+    next test's own fixture empties), and the people who look at its lists."""
     if not POSTGRES_URL:
         pytest.skip("query plans are checked on PostgreSQL: TEST_DATABASE_URL is not set")
     application = make_app(_psycopg_url(POSTGRES_URL))
