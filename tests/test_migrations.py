@@ -62,3 +62,29 @@ def test_migrations_build_the_whole_schema_on_empty_postgresql():
         _drop_postgres(base, name)
     assert set(db.metadata.tables) <= tables
     assert differences == [], "models and migrations differ: run `flask db migrate`"
+
+
+def test_an_upgrade_in_the_apps_own_process_leaves_the_apps_log_working(tmp_path):
+    """Alembic reads its logging settings at each upgrade; by default that silences every logger
+    already made, the app's among them (its record of failed sign-ins, for one)."""
+    import logging
+
+    application = make_app(f"sqlite:///{tmp_path / 'logged.db'}")
+    application.logger.info("made before the upgrade, as in a process that has served requests")
+    with application.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    heard: list[str] = []
+    listener = logging.Handler(logging.INFO)
+    listener.emit = lambda record: heard.append(record.getMessage())
+    root = logging.getLogger()
+    root.addHandler(listener)
+    level, root.level = root.level, logging.INFO
+    try:
+        application.logger.info("still heard after the upgrade")
+    finally:
+        root.removeHandler(listener)
+        root.setLevel(level)
+    assert not application.logger.disabled
+    assert heard == ["still heard after the upgrade"]
