@@ -232,15 +232,10 @@ def landing_view_only(monkeypatch):
     about the demo's data that never open them. With this fixture the command prepares only the
     landing view; a view a test does open is computed when it is opened, as for any visitor.
     (tests/test_demo_fast_load.py checks the whole preparation.)"""
+    from app.analytics.figures import warm_views
     from seed import dashboard_first
 
-    monkeypatch.setattr(dashboard_first, "warm_views", lambda: dashboard_first_views()[:1])
-
-
-def dashboard_first_views():
-    from app.analytics.figures import warm_views
-
-    return warm_views()
+    monkeypatch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
 
 
 @pytest.fixture
