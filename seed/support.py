@@ -7,7 +7,9 @@ with the next one planned, onward support (over 70% to the voluntary and communi
 Integrated Plus), peer support and volunteering, ONS4 and UCLA loneliness at baseline, review and
 discharge with a plausible improvement, and discharges. Exactly one home visit is left checked in
 and overdue, so the manager's panel has something to show. The services stamp "today"; the dates
-they cannot take as arguments are moved back afterwards, as seed/referrals.py does.
+they cannot take as arguments are moved back afterwards, as seed/referrals.py does. The contacts
+every week or two after the plan is agreed, most of the rows, are drawn first and written in bulk,
+as the services would leave them (seed/support_contacts.py; tests/test_support_bulk.py).
 
 Loading twice changes nothing: an episode that already has contacts or needs is skipped.
 """
@@ -23,7 +25,11 @@ from app.models.base import utcnow
 from app.models.onward import OnwardStatus
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, measures, needs, onward, peer, visits
-from seed import support_plan as plan
+from seed import support_contacts as contact_run, support_plan as plan
+
+# The run of contacts after the plan is written in bulk (False: through the services, as the
+# equality test in tests/test_support_bulk.py compares).
+BULK = True
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
@@ -122,28 +128,17 @@ def _first_visit(rng, officer, episode, day: date) -> None:
 
 
 def _home_visit(rng, officer, episode, day: date, notes: str) -> None:
-    start = datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), rng.choice([0, 15, 30])))
-    if start + timedelta(minutes=100) > utcnow():  # a visit "today" that has not happened yet: the day before
-        start -= timedelta(days=1)
-    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(minutes=90), now=start)
+    start = contact_run.visit_start(rng, day, utcnow())
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + contact_run.EXPECTED_VISIT, now=start)
     visits.check_out(by=officer, visit=visit, notes=notes, who_was_there=rng.choice(["", "", "Their daughter"]),
                      now=start + timedelta(minutes=rng.randint(40, 100)))
 
 
 def _contacts_until(rng, officer, episode, first: date, end: date) -> date:
-    day, last = first, first
-    while True:
-        day += timedelta(days=rng.randint(6, 16))
-        if day > end:
-            return last
-        kind = rng.choices(["home_visit", "phone", "community_venue", "accompanied_visit", "group_session", "video"],
-                           weights=[3, 4, 2, 2, 1, 1])[0]
-        if kind == "home_visit":
-            _home_visit(rng, officer, episode, day, notes=rng.choice(plan.CONTACT_NOTES))
-        else:
-            contacts.record(by=officer, episode=episode, kind=kind, status="held", on=day,
-                            duration_minutes=rng.choice([15, 20, 30, 45, 60, 90]), notes=rng.choice(plan.CONTACT_NOTES))
-        last = day
+    """The contacts every week or two until `end` (seed/support_contacts.py); the last one's day."""
+    run, last = contact_run.draw(rng, first, end, utcnow())
+    (contact_run.write if BULK else contact_run.write_through_services)(officer, episode, run)
+    return last
 
 
 def _plan_next(rng, officer, episode, today: date) -> None:

@@ -72,7 +72,7 @@ def keep_last_contact(episode: Episode) -> None:
     set_committed_value(episode, "last_contact_on", last)
 
 
-def _keep_later_contact(episode: Episode, on: date) -> None:
+def keep_later_contact(episode: Episode, on: date) -> None:
     """A held contact on `on` was added: the last contact is the later of it and the one kept.
     One UPDATE, decided in the database (so a contact another officer logs meanwhile is never
     lost), instead of searching the episode's contacts again; past the ORM, as keep_last_contact."""
@@ -89,7 +89,7 @@ def _keep_later_contact(episode: Episode, on: date) -> None:
 def contact_held(*, by: User | None, episode: Episode, on: date) -> None:
     """Call after a held contact is added (flushed): first contact, then in support when due."""
     db.session.flush()
-    _keep_later_contact(episode, on)
+    keep_later_contact(episode, on)
     if episode.first_contact_on is None or on < episode.first_contact_on:
         first = episode.first_contact_on is None
         episode.first_contact_on = on
