@@ -80,7 +80,9 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     # Each value as typed -> (what it means, or None; the problem with it, or None), per column:
     # a person has many rows and the dates, types and counts repeat, so each is checked once.
     seen: dict[str, dict] = {column: {} for column, _ in _CHECKS}
-    for number, values in enumerate((values for values in lines if values), start=2):  # blank lines skipped
+    for number, values in enumerate(lines, start=2):  # a row's number is its line in the file
+        if not values:
+            continue  # a blank line
         row_problems, row = _read_row(number, header, values, seen)
         total += len(row_problems)
         problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])

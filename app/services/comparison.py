@@ -77,7 +77,9 @@ def parse(content: bytes) -> list[tuple]:
             raise CohortRejected([f"row 1: the header has no {', '.join(missing)} column"], 1)
         practices = set(db.session.scalars(select(Practice.ods_code)))
         problems, total, rows, seen = [], 0, [], {}
-        for number, values in enumerate((v for v in lines if v), start=2):
+        for number, values in enumerate(lines, start=2):  # a row's number is its line in the file
+            if not values:
+                continue  # a blank line
             found, row = _read_row(number, header, values, practices, seen)
             total += len(found)
             problems.extend(found[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
