@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-import snowballstemmer
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -40,14 +40,20 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+@cache
+def _stemmer():
+    """Snowball's English stemmer. The package loads every language it has with it (about 0.17 s),
+    so it is imported by the first search that needs it, not by every process that starts."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def word_forms(word: str) -> tuple[str, set[str]]:
     """(the word, its stems): a search for "carers" should find "carer support", and "walking"
     should find "walks".  The Snowball English stemmer gives the stem ("carer", "walk"); where it
     turned a final y into i ("families" -> "famili") the y form is added ("family")."""
-    stem = _STEMMER.stemWord(word)
+    stem = _stemmer().stemWord(word)
     forms = {stem} if stem != word and len(stem) >= 3 else set()
     if stem.endswith("i") and len(stem) >= 4:
         forms.add(stem[:-1] + "y")
