@@ -85,6 +85,33 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client, sign_in, servic
     assert "All referrals" in page and 'data-figure="referred">16<' in page
 
 
+def test_a_year_outside_the_referrals_stays_chosen_in_the_period_list(client, sign_in, service):
+    """A shared link to a financial year with no referrals: the figures are that year's (none), and
+    the list shows that year chosen, not "All referrals" over figures that are not all referrals."""
+    sign_in.as_role(Role.COMMISSIONER)
+    page = text_of(client.get("/dashboard/?period=2015-16"))
+    chosen = re.findall(r'<option value="([^"]*)"\s*selected', page)
+    assert chosen == ["2015-16"]
+    values = re.findall(r'<option value="(all|\d{4}-\d{2})"', page)
+    assert values[0] == "all" and values[-1] == "2015-16" and "2023-24" in values
+    assert values[1:] == sorted(values[1:], reverse=True), "latest year first"
+    assert "Financial year 2015/16" in page and 'data-figure="referred">0<' in page
+
+
+def test_period_choices_run_from_this_year_back_to_the_first_referral_and_add_a_chosen_year():
+    from app.analytics.filters import period_choices
+
+    assert period_choices(date(2026, 3, 31), None) == [("all", "All referrals")]
+    assert [v for v, _ in period_choices(date(2026, 4, 1), date(2024, 3, 31))] == [
+        "all", "2026-27", "2025-26", "2024-25", "2023-24"]
+    assert [v for v, _ in period_choices(date(2026, 4, 1), date(2025, 4, 1), "2030-31")] == [
+        "all", "2030-31", "2026-27", "2025-26"]
+    assert [v for v, _ in period_choices(date(2026, 4, 1), None, "2019-20")] == ["all", "2019-20"]
+    assert period_choices(date(2026, 4, 1), date(2025, 4, 1), "1999-77") == period_choices(
+        date(2026, 4, 1), date(2025, 4, 1))
+    assert ("2025-26", "Financial year 2025/26") in period_choices(date(2026, 4, 1), date(2025, 4, 1))
+
+
 def test_a_count_of_three_is_shown_as_suppressed_on_the_page_and_in_the_exports(client, sign_in, service):
     sign_in.as_role(Role.COMMISSIONER)
     page = text_of(client.get("/dashboard/"))

@@ -63,17 +63,20 @@ def period_label(period: str) -> str:
     return f"Financial year {span[0].year}/{str(span[1].year)[2:]}" if span else "All referrals"
 
 
-def period_choices(today: date, earliest: date | None) -> list[tuple[str, str]]:
-    """All time, then each financial year from the latest back to the earliest referral."""
-    choices = [("all", "All referrals")]
-    if earliest is None:
-        return choices
-    year = today.year if today.month >= 4 else today.year - 1
-    first = earliest.year if earliest.month >= 4 else earliest.year - 1
-    for y in range(year, first - 1, -1):
-        value = f"{y}-{(y + 1) % 100:02d}"
-        choices.append((value, period_label(value)))
-    return choices
+def period_choices(today: date, earliest: date | None, chosen: str = "all") -> list[tuple[str, str]]:
+    """All time, then each financial year from the latest back to the earliest referral, and the
+    chosen year wherever it falls outside those (a shared link to a year with no referrals yet, or
+    none any more): the list always shows the period the figures are for."""
+    years = set()
+    if earliest is not None:
+        latest = today.year if today.month >= 4 else today.year - 1
+        first = earliest.year if earliest.month >= 4 else earliest.year - 1
+        years = set(range(first, latest + 1))
+    span = financial_year(chosen)
+    if span:
+        years.add(span[0].year)
+    values = [f"{y}-{(y + 1) % 100:02d}" for y in sorted(years, reverse=True)]
+    return [("all", "All referrals")] + [(value, period_label(value)) for value in values]
 
 
 def parse(args, *, localities: list[str], practices: list[str]) -> Filters:

@@ -53,7 +53,8 @@ def current_view(*, with_caseloads: bool) -> View:
               **all_tables(figures, caseload_rows=counts.caseloads() if with_caseloads else None),
               **estimate_tables.all_tables(figures), **reach_tables.all_tables(figures)}
     return View(chosen, chosen.describe({p[0]: p[1] for p in practices}), localities, practices,
-                filtering.period_choices(date.today(), earliest.date() if earliest else None), figures, items, tables)
+                filtering.period_choices(date.today(), earliest.date() if earliest else None, chosen.period),
+                figures, items, tables)
 
 
 def _total(table: Table, column: int = -1):
