@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, AuditMention
+from app.models import AuditEvent, AuditMention, Locality
 from app.services import audit, casework
 from tests import factories
 
@@ -74,17 +74,58 @@ def test_held_events_are_the_events_written_one_by_one(app, monkeypatch):
     assert [event[0] for event in held] == [START + timedelta(minutes=n) for n in range(5)]
 
 
-def test_a_failed_block_writes_none_of_its_events(app):
+def test_a_failed_block_writes_the_events_of_what_it_committed_and_no_others(app):
+    """What the services committed before a failure stays, so its events are written; the change
+    after the last commit was rolled back, so its event is not."""
+    officer = factories.user(role="link_officer")
+    _fresh_log()
+    with pytest.raises(RuntimeError, match="the loader failed"), audit.held_in_bulk():
+        locality = factories.locality("Kept")  # committed (the factory commits)
+        audit.record(by=officer, action="locality.create", subject_type="locality", subject_id=locality.id)
+        db.session.commit()
+        audit.record(by=officer, action="contact.held", subject_type="person", subject_id=5)
+        db.session.add(Locality(name="Rolled back"))
+        db.session.flush()
+        raise RuntimeError("the loader failed")
+    db.session.rollback()
+    assert [(e.action, e.subject_id) for e in db.session.scalars(select(AuditEvent))] == [
+        ("locality.create", str(locality.id))]
+    assert set(db.session.scalars(select(Locality.name))) == {"Kept"}
+    audit.record(by=officer, action="contact.held", subject_type="person", subject_id=5)  # holding has ended
+    db.session.commit()
+    assert [e.subject_id for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == [
+        str(locality.id), "5"]
+
+
+def test_a_block_that_fails_before_any_commit_writes_nothing(app):
     officer = factories.user(role="link_officer")
     _fresh_log()
     with pytest.raises(RuntimeError), audit.held_in_bulk():
         audit.record(by=officer, action="contact.held", subject_type="person", subject_id=5)
         raise RuntimeError("the loader failed")
-    db.session.rollback()
     assert db.session.scalars(select(AuditEvent)).all() == []
-    audit.record(by=officer, action="contact.held", subject_type="person", subject_id=5)  # holding has ended
-    db.session.commit()
-    assert [e.subject_id for e in db.session.scalars(select(AuditEvent))] == ["5"]
+
+
+def test_another_threads_commit_does_not_count_as_the_loaders(app):
+    """The held events of a loader are its own: a commit elsewhere meanwhile does not make its
+    uncommitted events count as committed."""
+    import threading
+
+    officer = factories.user(role="link_officer")
+    _fresh_log()
+    with pytest.raises(RuntimeError), audit.held_in_bulk():
+        audit.record(by=officer, action="contact.held", subject_type="person", subject_id=5)
+
+        def elsewhere():
+            with app.app_context():
+                factories.locality("Elsewhere")
+                db.session.remove()
+
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+        raise RuntimeError("the loader failed")
+    assert db.session.scalars(select(AuditEvent)).all() == []
 
 
 def test_an_inner_block_leaves_its_events_to_the_outer_one(app):

@@ -89,17 +89,35 @@ def held_in_bulk() -> Iterator[None]:
     set): the events they record are held, with the time each happened, and written when the
     block ends — one statement for the events, one for their mentions — instead of an ORM
     object each, flushed one service call at a time. The events, their times, their order and
-    their mentions are the same. If the block fails nothing held is written (the caller rolls
-    back what the services did). Nothing in a loader may read the log back meanwhile."""
+    their mentions are the same. Nothing in a loader may read the log back meanwhile.
+
+    If the block fails, what the services had committed before the failure stays in the
+    database, so the events held up to the last commit are written (in a transaction of their
+    own, after the failed one is rolled back) and the ones after it, whose changes were rolled
+    back, are not. The failure is then raised as it was."""
     if _held.get() is not None:  # already holding: the outer block writes
         yield
         return
     held: list[tuple[dict, list]] = []
+    committed = [0]  # how many held events belong to committed changes
+
+    def count_committed(_session) -> None:
+        if _held.get() is held:  # a commit in this loader's context, not another thread's
+            committed[0] = len(held)
+
     token = _held.set(held)
+    sa_event.listen(Session, "after_commit", count_committed)
     try:
         yield
-    finally:
+    except BaseException:
         _held.reset(token)
+        sa_event.remove(Session, "after_commit", count_committed)
+        db.session.rollback()
+        _write_held(held[:committed[0]])
+        db.session.commit()
+        raise
+    _held.reset(token)
+    sa_event.remove(Session, "after_commit", count_committed)
     _write_held(held)
 
 
