@@ -24,6 +24,8 @@ from app.analytics import records
 from app.extensions import db
 from tests import factories
 
+pytest_plugins = ["tests.memory_guard"]  # names the test if a process outgrows its memory
+
 _postgres_schema_ready: dict[str, str] = {}  # database -> its reset script
 
 
