@@ -124,14 +124,8 @@ def _first_visit(rng, officer, episode, day: date) -> None:
         contacts.record(by=officer, episode=episode, kind="phone", status="held", on=day,
                         duration_minutes=rng.randint(10, 30), notes="Introduced the service; agreed to a home visit.")
         return
-    _home_visit(rng, officer, episode, day, notes="First visit: talked through the referral and what matters.")
-
-
-def _home_visit(rng, officer, episode, day: date, notes: str) -> None:
-    start = contact_run.visit_start(rng, day, utcnow())
-    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + contact_run.EXPECTED_VISIT, now=start)
-    visits.check_out(by=officer, visit=visit, notes=notes, who_was_there=rng.choice(["", "", "Their daughter"]),
-                     now=start + timedelta(minutes=rng.randint(40, 100)))
+    first = contact_run.visit(rng, day, "First visit: talked through the referral and what matters.", utcnow())
+    contact_run.visit_through_services(officer, episode, first)
 
 
 def _contacts_until(rng, officer, episode, first: date, end: date) -> date:

@@ -48,12 +48,20 @@ class Drawn:
     who_was_there: str = ""
 
 
-def visit_start(rng, day: date, now: datetime) -> datetime:
+def _visit_start(rng, day: date, now: datetime) -> datetime:
     """A home visit's check-in (UTC) on `day`; one "today" that has not happened yet is the day before."""
     start = datetime.combine(day, time(rng.choice([9, 10, 11, 13, 14]), rng.choice([0, 15, 30])))
     if start + timedelta(minutes=100) > now:
         start -= timedelta(days=1)
     return start
+
+
+def visit(rng, day: date, notes: str, now: datetime) -> Drawn:
+    """A home visit on `day`: its check-in, who was there and how long it lasted."""
+    start = _visit_start(rng, day, now)
+    who = rng.choice(["", "", "Their daughter"])
+    return Drawn(ContactKind.HOME_VISIT.value, day, notes, start=start, stayed_minutes=rng.randint(40, 100),
+                 who_was_there=who)
 
 
 def draw(rng, first: date, end: date, now: datetime) -> tuple[list[Drawn], date]:
@@ -65,10 +73,7 @@ def draw(rng, first: date, end: date, now: datetime) -> tuple[list[Drawn], date]
             return run, last
         kind = rng.choices(_KINDS, weights=_KIND_WEIGHTS)[0]
         if kind == ContactKind.HOME_VISIT.value:
-            notes = rng.choice(plan.CONTACT_NOTES)
-            start = visit_start(rng, day, now)
-            who = rng.choice(["", "", "Their daughter"])
-            run.append(Drawn(kind, day, notes, start=start, stayed_minutes=rng.randint(40, 100), who_was_there=who))
+            run.append(visit(rng, day, rng.choice(plan.CONTACT_NOTES), now))
         else:
             minutes = rng.choice([15, 20, 30, 45, 60, 90])
             run.append(Drawn(kind, day, rng.choice(plan.CONTACT_NOTES), duration_minutes=minutes))
@@ -80,11 +85,15 @@ def write_through_services(officer, episode, run: list[Drawn]) -> None:
         if item.start is None:
             contacts.record(by=officer, episode=episode, kind=item.kind, status=ContactStatus.HELD.value,
                             on=item.day, duration_minutes=item.duration_minutes, notes=item.notes)
-            continue
-        visit = visits.check_in(by=officer, episode=episode, expected_end_at=item.start + EXPECTED_VISIT,
-                                now=item.start)
-        visits.check_out(by=officer, visit=visit, notes=item.notes, who_was_there=item.who_was_there,
-                         now=item.start + timedelta(minutes=item.stayed_minutes))
+        else:
+            visit_through_services(officer, episode, item)
+
+
+def visit_through_services(officer, episode, item: Drawn) -> None:
+    """A drawn home visit, checked in and out through the services (a first visit always is)."""
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=item.start + EXPECTED_VISIT, now=item.start)
+    visits.check_out(by=officer, visit=visit, notes=item.notes, who_was_there=item.who_was_there,
+                     now=item.start + timedelta(minutes=item.stayed_minutes))
 
 
 def _held_on(item: Drawn) -> tuple[date, time | None, int]:
@@ -95,12 +104,12 @@ def _held_on(item: Drawn) -> tuple[date, time | None, int]:
     return local.date(), local.time().replace(second=0, microsecond=0), max(1, item.stayed_minutes)
 
 
-def _needs_no_decision(officer, episode, run: list[Drawn]) -> bool:
-    days = [_held_on(item)[0] for item in run]
+def _needs_no_decision(officer, episode, held: list[tuple[date, time | None, int]]) -> bool:
+    days = [on for on, _, _ in held]
     return (episode.is_open and episode.referral.status_enum is ReferralStatus.IN_SUPPORT
             and episode.first_contact_on is not None and min(days) >= episode.first_contact_on
             and max(days) <= date.today()
-            and all(0 < minutes <= contacts.MAX_MINUTES for _, _, minutes in map(_held_on, run))
+            and all(0 < minutes <= contacts.MAX_MINUTES for _, _, minutes in held)
             and visits.open_visit_for(officer) is None)
 
 
@@ -108,11 +117,11 @@ def write(officer, episode, run: list[Drawn]) -> None:
     """The run's rows and audit events, as the services would leave them (see the module docstring)."""
     if not run:
         return
-    if not _needs_no_decision(officer, episode, run):
+    held = [_held_on(item) for item in run]
+    if not _needs_no_decision(officer, episode, held):
         write_through_services(officer, episode, run)
         return
     db.session.flush()
-    held = [_held_on(item) for item in run]
     contact_ids = db.session.execute(
         insert(Contact.__table__).returning(Contact.__table__.c.id, sort_by_parameter_order=True),
         [{"episode_id": episode.id, "kind": item.kind, "status": ContactStatus.HELD.value, "contact_on": on,
@@ -128,12 +137,12 @@ def write(officer, episode, run: list[Drawn]) -> None:
           # Checking out writes a visit twice, as the services do: its check-out, then its contact.
           "contact_id": contact_id, "version": 3}
          for item, contact_id in visited]).scalars().all() if visited else []
-    visit_of = {contact_id: visit_id for (_, contact_id), visit_id in zip(visited, visit_ids, strict=True)}
-    for item, (on, _, minutes), contact_id in zip(run, held, contact_ids, strict=True):
+    next_visit = iter(visit_ids)  # in the run's order, as the visits were inserted
+    for item, (on, _, minutes) in zip(run, held, strict=True):
         if item.start is None:
             casework.record(by=officer, episode=episode, action="contact.held", detail=f"{item.kind} on {on}")
             continue
-        visit_id = visit_of[contact_id]
+        visit_id = next(next_visit)
         expected = item.start + EXPECTED_VISIT
         casework.record(by=officer, episode=episode, action="visit.check_in",
                         detail=f"visit {visit_id}, expected end {expected:%Y-%m-%d %H:%M} UTC")

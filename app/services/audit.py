@@ -107,17 +107,17 @@ def held_in_bulk() -> Iterator[None]:
 
     token = _held.set(held)
     sa_event.listen(Session, "after_commit", count_committed)
+    finished = False
     try:
         yield
-    except BaseException:
+        finished = True
+    finally:
         _held.reset(token)
         sa_event.remove(Session, "after_commit", count_committed)
-        db.session.rollback()
-        _write_held(held[:committed[0]])
-        db.session.commit()
-        raise
-    _held.reset(token)
-    sa_event.remove(Session, "after_commit", count_committed)
+        if not finished:  # the changes committed before the failure stay, and so do their events
+            db.session.rollback()
+            _write_held(held[:committed[0]])
+            db.session.commit()
     _write_held(held)
 
 
