@@ -146,3 +146,32 @@ def test_a_view_from_kept_records_asks_for_nothing_more(app, varied_service, mon
     monkeypatch.setattr(refresh, "request", lambda app_, filters: asked.append(filters))
     figures_for(Filters(locality="North"))
     assert asked == []
+
+
+def test_the_records_are_stored_while_the_landing_views_figures_are_made(app, varied_service, monkeypatch):
+    """Other processes need not wait for the figures (seconds with a comparison cohort): the
+    records are stored on a connection of their own meanwhile. Here the engine waits until
+    another session sees them; had they been stored only after the figures, it would wait in vain."""
+    import time
+
+    import outcomes
+
+    from app.analytics import figures
+
+    print_ = cache.fingerprint()
+    engine_report = outcomes.compute_report
+    seen_while_computing = []
+
+    def report_once_stored(**inputs):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not seen_while_computing:
+            with app.app_context():  # another session, as another process would look
+                seen_while_computing.extend(_stored_keys())
+                db.session.remove()
+            time.sleep(0.05)
+        return engine_report(**inputs)
+
+    monkeypatch.setattr(figures.outcomes, "compute_report", report_once_stored)
+    landing = compute(Filters(), fingerprint=print_)
+    assert seen_while_computing == [records_store.stored_key(print_)]
+    assert landing["report"] is not None and _stored_keys() == {records_store.stored_key(print_)}

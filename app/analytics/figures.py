@@ -58,12 +58,16 @@ def compute(filters: Filters, *, with_comparison: bool = True, fingerprint: str 
     caller knows it; the landing view then keeps every record it reads, in this process and
     stored for the others, and later views of the same data are worked out from them
     (``app.analytics.records``, ``app.analytics.records_store``)."""
-    kept, read_now = records.kept(fingerprint), False
+    kept, storing = records.kept(fingerprint), None
     if kept is None and fingerprint is not None:
         # Stored by the process that worked out the landing view (the queue's worker, under make serve).
         kept = records_store.load(fingerprint)
         if kept is None and filters == Filters():
-            kept, read_now = records.read(fingerprint), True
+            kept = records.read(fingerprint)
+            # Stored for the app's other processes at once, on a connection of its own, while this
+            # view's figures are made: with a comparison cohort those take seconds, and until the
+            # records are stored every view nobody has opened reads its own rows.
+            storing = in_background(lambda: records_store.save(kept))
         if kept is not None:
             records.keep(kept)
     view = records.for_view(kept, filters) if kept is not None else None
@@ -97,8 +101,8 @@ def compute(filters: Filters, *, with_comparison: bool = True, fingerprint: str 
         except outcomes.OutcomesInputError:
             log.exception("outcomes engine refused the database's records")
     reach_records, needs = counted.result()
-    if read_now:
-        records_store.save(kept)  # for the app's other processes, once this view's figures are made
+    if storing is not None:
+        storing.result()
     rows = reach_records[0]
     return {
         "computed_at": utcnow().isoformat(timespec="seconds"),
