@@ -35,15 +35,11 @@ def _drop_postgres(base: str, name: str) -> None:
     admin.dispose()
 
 
-_episode_indexes: dict[str, dict] = {}  # the episode table's indexes after each upgrade, by database
-
-
 def _upgrade_and_compare(url: str) -> tuple[set[str], list]:
     application = make_app(url)
     with application.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        _episode_indexes[url] = {index["name"]: index for index in inspect(db.engine).get_indexes("episode")}
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
             differences = compare_metadata(context, db.metadata)
@@ -66,12 +62,6 @@ def test_migrations_build_the_whole_schema_on_empty_postgresql():
         _drop_postgres(base, name)
     assert set(db.metadata.tables) <= tables
     assert differences == [], "models and migrations differ: run `flask db migrate`"
-    # Migration 0016: the manager's summary reads the open episodes' index alone (alembic does not
-    # compare an index's included columns, so they are checked here).
-    index = _episode_indexes[url]["ix_episode_open_by_officer"]
-    assert index["column_names"] == ["officer_id"]
-    assert index["dialect_options"]["postgresql_include"] == [
-        "officer_seen_at", "first_contact_on", "allocated_at", "opened_at", "last_contact_on"]
 
 
 def test_an_upgrade_in_the_apps_own_process_leaves_the_apps_log_working(tmp_path):

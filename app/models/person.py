@@ -67,12 +67,14 @@ class Episode(db.Model):
         CheckConstraint("(discharged_on IS NULL) = (discharge_reason IS NULL)", name="discharge_has_reason"),
         Index("ix_episode_officer_open", "officer_id", "discharged_on"),
         # Open episodes only, by officer: triage's open-caseload counts read this small index
-        # alone (migration 0014), and on PostgreSQL so do the caseload's counts and the manager's
-        # summary, from the columns it includes (migration 0016).
+        # alone (migration 0014).
         Index("ix_episode_open_by_officer", "officer_id", postgresql_where=text("discharged_on IS NULL"),
-              sqlite_where=text("discharged_on IS NULL"),
-              postgresql_include=["officer_seen_at", "first_contact_on", "allocated_at", "opened_at",
-                                  "last_contact_on"]),
+              sqlite_where=text("discharged_on IS NULL")),
+        # ...and with every column the caseload's counts and the manager's summary read, so those
+        # read this index alone too (migration 0016).
+        Index("ix_episode_open_counts", "officer_id", "officer_seen_at", "first_contact_on", "allocated_at",
+              "opened_at", "last_contact_on", postgresql_where=text("discharged_on IS NULL"),
+              sqlite_where=text("discharged_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
