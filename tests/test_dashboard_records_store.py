@@ -5,11 +5,14 @@ newest fingerprint's copy is kept; and a copy that cannot be stored or read only
 reads its own rows."""
 from __future__ import annotations
 
+import time
+
+import outcomes
 import pandas as pd
 import pytest
 from sqlalchemy import func, select, update
 
-from app.analytics import cache, records, records_store
+from app.analytics import cache, figures, records, records_store
 from app.analytics.figures import compute
 from app.analytics.filters import Filters
 from app.extensions import db
@@ -152,12 +155,6 @@ def test_the_records_are_stored_while_the_landing_views_figures_are_made(app, va
     """Other processes need not wait for the figures (seconds with a comparison cohort): the
     records are stored on a connection of their own meanwhile. Here the engine waits until
     another session sees them; had they been stored only after the figures, it would wait in vain."""
-    import time
-
-    import outcomes
-
-    from app.analytics import figures
-
     print_ = cache.fingerprint()
     engine_report = outcomes.compute_report
     seen_while_computing = []
