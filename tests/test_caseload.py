@@ -164,3 +164,27 @@ def test_discharged_people_leave_the_caseload(client, sign_in, officer):
                         version=episode.version)
     sign_in.as_user(officer)
     assert _names_in_order(client.get("/caseload/").get_data(as_text=True)) == []
+
+
+def test_a_visit_in_progress_heads_the_caseload_until_checked_out(client, sign_in, officer):
+    """The caseload asks first whether the officer is checked in anywhere (a bare probe), and only
+    then loads the visit: the callout names the person and links to checking out; another
+    officer's visit never shows; after check-out the callout is gone."""
+    from app.services import visits
+
+    visited = _episode(officer, "Visited", first_contact_days_ago=3)
+    _episode(officer, "Other", first_contact_days_ago=3)
+    colleague = factories.user(role=Role.LINK_OFFICER)
+    theirs = _episode(colleague, "Theirs", first_contact_days_ago=3)
+    visits.check_in(by=colleague, episode=theirs, expected_end_at=utcnow() + timedelta(hours=1))
+    sign_in.as_user(officer)
+    assert "Home visit in progress" not in client.get("/caseload/").get_data(as_text=True)
+
+    visit = visits.check_in(by=officer, episode=visited, expected_end_at=utcnow() + timedelta(hours=1))
+    html = client.get("/caseload/").get_data(as_text=True)
+    assert "Home visit in progress" in html
+    assert "You are checked in at Visited Caseload's home" in html
+    assert f'/people/{visited.person_id}/visits/{visit.id}/check-out"' in html
+
+    visits.check_out(by=officer, visit=visit)
+    assert "Home visit in progress" not in client.get("/caseload/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from app.caseload import bp, queries
 from app.caseload.flags import FlagRules
 from app.converters import int_arg
 from app.extensions import db
-from app.models import HomeVisit, User
+from app.models import User
 from app.pagination import page_arg
 from app.security import Role, requires
 from app.services import audit, visits
@@ -26,7 +26,7 @@ def index():
         officer = db.session.get(User, int_arg("officer", 0))  # 0: no such officer
         if officer is None or officer.role != Role.LINK_OFFICER:
             abort(404)
-    open_visit = db.session.scalar(visits.in_progress().where(HomeVisit.officer_id == officer.id).limit(1))
+    open_visit = visits.officers_open_visit(officer.id)
     page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
     own = officer.id == current_user.id
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -98,6 +98,22 @@ def in_progress() -> Select:
     """Visits checked in and not yet out, the longest overdue first."""
     return _with_people(select(HomeVisit).where(HomeVisit.checked_out_at.is_(None))
                         .order_by(HomeVisit.expected_end_at))
+
+
+def officers_open_visit(officer_id: int) -> HomeVisit | None:
+    """The officer's visit in progress, if any (the longest overdue). Most of the time there is
+    none, so a bare index probe asks first (about a fifth of the cost of the query that loads
+    the visit with its person, practice and risks, every time a caseload is opened)."""
+    found = db.session.scalar(_OPEN_FOR_OFFICER, {"officer_id": officer_id})
+    if found is None:
+        return None
+    return db.session.scalar(in_progress().where(HomeVisit.id == found))
+
+
+_OPEN_FOR_OFFICER = (select(HomeVisit.id)
+                     .where(HomeVisit.officer_id == bindparam("officer_id", type_=Integer),
+                            HomeVisit.checked_out_at.is_(None))
+                     .order_by(HomeVisit.expected_end_at, HomeVisit.id).limit(1))
 
 
 def overdue(now: datetime | None = None) -> Select:
