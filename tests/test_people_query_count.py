@@ -96,9 +96,27 @@ def test_support_record_query_count_does_not_grow_with_the_record(client, sign_i
     assert large_count == small_count
     # Was 25, then 21: the session and user in one query, the decile and needs not reloaded; now the
     # referral's needs and risks joined to the episode, and the view's audit event written as rows
-    # (one statement on PostgreSQL, the event and its mentions apart on SQLite).
+    # (one statement on PostgreSQL, the event and its mentions apart on SQLite). Then 15: the risk
+    # record asks in one query which of risks, "no known risks" and concerns the person has, and
+    # reads only those (this person has risks from the referral, neither of the others).
     audit_statements = 1 if db.engine.dialect.name == "postgresql" else 2
-    assert small_count == 17 + audit_statements
+    assert small_count == 15 + audit_statements
+
+
+def test_support_record_reads_each_part_of_the_risk_record_only_when_the_person_has_it(client, sign_in):
+    """One query asks which parts exist; each part held adds its own query, and nothing else."""
+    from app.services import risks as risk_service
+
+    officer = factories.user(role=Role.LINK_OFFICER)
+    bare = factories.episode(officer, referral_=factories.referral(status="allocated", needs=("debt",)), seen=True)
+    sign_in.as_user(officer)
+    none_held = _queries_for(client, f"/people/{bare.person_id}")
+    risk_service.no_known_risks(by=officer, person=bare.person, note="Asked at first call")
+    statement_held = _queries_for(client, f"/people/{bare.person_id}")
+    risk_service.raise_concern(by=officer, person=bare.person, raised_on=TODAY,
+                              concern="Worried about money being taken", action_taken="Told the manager")
+    assert statement_held == none_held + 1
+    assert _queries_for(client, f"/people/{bare.person_id}") == none_held + 2
 
 
 def test_triage_query_count_does_not_grow_with_officers_localities_or_referrals(client, sign_in):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -54,22 +54,42 @@ class RiskSummary:
         return [concern for concern in self.concerns if concern.is_open]
 
 
+#: Which of the three a person has any of, in one query: most people have no safeguarding
+#: concern, and many no risk or no statement yet, and each ORM query with its joined loads costs
+#: about 0.9 ms of Python even when it finds nothing (a person record is opened many times a day).
+_HELD = select(exists().where(PersonRisk.person_id == bindparam("person_id", type_=Integer)).label("risks"),
+               exists().where(NoKnownRisks.person_id == bindparam("person_id", type_=Integer)).label("statement"),
+               exists().where(SafeguardingConcern.person_id == bindparam("person_id", type_=Integer)).label("concerns"))
+
+
 def for_person(person_id: int) -> RiskSummary:
-    """The person's risks, latest statement and concerns, in three queries whatever their number."""
-    risks = db.session.scalars(
+    """The person's risks, latest statement and concerns: one query for which of them the person
+    has, then one for each kind they have, whatever their number."""
+    held = db.session.execute(_HELD, {"person_id": person_id}).one()
+    summary = RiskSummary()
+    if held.risks:
+        risks = _risks(person_id)
+        summary.active = [r for r in risks if r.is_active]
+        summary.ended = [r for r in risks if not r.is_active]
+    if held.statement:
+        summary.statement = db.session.scalar(
+            select(NoKnownRisks).where(NoKnownRisks.person_id == person_id)
+            .options(joinedload(NoKnownRisks.recorded_by))
+            .order_by(NoKnownRisks.recorded_at.desc(), NoKnownRisks.id.desc()).limit(1))
+    if held.concerns:
+        summary.concerns = list(db.session.scalars(
+            select(SafeguardingConcern).where(SafeguardingConcern.person_id == person_id)
+            .options(joinedload(SafeguardingConcern.raised_by), joinedload(SafeguardingConcern.closed_by))
+            .order_by(SafeguardingConcern.raised_on.desc(), SafeguardingConcern.id.desc())))
+    return summary
+
+
+def _risks(person_id: int) -> list[PersonRisk]:
+    return db.session.scalars(
         select(PersonRisk).where(PersonRisk.person_id == person_id)
         .options(joinedload(PersonRisk.recorded_by), joinedload(PersonRisk.reviewed_by),
                  joinedload(PersonRisk.ended_by), joinedload(PersonRisk.from_referral).joinedload(Referral.practice))
         .order_by(PersonRisk.recorded_at.desc(), PersonRisk.id.desc())).all()
-    statement = db.session.scalar(
-        select(NoKnownRisks).where(NoKnownRisks.person_id == person_id).options(joinedload(NoKnownRisks.recorded_by))
-        .order_by(NoKnownRisks.recorded_at.desc(), NoKnownRisks.id.desc()).limit(1))
-    concerns = db.session.scalars(
-        select(SafeguardingConcern).where(SafeguardingConcern.person_id == person_id)
-        .options(joinedload(SafeguardingConcern.raised_by), joinedload(SafeguardingConcern.closed_by))
-        .order_by(SafeguardingConcern.raised_on.desc(), SafeguardingConcern.id.desc())).all()
-    return RiskSummary(active=[r for r in risks if r.is_active], ended=[r for r in risks if not r.is_active],
-                       statement=statement, concerns=list(concerns))
 
 
 def open_concerns(page: int) -> Page[SafeguardingConcern]:

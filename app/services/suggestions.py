@@ -127,6 +127,8 @@ def suggest_for(episode, *, limit: int = 10) -> list[Suggestion]:
                  selectinload(Service.localities), selectinload(Service.schedules),
                  selectinload(Service.contacts).selectinload(ServiceContact.phones),
                  selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules))).all()
+    if not candidates:
+        return []  # nothing meets the needs: no track record to read
     practice = episode.person.practice if episode.person else None
     locality_id = practice.locality_id if practice else None
     days, windows = preferred_times(getattr(episode.person, "contact_times", "") or "")
