@@ -240,6 +240,37 @@ def landing_view_only(monkeypatch):
     monkeypatch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
 
 
+def demo_loaded_once(engine: str, tmp_path_factory, sqlite_template, *load_args: str):
+    """An app on a database holding `flask demo load <load_args>`, for a module whose tests only
+    read the demo (a load is 10-20 s): use it from a module-scoped fixture parametrised by engine.
+    Loaded as for a newcomer, but preparing only the landing view (as `landing_view_only`)."""
+    if engine == "postgresql":
+        if not POSTGRES_URL:
+            if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
+                pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
+            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
+        application = make_app(_psycopg_url(POSTGRES_URL))
+    else:
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copyfile(sqlite_template, path)
+        application = make_app(f"sqlite:///{path}")
+    from app.analytics.figures import warm_views
+    from seed import dashboard_first
+
+    with application.app_context(), pytest.MonkeyPatch.context() as patch:
+        if engine == "postgresql":
+            _reset_postgres(application)
+        records.forget()
+        patch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
+        result = application.test_cli_runner().invoke(args=["demo", "load", *load_args])
+        assert result.exit_code == 0, result.output
+        application.config["DEMO_LOAD_OUTPUT"] = result.output
+        yield application
+        records.forget()
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

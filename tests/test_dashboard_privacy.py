@@ -3,19 +3,16 @@ and as a manager, holds no person's name, NHS number, date of birth, postcode or
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import zipfile
 
 import pytest
 from sqlalchemy import select
 
-from app.analytics import records
 from app.extensions import db
 from app.models import Locality, Person, Practice, Referral
 from app.models.wellbeing import WellbeingMeasure  # noqa: F401  (support record loaded by the demo)
-from tests.conftest import POSTGRES_URL, _psycopg_url, _reset_postgres, make_app
+from tests.conftest import demo_loaded_once
 
 TABLES = ("headline", "referrals_by_month", "needs", "need_pairs", "activity", "savings", "onward_sectors",
           "onward_organisations", "wellbeing", "waits", "estimates", "balance")
@@ -48,34 +45,9 @@ def _readable(response) -> str:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo_app(request, tmp_path_factory, sqlite_template):
-    """The demo data loaded once per engine for both roles' walks, which only read it (about 20 s
-    of the suite a load). As `flask demo load` runs for a newcomer, but preparing only the landing
-    view (tests/conftest.py `landing_view_only`): the views walked are made as they are opened, by
-    the first role to open them."""
-    if request.param == "postgresql":
-        if not POSTGRES_URL:
-            if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
-                pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
-            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
-        application = make_app(_psycopg_url(POSTGRES_URL))
-    else:
-        path = tmp_path_factory.mktemp("privacy") / "demo.db"
-        shutil.copyfile(sqlite_template, path)
-        application = make_app(f"sqlite:///{path}")
-    from app.analytics.figures import warm_views
-    from seed import dashboard_first
-
-    with application.app_context(), pytest.MonkeyPatch.context() as patch:
-        if request.param == "postgresql":
-            _reset_postgres(application)
-        records.forget()
-        patch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
-        result = application.test_cli_runner().invoke(args=["demo", "load", "--people", "120", "--seed", "7"])
-        assert result.exit_code == 0, result.output
-        yield application
-        records.forget()
-        db.session.remove()
-        db.engine.dispose()
+    """The demo loaded once per engine for both roles' walks, which only read it (about 20 s of
+    the suite a load); the views walked are made as they are opened, by the first role to ask."""
+    yield from demo_loaded_once(request.param, tmp_path_factory, sqlite_template, "--people", "120", "--seed", "7")
 
 
 @pytest.mark.parametrize("role", ["commissioner", "manager"])
