@@ -1,5 +1,6 @@
-"""Our written-out warning callout (templates/macros/callout.html) prints what the NHS.UK design
-system's `warningCallout` macro prints, whatever the heading and its level."""
+"""Our written-out warning callout (templates/macros/callout.html) and back link
+(templates/macros/back_link.html) print what the NHS.UK design system's `warningCallout` and
+`backLink` macros print, whatever the heading, level, address and text."""
 from __future__ import annotations
 
 import re
@@ -39,3 +40,17 @@ def test_our_callout_prints_the_design_systems_markup(templates_app, heading, le
     assert ("nhsuk-u-visually-hidden" in ours) == ("mportant" not in heading)
     if "Hostile" in heading:
         assert "&lt;b&gt;Hostile&lt;/b&gt; &amp;" in ours and "<b>" not in ours
+
+
+@pytest.mark.parametrize("href,text", [("/caseload/", "Back to caseload"),
+                                       ("/people/7?tab=a&b=<c>#needs", "Back to O'Brien & <Sons>'s record"),
+                                       ("/admin/", "")])
+def test_our_back_link_prints_the_design_systems_markup(templates_app, href, text):
+    ours_template = '{% from "macros/back_link.html" import back_link %}{{ back_link(href, text) }}'
+    theirs_template = ('{% from "nhsuk/components/back-link/macro.jinja" import backLink %}'
+                       '{{ backLink({"href": href, "text": text}) }}')
+    with templates_app.test_request_context():
+        ours = render_template_string(ours_template, href=href, text=text)
+        theirs = render_template_string(theirs_template, href=href, text=text)
+    assert _tidy(ours) == _tidy(theirs)
+    assert "<c>" not in ours and "<Sons>" not in ours
