@@ -93,3 +93,46 @@ def test_suggestions_partial_offers_linkage_and_formal_referral(app):
     assert "Debt clinic" in html and f"/directory/services/{service.id}" in html
     if "people.new_onward" in app.view_functions:
         assert "kind=formal_referral" in html and "kind=linkage" in html and f"service_id={service.id}" in html
+
+
+def test_suggestions_cost_the_same_however_many_services_are_ranked(app):
+    """Every candidate is loaded with what ranks it; the organisation, contacts and phones the cards
+    print are loaded for the shown five only, into the same objects (nothing loads lazily later)."""
+    from sqlalchemy import event, inspect
+
+    from app.models.directory import Service
+
+    here = factories.locality("Gornal")
+
+    ranked: list[Service] = []  # every service the ranking loaded, kept from the garbage collector
+
+    def statements_for(episode) -> tuple[int, list]:
+        seen = []
+        listen = lambda *args: seen.append(args[2])  # noqa: E731
+        keep = lambda service, _context: ranked.append(service)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        event.listen(Service, "load", keep)
+        try:
+            shown = suggest_for(episode, limit=5)
+            printed = [(s.service.organization.name, [p.number for p in s.service.phones], s.reason) for s in shown]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+            event.remove(Service, "load", keep)
+        return len(seen), printed
+
+    few = _person_in(here, needs=("housing",))
+    for i in range(2):
+        factories.directory_service(f"Housing advice {i}", need_areas=("housing",), localities=[here])
+    many = _person_in(here, needs=("debt",))
+    for i in range(12):
+        factories.directory_service(f"Debt service {i:02}", need_areas=("debt",), localities=[here])
+    db.session.expunge_all()
+    few_count, few_printed = statements_for(db.session.merge(few))
+    db.session.expunge_all()
+    ranked.clear()
+    many_count, many_printed = statements_for(db.session.merge(many))
+    assert len(few_printed) == 2 and len(many_printed) == 5
+    assert all(name == "Dudley Befriending" and phones == ["01384 000111"] for name, phones, _ in many_printed)
+    assert few_count == many_count
+    shown = {name for name in (f"Debt service {i:02}" for i in range(5))}
+    assert len(ranked) == 12 and {s.name for s in ranked if "contacts" in inspect(s).dict} == shown

@@ -120,18 +120,23 @@ def suggest_for(episode, *, limit: int = 10) -> list[Suggestion]:
         return []
     already = select(OnwardReferral.service_id).where(OnwardReferral.episode_id == episode.id,
                                                       OnwardReferral.service_id.is_not(None))
+    days, windows = preferred_times(getattr(episode.person, "contact_times", "") or "")
+    # Every candidate is loaded with what ranks it (its schedules only when the person named
+    # times); what a card prints is loaded below for the shown few. A record page ranks a couple
+    # of dozen services and shows five: loading every candidate's organisation, contacts and
+    # phones was a third of its time on the demo's directory.
+    ranking = [selectinload(Service.need_areas), selectinload(Service.localities)]
+    if days or windows:
+        ranking += [selectinload(Service.schedules),
+                    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules)]
     candidates = db.session.scalars(
         select(Service).where(Service.status == ServiceStatus.ACTIVE.value, Service.id.not_in(already),
                               exists().where(ServiceNeedArea.service_id == Service.id, ServiceNeedArea.area.in_(needs)))
-        .options(selectinload(Service.organization), selectinload(Service.need_areas),
-                 selectinload(Service.localities), selectinload(Service.schedules),
-                 selectinload(Service.contacts).selectinload(ServiceContact.phones),
-                 selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules))).all()
+        .options(*ranking)).all()
     if not candidates:
         return []  # nothing meets the needs: no track record to read
     practice = episode.person.practice if episode.person else None
     locality_id = practice.locality_id if practice else None
-    days, windows = preferred_times(getattr(episode.person, "contact_times", "") or "")
     record = _track_record([s.id for s in candidates])
     suggestions = []
     for service in candidates:
@@ -144,4 +149,9 @@ def suggest_for(episode, *, limit: int = 10) -> list[Suggestion]:
         suggestion.score = (len(matched), in_locality, rate, bool(suit))
         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (tuple(-float(x) for x in s.score), s.service.name.lower()))
-    return suggestions[:limit]
+    shown = suggestions[:limit]
+    # The shown services' organisation, contacts and phones, into the objects already loaded.
+    db.session.scalars(select(Service).where(Service.id.in_([s.service.id for s in shown]))
+                       .options(selectinload(Service.organization),
+                                selectinload(Service.contacts).selectinload(ServiceContact.phones))).all()
+    return shown
