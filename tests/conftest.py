@@ -63,13 +63,18 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("database_engine", ["sqlite", "postgresql"], indirect=True)
 
 
-@pytest.fixture
-def database_engine(request):
-    if request.param == "postgresql" and not POSTGRES_URL:
+def _require_engine(engine: str) -> str:
+    """Skip a PostgreSQL test when no PostgreSQL is given (fail it in CI, which must have one)."""
+    if engine == "postgresql" and not POSTGRES_URL:
         if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
             pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
         pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
-    return request.param
+    return engine
+
+
+@pytest.fixture
+def database_engine(request):
+    return _require_engine(request.param)
 
 
 def _reset_postgres(app) -> None:
@@ -208,15 +213,16 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def app(database_engine, tmp_path, request):
-    if database_engine == "postgresql":
+def _fresh_app(engine: str, folder: Path, sqlite_template: Path):
+    """An app on an empty database of `engine`, inside its app context (a generator for fixtures):
+    PostgreSQL emptied in place, SQLite a copy of the worker's empty file in `folder`."""
+    if engine == "postgresql":
         application = make_app(_psycopg_url(POSTGRES_URL))
     else:
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "test.db")
-        application = make_app(f"sqlite:///{tmp_path / 'test.db'}")
+        shutil.copyfile(sqlite_template, folder / "test.db")
+        application = make_app(f"sqlite:///{folder / 'test.db'}")
     with application.app_context():
-        if database_engine == "postgresql":
+        if engine == "postgresql":
             _reset_postgres(application)
         # Each test's database starts afresh at the same address: records kept by the dashboard
         # for an earlier test's data could share its fingerprint (app.analytics.records).
@@ -228,47 +234,39 @@ def app(database_engine, tmp_path, request):
 
 
 @pytest.fixture
+def app(database_engine, tmp_path, request):
+    yield from _fresh_app(database_engine, tmp_path, request.getfixturevalue("sqlite_template"))
+
+
+def _prepare_landing_view_only(patch) -> None:
+    from app.analytics.figures import warm_views
+    from seed import dashboard_first
+
+    patch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
+
+
+@pytest.fixture
 def landing_view_only(monkeypatch):
     """`flask demo load` prepares the dashboard's 32 one-click views, and the tests' task queue
     (HUEY_IMMEDIATE) computes them all before the command returns: about 10 s a load, for tests
     about the demo's data that never open them. With this fixture the command prepares only the
     landing view; a view a test does open is computed when it is opened, as for any visitor.
     (tests/test_demo_fast_load.py checks the whole preparation.)"""
-    from app.analytics.figures import warm_views
-    from seed import dashboard_first
-
-    monkeypatch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
+    _prepare_landing_view_only(monkeypatch)
 
 
 def demo_loaded_once(engine: str, tmp_path_factory, sqlite_template, *load_args: str):
     """An app on a database holding `flask demo load <load_args>`, for a module whose tests only
     read the demo (a load is 10-20 s): use it from a module-scoped fixture parametrised by engine.
     Loaded as for a newcomer, but preparing only the landing view (as `landing_view_only`)."""
-    if engine == "postgresql":
-        if not POSTGRES_URL:
-            if os.environ.get("HEARTHLINK_REQUIRE_POSTGRES"):
-                pytest.fail("CI requires PostgreSQL but TEST_DATABASE_URL is not set")
-            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
-        application = make_app(_psycopg_url(POSTGRES_URL))
-    else:
-        path = tmp_path_factory.mktemp("demo") / "demo.db"
-        shutil.copyfile(sqlite_template, path)
-        application = make_app(f"sqlite:///{path}")
-    from app.analytics.figures import warm_views
-    from seed import dashboard_first
-
-    with application.app_context(), pytest.MonkeyPatch.context() as patch:
-        if engine == "postgresql":
-            _reset_postgres(application)
-        records.forget()
-        patch.setattr(dashboard_first, "warm_views", lambda: warm_views()[:1])
-        result = application.test_cli_runner().invoke(args=["demo", "load", *load_args])
-        assert result.exit_code == 0, result.output
-        application.config["DEMO_LOAD_OUTPUT"] = result.output
-        yield application
-        records.forget()
-        db.session.remove()
-        db.engine.dispose()
+    _require_engine(engine)
+    with pytest.MonkeyPatch.context() as patch:
+        _prepare_landing_view_only(patch)
+        for application in _fresh_app(engine, tmp_path_factory.mktemp("demo"), sqlite_template):
+            result = application.test_cli_runner().invoke(args=["demo", "load", *load_args])
+            assert result.exit_code == 0, result.output
+            application.config["DEMO_LOAD_OUTPUT"] = result.output
+            yield application
 
 
 @pytest.fixture

@@ -167,6 +167,7 @@ def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
             risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
+    # The columns of caseload_query() and _paged(), which select them in this order.
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
          practice, locality, next_on, open_needs) in found:
         allocated_on = allocated_at.date()
