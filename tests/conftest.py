@@ -80,17 +80,19 @@ def database_engine(request):
 def _reset_postgres(app) -> None:
     """Every table emptied and every id counting from 1 again, in one round trip. DELETE, children
     first, where TRUNCATE ... RESTART IDENTITY took ~0.1-0.5 s a test: PostgreSQL truncates by
-    making each of the ~60 tables a new file, however few rows it holds."""
+    making each of the ~60 tables a new file, however few rows it holds. The sequences restart
+    through setval(..., 1, false), which rewrites each in place: ALTER SEQUENCE ... RESTART gives
+    each a new file too, and the ~40 of them took 18 ms of the reset's 19 ms."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url not in _postgres_schema_ready:
         db.drop_all()
         db.create_all()
         with db.engine.connect() as connection:
             sequences = connection.execute(text(
-                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences"
+                "SELECT quote_literal(quote_ident(schemaname) || '.' || quote_ident(sequencename)) FROM pg_sequences"
                 " WHERE schemaname = current_schema()")).scalars().all()
         deletes = [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
-        restarts = [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+        restarts = [f"SELECT {', '.join(f'setval({name}, 1, false)' for name in sequences)}"] if sequences else []
         _postgres_schema_ready[url] = ";\n".join(deletes + restarts)
         return
     with db.engine.begin() as connection:
