@@ -10,6 +10,8 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from app.analytics import estimate_tables
 from app.analytics.estimate_tables import TOTAL
@@ -186,6 +188,48 @@ def test_balance_hides_sex_shares_that_are_one_to_four_people():
     # The referred column before matching holds 1 person of sex 'other': every sex share there is hidden.
     assert rows["Sex: other (%)"] == ["<5", 1.0, "<5", None, None, None]
     assert rows["Sex: female (%)"] == ["<5", 50.0, "<5", 50.0, 50.0, 0.0]
+
+
+def test_balance_hides_one_more_share_beside_a_small_one_not_the_whole_group():
+    row = lambda label, r, c, smd: {"label": label, "referred_mean": r, "comparison_mean": c, "smd": smd}  # noqa: E731
+    # 200 referred: 120 female, 70 male, 9 not stated, 1 other; the pool of 1,000 has no "other".
+    before = {"people": {"referred": 200, "comparison": 1000},
+              "variables": {"sex_female": row("Sex: female", 0.6, 0.5, 0.2),
+                            "sex_male": row("Sex: male", 0.35, 0.45, -0.2),
+                            "sex_not_stated": row("Sex: not stated", 0.045, 0.05, -0.02),
+                            "sex_other": row("Sex: other", 0.005, 0.0, 0.1)}}
+    after = {"people": {"referred": 40, "comparison": 80},
+             "variables": {"sex_female": row("Sex: female", 0.5, 0.5, 0.0),
+                           "sex_male": row("Sex: male", 0.5, 0.5, 0.0)}}
+    figures = {"estimates": {"available": True, "suppressed": False, "people": {"referred": 40, "comparison": 80},
+                             "by_activity": {}, "balance": {"threshold": 0.1, "before": before, "after": after,
+                                                            "imbalanced": False, "imbalanced_variables": []}}}
+    table = estimate_tables.balance(figures)
+    rows = {r[0]: r[1:] for r in table.rows}
+    # The one "other" is hidden with the next smallest share (9 not stated), so neither can be taken
+    # from 100%; female and male stay shown, and each hidden share's standardised difference goes.
+    assert rows["Sex: other (%)"][:3] == ["<5", 0.0, "<5"]
+    assert rows["Sex: not stated (%)"][:3] == ["<5", 5.0, "<5"]
+    assert rows["Sex: female (%)"] == [60.0, 50.0, 0.2, 50.0, 50.0, 0.0]
+    assert rows["Sex: male (%)"] == [35.0, 45.0, -0.2, 50.0, 50.0, 0.0]
+    assert "with one more share of that group" in table.note
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=2, max_size=4))
+def test_no_hidden_sex_share_can_be_worked_out_from_the_shown_ones(counts):
+    names = ["sex_female", "sex_male", "sex_not_stated", "sex_other"][:len(counts)]
+    n = sum(counts)
+    assume(n >= 5)
+    variables = {name: {"label": name, "referred_mean": count / n, "comparison_mean": 0.5, "smd": 0.0}
+                 for name, count in zip(names, counts)}
+    data = {"after": {"people": {"referred": n, "comparison": 100}, "variables": variables}}
+    hidden = {name for name, column in estimate_tables._hidden_shares(data) if column == 4}
+    # Every share of 1 to 4 people is hidden, with its standardised difference...
+    assert {name for name, count in zip(names, counts) if 0 < count < 5} <= hidden
+    assert {name for name, column in estimate_tables._hidden_shares(data) if column == 6} == hidden
+    # ...and never alone among the shares of at least one person: one hidden share would be 100% minus the rest.
+    assert len({name for name in hidden if counts[names.index(name)] > 0}) != 1
 
 
 def test_balance_labels_read_inside_a_sentence_keeping_abbreviations():

@@ -170,21 +170,28 @@ def _shown(row: dict | None, key: str, share: bool):
     return round(100 * value, 1) if share else value
 
 
-def _hidden_shares(data: dict) -> set[int]:
-    """Columns of the balance table whose sex shares must be hidden: a share that is 1 to 4 people
-    of its group (or a group under 5) hides every sex share in that group's column — any one
-    alone could be worked out from the others — and the standardised difference beside it."""
-    hidden: set[int] = set()
+def _hidden_shares(data: dict) -> set[tuple[str, int]]:
+    """The balance table's sex-share cells to hide, as (variable, column). A share that is 1 to 4
+    people of its group is hidden; so is one more share of that group (its smallest other share
+    of at least one person), since a single hidden share could be worked out by taking the others
+    from 100%. Where no such share is left, every share of the group is hidden. The standardised
+    difference of a row with a hidden share is hidden too: with it and the other group's share,
+    the hidden one could be worked out."""
+    hidden: set[tuple[str, int]] = set()
     for table_key, columns in (("before", (1, 2, 3)), ("after", (4, 5, 6))):
         part = data.get(table_key)
         if not part:
             continue
         for side, column in (("referred", columns[0]), ("comparison", columns[1])):
             n = part["people"][side]
-            means = [row[f"{side}_mean"] for name, row in part["variables"].items()
-                     if name.startswith("sex_") and row[f"{side}_mean"] is not None]
-            if is_small(n) or any(is_small(round(mean * n)) for mean in means):
-                hidden |= {column, columns[2]}
+            counts = {name: round(row[f"{side}_mean"] * n) for name, row in part["variables"].items()
+                      if name.startswith("sex_") and row[f"{side}_mean"] is not None}
+            small = {name for name, count in counts.items() if is_small(count)}
+            if small and len(small) == 1:
+                others = sorted((count, name) for name, count in counts.items() if name not in small and count > 0)
+                small |= {others[0][1]} if others else set(counts)
+            hidden |= {(name, column) for name in small}
+            hidden |= {(name, columns[2]) for name in small}
     return hidden
 
 
@@ -221,14 +228,15 @@ def balance(figures: dict) -> Table:
         row = [label, _shown(b, "referred_mean", share), _shown(b, "comparison_mean", share),
                _shown(b, "smd", False), _shown(a, "referred_mean", share),
                _shown(a, "comparison_mean", share), _shown(a, "smd", False)]
-        for column in (hidden if share else set()) | small:
+        for column in {c for n, c in hidden if n == name} | small:
             if row[column] is not None:
                 row[column] = SUPPRESSED
         table.rows.append(row)
     people = data["after"]["people"]
     if table.has_suppressed:
-        table.note = ("<5: hidden because the share would reveal 1 to 4 people (or a group under 5), with every "
-                      "other share of that group and its standardised difference. ")
+        table.note = ("<5: hidden because the share would reveal 1 to 4 people (or a group under 5), with one more "
+                      "share of that group (so that neither can be worked out from the others) and the "
+                      "standardised difference beside each. ")
     note = table.note + (f"After matching: {people['referred']:,} referred and {people['comparison']:,} comparison people with a "
             f"complete follow-up. A standardised difference above {data['threshold']} either way is a "
             "meaningful imbalance.")
