@@ -185,7 +185,8 @@ def test_balance_hides_sex_shares_that_are_one_to_four_people():
                                                             "imbalanced": False, "imbalanced_variables": []}}}
     rows = {r[0]: r[1:] for r in estimate_tables.balance(figures).rows}
     assert rows["Age (years)"] == [62.0, 61.0, 0.05, 62.0, 62.5, -0.03]
-    # The referred column before matching holds 1 person of sex 'other': every sex share there is hidden.
+    # The referred column before matching holds 1 person of sex 'other': hidden, with the group's only other
+    # share (female), which would otherwise give it away; and the standardised differences beside them.
     assert rows["Sex: other (%)"] == ["<5", 1.0, "<5", None, None, None]
     assert rows["Sex: female (%)"] == ["<5", 50.0, "<5", 50.0, 50.0, 0.0]
 

@@ -187,7 +187,7 @@ def _hidden_shares(data: dict) -> set[tuple[str, int]]:
             counts = {name: round(row[f"{side}_mean"] * n) for name, row in part["variables"].items()
                       if name.startswith("sex_") and row[f"{side}_mean"] is not None}
             small = {name for name, count in counts.items() if is_small(count)}
-            if small and len(small) == 1:
+            if len(small) == 1:
                 others = sorted((count, name) for name, count in counts.items() if name not in small and count > 0)
                 small |= {others[0][1]} if others else set(counts)
             hidden |= {(name, column) for name in small}
