@@ -172,3 +172,17 @@ def test_query_plans_triage_counts_each_officers_open_episodes_from_the_partial_
     assert "ix_episode_open_by_officer" in counting[0]
     assert "Seq Scan on episode" not in counting[0]
     assert _scanned_whole(plans) == []
+
+
+def test_query_plans_managers_summary_reads_each_officers_open_episodes_from_the_partial_index(
+        client, sign_in, history):
+    """The manager's all-officers summary: each officer's tallies read that officer's open episodes
+    from an open-episodes index (the covering one, index-only, once the table is vacuumed), never
+    a pass over every episode the service has held."""
+    sign_in.as_role(Role.MANAGER)
+    plans = _plans_of(client, "/caseload/")
+    summary = [plan for statement, plan in plans if "FROM episode" in statement and "count(*)" in statement]
+    assert len(summary) == 1
+    assert re.search(r"Index (Only )?Scan using ix_episode_open_\w+ on episode", summary[0])
+    assert re.search(r"Index Cond: .*officer_id = user_account\.id", summary[0])
+    assert "Seq Scan on episode" not in summary[0]
