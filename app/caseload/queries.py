@@ -5,7 +5,8 @@ Each episode's next planned contact and open needs are correlated subqueries, an
 (episode_id, status, ...) indexes — an index probe or two per episode of the caseload, never an
 aggregate over every contact the service holds. The last held contact is kept on the episode
 (`Episode.last_contact_on`, services/casework.py), so the counts at the top of the page and the
-manager's per-officer summary (one grouped query over open episodes) read no contacts at all.
+manager's per-officer summary (one query: on PostgreSQL each officer's open episodes read from an
+index, see `_summary`) read no contacts at all.
 The rows come a page at a time; the people's risks in force in one more query. The flags' rules are
 in app/caseload/flags.py.
 """
