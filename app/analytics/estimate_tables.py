@@ -186,12 +186,11 @@ def _hidden_shares(data: dict) -> set[tuple[str, int]]:
             n = part["people"][side]
             counts = {name: round(row[f"{side}_mean"] * n) for name, row in part["variables"].items()
                       if name.startswith("sex_") and row[f"{side}_mean"] is not None}
-            small = {name for name, count in counts.items() if is_small(count)}
-            if len(small) == 1:
-                others = sorted((count, name) for name, count in counts.items() if name not in small and count > 0)
-                small |= {others[0][1]} if others else set(counts)
-            hidden |= {(name, column) for name in small}
-            hidden |= {(name, columns[2]) for name in small}
+            hide = {name for name, count in counts.items() if is_small(count)}
+            if len(hide) == 1:
+                others = sorted((count, name) for name, count in counts.items() if name not in hide and count > 0)
+                hide |= {others[0][1]} if others else set(counts)
+            hidden |= {(name, shown_in) for name in hide for shown_in in (column, columns[2])}
     return hidden
 
 
