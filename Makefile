@@ -72,9 +72,10 @@ bench-dashboard: install-test
 bench-referral: install-test
 	$(PY) bench/referral_time.py
 
-# Pages under load beside a bare Flask page (CONTRACT §7); GROWTH=1 adds the 10x contacts check.
+# Pages under load beside a bare Flask page (CONTRACT §7); GROWTH=1 adds the 10x contacts check,
+# ROUNDS=3 measures three times and gives each page's median ratio.
 bench-pages: install-test
-	$(PY) bench/pages_bench.py $(if $(filter 1,$(GROWTH)),--growth,)
+	$(PY) bench/pages_bench.py $(if $(filter 1,$(GROWTH)),--growth,) $(if $(ROUNDS),--rounds $(ROUNDS),)
 
 clean:
 	rm -rf $(VENV) node_modules instance
