@@ -20,6 +20,7 @@ from sqlalchemy import Date, DateTime, Integer, and_, any_, bindparam, case, fun
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 
+from app.analytics.dates_sql import is_postgres
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
 from app.models import Contact, Episode, Locality, Need, Person, Practice, User
@@ -163,8 +164,7 @@ def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
     query for them all; app/models/risk.py)."""
     risks: dict[int, list[str]] = {}
     if found:
-        postgresql = db.session.get_bind().dialect.name == "postgresql"
-        for person_id, risk, other_text in db.session.execute(_risks_in_force(postgresql),
+        for person_id, risk, other_text in db.session.execute(_risks_in_force(is_postgres(db.session)),
                                                                {"people": [row.person_id for row in found]}):
             risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
@@ -248,9 +248,9 @@ class OfficerSummary:
 
 def by_officer(rules: FlagRules) -> list[OfficerSummary]:
     """Every active officer with their open caseload's counts (for the manager), in one query."""
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
     return [OfficerSummary(officer, total or 0, new or 0, flagged or 0)
-            for officer, total, new, flagged in db.session.execute(_summary(postgresql), _flag_params(rules))]
+            for officer, total, new, flagged in db.session.execute(_summary(is_postgres(db.session)),
+                                                                   _flag_params(rules))]
 
 
 @cache
