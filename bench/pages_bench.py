@@ -96,16 +96,20 @@ def subjects(app) -> dict:
             "referrals": ("/referrals/ (practice)", "/referrals/", (pages_data.PRACTICE, pages_data.PASSWORD))}
 
 
+def verdict(ratio: float, p99_ms: float, target=(None, None)) -> str:
+    """Whether a page meets its target (a share of the bare page, and a p99 where one is set)."""
+    share, p99 = target
+    if share is None:
+        return ""
+    ok = ratio >= share and (p99 is None or p99_ms < p99)
+    return ("meets" if ok else "MISSES") + f" (>= {share:.0%}" + (f", p99 < {p99} ms)" if p99 else ")")
+
+
 def line(label: str, result, ceiling: float | None, target=(None, None)) -> str:
     ratio = result.rps / ceiling if ceiling else float("nan")
-    verdict = ""
-    share, p99 = target
-    if share is not None:
-        ok = ratio >= share and (p99 is None or result.p99_ms < p99)
-        verdict = ("meets" if ok else "MISSES") + f" (>= {share:.0%}" + (f", p99 < {p99} ms)" if p99 else ")")
     errors = f"  {result.errors} errors" if result.errors else ""
     return (f"{label:<38} {result.rps:7.1f} req/s  median {result.median_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
-            f"  {result.page_kb:6.1f} KB  ratio {ratio:4.2f}  {verdict}{errors}")
+            f"  {result.page_kb:6.1f} KB  ratio {ratio:4.2f}  {verdict(ratio, result.p99_ms, target)}{errors}")
 
 
 def measure(pages: dict, names: list[str], port: int, bare_port: int, args) -> tuple[dict, dict]:
@@ -135,15 +139,9 @@ def measure(pages: dict, names: list[str], port: int, bare_port: int, args) -> t
     if args.rounds > 1:
         print(f"Over {args.rounds} rounds: each page's median ratio (lowest-highest), and its median p99", flush=True)
         for name in names:
-            share, p99_target = TARGETS[name]
             ratio, p99 = statistics.median(ratios[name]), statistics.median(r.p99_ms for r in runs[name])
-            verdict = ""
-            if share is not None:
-                ok = ratio >= share and (p99_target is None or p99 < p99_target)
-                verdict = ("meets" if ok else "MISSES") + f" (>= {share:.0%}" + (
-                    f", p99 < {p99_target} ms)" if p99_target else ")")
             print(f"{pages[name][0]:<38} ratio {ratio:4.2f} ({min(ratios[name]):4.2f}-{max(ratios[name]):4.2f})"
-                  f"  p99 {p99:6.1f} ms  {verdict}", flush=True)
+                  f"  p99 {p99:6.1f} ms  {verdict(ratio, p99, TARGETS[name])}", flush=True)
         print(flush=True)
     return runs, ratios
 
