@@ -10,11 +10,8 @@ import pyarrow.parquet  # noqa: E402,F401
 import scipy.stats  # noqa: E402,F401
 import snowballstemmer  # noqa: E402,F401
 
-# What is loaded by now lives as long as the process: frozen, the cyclic garbage collector no
-# longer walks it at every full collection, and it runs a tenth as often (a page makes thousands
-# of short-lived objects, and at the default thresholds set off a collection every request or so).
-import gc  # noqa: E402
+# What is loaded by now lives as long as the process: kept out of the garbage collector's sight,
+# which then runs a tenth as often (app/collector.py).
+from app.collector import settle_after_start  # noqa: E402
 
-gc.collect()
-gc.freeze()
-gc.set_threshold(20_000, 10, 10)
+settle_after_start()
