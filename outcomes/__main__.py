@@ -17,6 +17,7 @@ from .dates import parse_date_text
 from .errors import OutcomesInputError
 from .inputs import read_activity_csv, read_cohort_csv, read_csv_text
 from .report import compute_report
+from .stats import start_loading_scipy
 from .text import render_text
 
 
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     """Read the files named in ``args``, compute, and return the rendered report."""
+    start_loading_scipy()  # its tests' p-values come last; it loads while the files are read
     optional = {}
     for key in ("comparison", "measures", "onward", "support"):
         path = getattr(args, key)

@@ -15,6 +15,8 @@ bootstrap.
 """
 from __future__ import annotations
 
+import importlib
+import threading
 import warnings
 
 import numpy as np
@@ -172,6 +174,17 @@ def percentile_interval(replicates: np.ndarray, digits: int) -> list[float] | No
 def tidy_round(value: float, digits: int) -> float:
     """Round half-even to ``digits`` places as Python's round does, never -0.0."""
     return round(float(value), digits) + 0.0
+
+
+def start_loading_scipy() -> threading.Thread:
+    """Begin importing scipy.stats (about a second, most of it parsing docstrings) in a thread,
+    so that it loads while the CSV files are read and the windows counted, rather than when
+    :func:`wilcoxon_p` first needs it.  The import is the same, only sooner; Python's import
+    lock makes a later ``from scipy import stats`` wait for this one rather than start again.
+    Not a daemon: the interpreter finishes the import before it exits, never halfway."""
+    loader = threading.Thread(target=importlib.import_module, args=("scipy.stats",), name="load-scipy-stats")
+    loader.start()
+    return loader
 
 
 def wilcoxon_p(pre: np.ndarray, post: np.ndarray) -> float:

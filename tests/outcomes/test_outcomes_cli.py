@@ -171,3 +171,26 @@ def test_extras_flags_appear_in_json_and_text(files):
     assert "ucla3 total: 9 to 6, change -3" in text
     assert "Median wait to first contact: 6.0 days (2 referrals)." in text
     assert "Into peer support: 1 of 2 people; into volunteering: 0 of 2 people." in text
+
+
+def test_the_cli_starts_loading_scipy_before_it_reads_the_files_and_finishes_before_exit(files):
+    """scipy.stats takes about a second to import; the command starts it in a thread before the
+    first file is read, and the thread is not a daemon, so the interpreter finishes the import
+    before it exits, even when a bad file ends the command at once (exit status 2)."""
+    missing = str(files["dir"] / "missing.csv")
+    probe = (
+        "import atexit, sys, threading\n"
+        "import outcomes.__main__ as cli\n"
+        "assert 'scipy.stats' not in sys.modules, 'loaded before the command ran'\n"
+        "seen = []\n"
+        "real_read = cli.read_cohort_csv\n"
+        "def read(*args, **kwargs):\n"
+        "    seen.extend(t.name for t in threading.enumerate() if not t.daemon)\n"
+        "    return real_read(*args, **kwargs)\n"
+        "cli.read_cohort_csv = read\n"
+        "atexit.register(lambda: print('at exit', 'scipy.stats' in sys.modules))\n"
+        f"print('status', cli.main(['--referrals', {files['referrals']!r}, '--activity', {missing!r}]))\n"
+        "print('loading while reading', 'load-scipy-stats' in seen)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["status 2", "loading while reading True", "at exit True"], done.stderr
