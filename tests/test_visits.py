@@ -2,9 +2,11 @@
 panel shows visits in progress with the overdue ones first."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
@@ -12,6 +14,7 @@ from app.models import Contact, HomeVisit
 from app.models.base import utcnow
 from app.security import Role
 from app.services import visits
+from app.services.errors import RuleBroken
 from tests import factories
 
 
@@ -48,11 +51,9 @@ def test_check_in_needs_an_expected_end_and_confirmation(client, sign_in, no_csr
 
 def test_officer_checks_in_and_out_and_the_visit_is_logged(client, sign_in, no_csrf, officer, episode):
     sign_in.as_user(officer)
-    end = visits.to_local(utcnow() + timedelta(hours=1))
+    end = visits.to_local(utcnow() + timedelta(hours=1))  # after 23:00 UK time, tomorrow's
     response = client.post(f"/people/{episode.person_id}/visits/check-in",
                            data={"expected_end": end.strftime("%H:%M"), "risks_read": "y"})
-    if end.date() != visits.to_local(utcnow()).date():
-        pytest.skip("an hour from now is tomorrow; the check-in form is for today")
     assert response.status_code == 303
     visit = db.session.scalar(select(HomeVisit))
     assert visit.checked_out_at is None
@@ -117,3 +118,52 @@ def test_visit_history_lists_finished_visits(client, sign_in, officer, episode):
 def test_only_managers_see_the_visits_panel(client, sign_in, role):
     sign_in.as_role(role)
     assert client.get("/visits/").status_code == 403
+
+
+@pytest.mark.parametrize(("now", "clock", "expected"), [
+    (datetime(2026, 12, 6, 23, 15), time(0, 30), datetime(2026, 12, 7, 0, 30)),  # past midnight: tomorrow's
+    (datetime(2026, 12, 6, 23, 15), time(23, 45), datetime(2026, 12, 6, 23, 45)),  # later today
+    (datetime(2026, 12, 6, 14, 30), time(14, 0), datetime(2026, 12, 6, 14, 0)),  # just gone: today's
+    (datetime(2026, 12, 6, 16, 0), time(0, 1), datetime(2026, 12, 7, 0, 1)),  # 8 h 1 min ahead: tomorrow's
+    # British Summer Time: 23:30 on 1 July is 22:30 UTC; 00:45 on 2 July is 23:45 UTC on 1 July.
+    (datetime(2026, 7, 1, 22, 30), time(0, 45), datetime(2026, 7, 1, 23, 45)),
+])
+def test_the_expected_end_is_the_nearer_of_today_and_tomorrow_at_that_uk_time(now, clock, expected):
+    assert visits.expected_end_at(clock, now) == expected
+
+
+@given(now=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31)),
+       clock=st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+def test_the_expected_end_is_today_unless_gone_and_a_time_gone_is_under_half_a_day_ago(now, clock):
+    end = visits.expected_end_at(clock, now)
+    today, local = visits.to_local(now).date(), visits.to_local(end)
+    assert local.date() in (today, today + timedelta(days=1))
+    if local.date() != today:
+        assert visits.local_today_at(clock, now) <= now  # tomorrow's only once today's has gone
+    if end <= now:
+        assert now - end <= timedelta(hours=12, minutes=30)  # nearer than tomorrow's, 23-25 hours on
+    if not time(1) <= clock < time(2):  # the hour the clocks skip in March does not exist
+        assert local.time() == clock
+
+
+def test_an_evening_visit_past_midnight_checks_in_and_a_time_gone_or_too_far_is_refused(officer, episode):
+    late = datetime(2026, 12, 6, 23, 15)
+    with pytest.raises(RuleBroken, match="later than now"):
+        visits.check_in(by=officer, episode=episode, now=datetime(2026, 12, 6, 14, 30),
+                        expected_end_at=visits.expected_end_at(time(14, 0), datetime(2026, 12, 6, 14, 30)))
+    with pytest.raises(RuleBroken, match="up to 8 hours"):
+        visits.check_in(by=officer, episode=episode, now=datetime(2026, 12, 6, 16, 0),
+                        expected_end_at=visits.expected_end_at(time(0, 1), datetime(2026, 12, 6, 16, 0)))
+    visit = visits.check_in(by=officer, episode=episode, now=late,
+                            expected_end_at=visits.expected_end_at(time(0, 30), late))
+    assert visit.expected_end_at == datetime(2026, 12, 7, 0, 30)
+
+
+def test_the_check_in_form_after_11pm_takes_a_time_after_midnight_as_tomorrows(client, sign_in, no_csrf, officer,
+                                                                                episode, monkeypatch):
+    monkeypatch.setattr(visits, "utcnow", lambda: datetime(2026, 12, 6, 23, 15))
+    sign_in.as_user(officer)
+    response = client.post(f"/people/{episode.person_id}/visits/check-in",
+                           data={"expected_end": "00:30", "risks_read": "y"}, follow_redirects=True)
+    assert "Expected end 00:30 tomorrow" in response.get_data(as_text=True)
+    assert db.session.scalar(select(HomeVisit.expected_end_at)) == datetime(2026, 12, 7, 0, 30)

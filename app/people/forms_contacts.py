@@ -44,8 +44,8 @@ class ContactUpdateForm(VersionedForm):
 class CheckInForm(FlaskForm):
     expected_end = TimeField("Expected end time", validators=[
         InputRequired("Enter the time you expect to leave, like 14:30")],
-        description="Today, in 24-hour time. Your manager is alerted if you have not checked out "
-                    "soon after this time.")
+        description="In 24-hour time. For an evening visit, a time after midnight is tomorrow's. "
+                    "Your manager is alerted if you have not checked out soon after this time.")
     note = StringField("Anything the office should know (optional)", validators=[Optional(), Length(max=500)],
                        description="For example: a different address, or the number to reach you on")
     risks_read = BooleanField("I have read the risk information for this visit",

@@ -65,12 +65,13 @@ def check_in(person_id: int):
     if form.validate_on_submit():
         try:
             visit = visits.check_in(by=current_user, episode=episode, note=form.note.data or "",
-                                    expected_end_at=visits.local_today_at(form.expected_end.data))
+                                    expected_end_at=visits.expected_end_at(form.expected_end.data))
         except RuleBroken as error:
             refused(form, error)
         else:
-            flash(f"Checked in. Expected end {visits.to_local(visit.expected_end_at):%H:%M}. "
-                  "Remember to check out when you leave.", "success")
+            end = visits.to_local(visit.expected_end_at)
+            day = " tomorrow" if end.date() != visits.to_local(visit.checked_in_at).date() else ""
+            flash(f"Checked in. Expected end {end:%H:%M}{day}. Remember to check out when you leave.", "success")
             return section(person_id, "safety")
     return render_template("people/check_in.html", form=form, episode=episode, risks=risk_summary.for_person(person_id),
                            open_visit=visits.open_visit_for(current_user))

@@ -33,13 +33,27 @@ def local_today_at(clock: time, now: datetime | None = None) -> datetime:
     return datetime.combine(local_day, clock, tzinfo=UK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
+    """The UTC moment a home visit is expected to end, from the UK clock time the officer gives:
+    whichever of today's and tomorrow's moment at that time is nearer to now. So an evening
+    visit can run past midnight (00:30, entered at 23:15, is tomorrow's), and a time just gone
+    (14:00, entered at 14:30) stays today's, which check_in refuses as not later than now."""
+    now = now or utcnow()
+    today = local_today_at(clock, now)
+    if today > now:
+        return today
+    tomorrow = datetime.combine(to_local(now).date() + timedelta(days=1), clock, tzinfo=UK)
+    tomorrow = tomorrow.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return tomorrow if tomorrow - now < now - today else today
+
+
 def grace() -> timedelta:
     return timedelta(minutes=current_app.config["VISIT_OVERDUE_GRACE_MINUTES"])
 
 
 def check_in(*, by: User, episode: Episode, expected_end_at: datetime, note: str = "",
              now: datetime | None = None) -> HomeVisit:
-    """Start a home visit. The expected end is required and must be later today (at most 8 hours);
+    """Start a home visit. The expected end is required and must be later than now (at most 8 hours);
     an officer can be checked in to one visit at a time."""
     casework.require_open(episode)
     now = now or utcnow()

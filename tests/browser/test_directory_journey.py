@@ -69,13 +69,7 @@ def test_officer_searches_the_directory_and_opens_a_service(new_page, world):
         screenshot(page, f"directory-service-{name}")
 
 
-def _support_record_installed(app) -> bool:
-    return "people.view" in app.view_functions and "people.new_onward" in app.view_functions
-
-
 def test_officer_turns_a_suggestion_into_a_formal_referral(new_page, world, live_app):
-    if not _support_record_installed(live_app):
-        pytest.skip("the support record (/people/<id>, people.new_onward) is not installed yet")
     page = new_page(DESKTOP)
     sign_in(page, world["officer"].email, factories.PASSWORD)
     _search_for_debt_in_stourbridge(page, world)
