@@ -8,7 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = REPO_ROOT / "instance"
+#: Where development keeps what it generates (keys, the SQLite database, the task queue's file);
+#: HEARTHLINK_INSTANCE_DIR moves it (the tests keep theirs in a temporary folder).
+INSTANCE_DIR = Path(os.environ.get("HEARTHLINK_INSTANCE_DIR") or REPO_ROOT / "instance")
 #: The UK nations whose bank holidays are not working days (England, Wales, Scotland, Northern Ireland).
 BANK_HOLIDAY_REGIONS = ("ENG", "WLS", "SCT", "NIR")
 

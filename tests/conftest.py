@@ -13,6 +13,13 @@ import pytest
 
 # Tasks run at once, in memory: no test touches the task queue's file in instance/ (app/tasks.py).
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
+# What the app generates for development (keys, the task queue's file) goes to a folder of the
+# run's, not the checkout's instance/, which `make run` uses: made by the first process to load
+# this file (pytest-xdist's workers inherit it) and removed by it at the end (pytest_unconfigure).
+if not os.environ.get("HEARTHLINK_INSTANCE_DIR"):
+    os.environ["HEARTHLINK_INSTANCE_DIR"] = _RUN_INSTANCE_DIR = tempfile.mkdtemp(prefix="hearthlink-instance-")
+else:
+    _RUN_INSTANCE_DIR = None
 
 from flask import has_app_context  # noqa: E402
 from flask.testing import FlaskClient
@@ -200,6 +207,8 @@ def pytest_unconfigure(config) -> None:
     folder = getattr(config, "_hearthlink_shm_basetemp", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+    if _RUN_INSTANCE_DIR:
+        shutil.rmtree(_RUN_INSTANCE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,18 @@ def test_development_keeps_one_generated_secret_key(tmp_path, monkeypatch):
     assert config.load({})["SESSION_COOKIE_SECURE"] is False
 
 
+def test_the_instance_folder_is_hearthlink_instance_dir_and_the_tests_keep_theirs_outside_the_checkout(tmp_path):
+    assert config.INSTANCE_DIR == Path(os.environ["HEARTHLINK_INSTANCE_DIR"])
+    assert config.REPO_ROOT not in config.INSTANCE_DIR.parents and config.INSTANCE_DIR != config.REPO_ROOT / "instance"
+    code = "from app import config; print(config.load({})['SQLALCHEMY_DATABASE_URI']); print(config.load({})['SECRET_KEY'])"
+    done = subprocess.run([sys.executable, "-c", code], cwd=config.REPO_ROOT, capture_output=True, text=True,
+                          env={**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")},
+                               "HEARTHLINK_INSTANCE_DIR": str(tmp_path)}, timeout=60)
+    database, key = done.stdout.split()
+    assert database == f"sqlite:///{tmp_path / 'hearthlink.db'}", done.stderr
+    assert (tmp_path / "secret_key").read_text() == key
+
+
 def test_healthz_answers_ok_when_the_database_is_reachable(app, client):
     response = client.get("/healthz")
     assert response.status_code == 200
