@@ -5,15 +5,18 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Episode, Locality, Practice, Referral, User
+from app.models import (Contact, Episode, HomeVisit, Locality, Need, OnwardReferral, PeerSupport, Practice, Referral,
+                        User, WellbeingMeasure)
 from tests.conftest import demo_loaded_once
 
 pytestmark = pytest.mark.usefixtures("landing_view_only")  # tests/conftest.py
 
 
 def _counts():
+    """Rows of the organisation, the referrals and the support the demo gives them."""
     return {model.__name__: db.session.scalar(select(func.count(model.id)))
-            for model in (Locality, Practice, User, Referral, Episode)}
+            for model in (Locality, Practice, User, Referral, Episode, Need, Contact, HomeVisit, OnwardReferral,
+                          PeerSupport, WellbeingMeasure)}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -46,6 +49,7 @@ def test_demo_nhs_numbers_are_valid_and_from_the_test_range(loaded):
 def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):
     runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
     before = _counts()
+    assert all(before.values()), before  # every kind of row is there to be counted again
     refused = runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
     assert refused.exit_code != 0 and "--force" in refused.output
     forced = runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9", "--force"])
