@@ -181,10 +181,19 @@ def start_loading_scipy() -> threading.Thread:
     so that it loads while the CSV files are read and the windows counted, rather than when
     :func:`wilcoxon_p` first needs it.  The import is the same, only sooner; Python's import
     lock makes a later ``from scipy import stats`` wait for this one rather than start again.
-    Not a daemon: the interpreter finishes the import before it exits, never halfway."""
-    loader = threading.Thread(target=importlib.import_module, args=("scipy.stats",), name="load-scipy-stats")
+    Not a daemon: the interpreter finishes the import before it exits, never halfway.  A failed
+    import says nothing here (standard error carries the command's one message); the import in
+    :func:`wilcoxon_p` raises it where it is needed."""
+    loader = threading.Thread(target=_import_quietly, args=("scipy.stats",), name="load-scipy-stats")
     loader.start()
     return loader
+
+
+def _import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
 
 
 def wilcoxon_p(pre: np.ndarray, post: np.ndarray) -> float:

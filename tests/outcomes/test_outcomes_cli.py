@@ -194,3 +194,10 @@ def test_the_cli_starts_loading_scipy_before_it_reads_the_files_and_finishes_bef
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines() == ["status 2", "loading while reading True", "at exit True"], done.stderr
+
+
+def test_a_background_import_that_fails_says_nothing_and_raises_nothing(capsys):
+    from outcomes import stats
+
+    stats._import_quietly("hearthlink_no_such_module")
+    assert capsys.readouterr() == ("", "")
