@@ -11,6 +11,11 @@ of bench/bare_app.py (the same gunicorn settings, the same database), then drive
 8 signed-in clients (threads over http.client) for 10 s and prints requests/s, median, p99 and
 the ratio to the bare page measured in the same run (before and after the pages; the mean).
 
+Each line also gives the CPU time per request of the page's server (gunicorn's processes), of
+PostgreSQL (all its processes) and of the load client, read from /proc over the run: time spent
+waiting for a busy CPU is not in it, so it moves less than requests/s when other work shares the
+machine, and a small change shows in it where the ratio's noise would hide it.
+
 The machine's speed drifts by 10-20% from one minute to the next, so one run's ratios do too.
 --rounds N measures everything N times, each round against its own bare runs, and ends with each
 page's median ratio and its range over the rounds.
@@ -96,6 +101,43 @@ def subjects(app) -> dict:
             "referrals": ("/referrals/ (practice)", "/referrals/", (pages_data.PRACTICE, pages_data.PASSWORD))}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes():
+    """(pid, parent's pid, name, CPU seconds used) of every process, from /proc/<pid>/stat."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        yield int(entry.name), int(rest[1]), name, (int(rest[11]) + int(rest[12])) / CLOCK_TICKS
+
+
+def cpu_of(server: subprocess.Popen):
+    """A sampler for pages_load.load: CPU seconds used so far by the gunicorn (its master and
+    workers), by every PostgreSQL process, and by this process (the load client's threads)."""
+    def sample() -> dict[str, float]:
+        used = {"app": 0.0, "PostgreSQL": 0.0}
+        for pid, parent, name, seconds in _processes():
+            if server.pid in (pid, parent):
+                used["app"] += seconds
+            elif name == "postgres":
+                used["PostgreSQL"] += seconds
+        user, system = os.times()[:2]
+        return {**used, "client": user + system}
+    return sample
+
+
+def cpu_text(result) -> str:
+    per = result.cpu_ms_per_request()
+    return (f"  CPU/req {sum(per.values()):4.1f} ms (" + ", ".join(f"{k} {v:.1f}" for k, v in per.items()) + ")"
+            if per else "")
+
+
 def verdict(ratio: float, p99_ms: float, target=(None, None)) -> str:
     """Whether a page meets its target (a share of the bare page, and a p99 where one is set)."""
     share, p99 = target
@@ -109,25 +151,31 @@ def line(label: str, result, ceiling: float | None, target=(None, None)) -> str:
     ratio = result.rps / ceiling if ceiling else float("nan")
     errors = f"  {result.errors} errors" if result.errors else ""
     return (f"{label:<38} {result.rps:7.1f} req/s  median {result.median_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
-            f"  {result.page_kb:6.1f} KB  ratio {ratio:4.2f}  {verdict(ratio, result.p99_ms, target)}{errors}")
+            f"  {result.page_kb:6.1f} KB  ratio {ratio:4.2f}  {verdict(ratio, result.p99_ms, target)}{errors}"
+            f"{cpu_text(result)}")
 
 
-def measure(pages: dict, names: list[str], port: int, bare_port: int, args) -> tuple[dict, dict]:
+def measure(pages: dict, names: list[str], port: int, bare_port: int, args, cpu=(None, None)) -> tuple[dict, dict]:
     """Each round: the bare page, every page, the bare page again; a page's ratio in a round is to
-    the mean of that round's two bare runs. Returns each page's runs and its ratio in each round."""
+    the mean of that round's two bare runs. Returns each page's runs and its ratio in each round.
+    `cpu`: the samplers of Hearthlink's and the bare page's servers (cpu_of), for CPU per request."""
+    app_cpu, bare_cpu = cpu
+    bare_cpu_ms: list[float] = []
     runs: dict[str, list] = {name: [] for name in names}
     ratios: dict[str, list[float]] = {name: [] for name in names}
     for number in range(1, args.rounds + 1):
         if args.rounds > 1:
             print(f"round {number} of {args.rounds}", flush=True)
-        before = load("127.0.0.1", bare_port, "/", clients=args.clients, seconds=args.seconds)
+        before = load("127.0.0.1", bare_port, "/", clients=args.clients, seconds=args.seconds, cpu=bare_cpu)
         print(line("bare Flask + SQLAlchemy, 66 rows", before, before.rps), flush=True)
         measured = {}
         for name in names:
             label, paths, login = pages[name]
-            measured[name] = load("127.0.0.1", port, paths, clients=args.clients, seconds=args.seconds, sign_in=login)
+            measured[name] = load("127.0.0.1", port, paths, clients=args.clients, seconds=args.seconds, sign_in=login,
+                                  cpu=app_cpu)
             print(line(label, measured[name], before.rps, TARGETS[name]), flush=True)
-        after = load("127.0.0.1", bare_port, "/", clients=args.clients, seconds=args.seconds)
+        after = load("127.0.0.1", bare_port, "/", clients=args.clients, seconds=args.seconds, cpu=bare_cpu)
+        bare_cpu_ms += [sum(run.cpu_ms_per_request().values()) for run in (before, after) if run.cpu_seconds]
         ceiling = (before.rps + after.rps) / 2
         print(line("bare again, after the pages", after, ceiling), flush=True)
         print(f"ceiling (mean of the two bare runs): {ceiling:.1f} req/s; ratios below use it\n", flush=True)
@@ -140,8 +188,11 @@ def measure(pages: dict, names: list[str], port: int, bare_port: int, args) -> t
         print(f"Over {args.rounds} rounds: each page's median ratio (lowest-highest), and its median p99", flush=True)
         for name in names:
             ratio, p99 = statistics.median(ratios[name]), statistics.median(r.p99_ms for r in runs[name])
+            cpu_ms = [sum(r.cpu_ms_per_request().values()) for r in runs[name] if r.cpu_seconds]
+            steadier = (f"  CPU/req {statistics.median(cpu_ms):4.1f} ms, bare's / this "
+                        f"{statistics.median(bare_cpu_ms) / statistics.median(cpu_ms):4.2f}" if cpu_ms and bare_cpu_ms else "")
             print(f"{pages[name][0]:<38} ratio {ratio:4.2f} ({min(ratios[name]):4.2f}-{max(ratios[name]):4.2f})"
-                  f"  p99 {p99:6.1f} ms  {verdict(ratio, p99, TARGETS[name])}", flush=True)
+                  f"  p99 {p99:6.1f} ms  {verdict(ratio, p99, TARGETS[name])}{steadier}", flush=True)
         print(flush=True)
     return runs, ratios
 
@@ -188,14 +239,15 @@ def main() -> None:
     try:
         print(f"\n{args.clients} clients x {args.seconds:.0f} s per page; gunicorn 2 sync workers each; "
               f"logs in {logs}\n", flush=True)
-        base, base_ratios = measure(pages, names, args.port, args.port + 1, args)
+        samplers = (cpu_of(hearthlink), cpu_of(bare))
+        base, base_ratios = measure(pages, names, args.port, args.port + 1, args, samplers)
         if args.growth:
             with app.app_context():
                 pages_data.grow(9 * total)
                 db.engine.dispose()
             print("\nGrowth check: 10x the contacts\n", flush=True)
             grown_names = [n for n in ("caseload", "person") if n in names]
-            grown, grown_ratios = measure(pages, grown_names, args.port, args.port + 1, args)
+            grown, grown_ratios = measure(pages, grown_names, args.port, args.port + 1, args, samplers)
             print()
             for name in grown_names:
                 before = statistics.median(base_ratios[name])
