@@ -5,7 +5,7 @@ overdue and shows on the manager's panel. Times are stored in UTC and shown in U
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -27,10 +27,14 @@ def to_local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(UK).replace(tzinfo=None)
 
 
+def _utc_moment(uk_day: date, clock: time) -> datetime:
+    """The UTC moment of a UK clock time on a UK day."""
+    return datetime.combine(uk_day, clock, tzinfo=UK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
 def local_today_at(clock: time, now: datetime | None = None) -> datetime:
     """The UTC moment of a UK clock time today (the day of `now`, in UK time)."""
-    local_day = to_local(now or utcnow()).date()
-    return datetime.combine(local_day, clock, tzinfo=UK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return _utc_moment(to_local(now or utcnow()).date(), clock)
 
 
 def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
@@ -42,8 +46,7 @@ def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
     today = local_today_at(clock, now)
     if today > now:
         return today
-    tomorrow = datetime.combine(to_local(now).date() + timedelta(days=1), clock, tzinfo=UK)
-    tomorrow = tomorrow.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    tomorrow = _utc_moment(to_local(now).date() + timedelta(days=1), clock)
     return tomorrow if tomorrow - now < now - today else today
 
 
