@@ -139,3 +139,52 @@ def test_triage_query_count_does_not_grow_with_officers_localities_or_referrals(
     assert page.count("Locality ") >= 5  # every officer's locality is still named
     assert page.count("Debt and money, Loneliness and isolation") == 12  # each waiting referral's needs
     assert page.count("referred 3 days ago") == 12 and page.count("<strong>3 days</strong>") == 12
+
+
+def test_support_record_reads_only_the_collections_the_episode_has(client, sign_in):
+    """A record early in its support reads none of its empty collections; each kind added shows at
+    once, with one more query for it (goals two: the goals and their actions)."""
+    officer = factories.user(role=Role.LINK_OFFICER)
+    episode = factories.episode(officer, referral_=factories.referral(status="allocated", needs=("debt",)), seen=True)
+    url = f"/people/{episode.person_id}"
+    sign_in.as_user(officer)
+    with counting_queries() as statements:
+        page = client.get(url).get_data(as_text=True)
+    bare = len(statements)
+    for table in ("goal", "contact", "home_visit", "peer_support", "wellbeing_measure", "onward_referral", "need"):
+        assert not any(s.lstrip().startswith(f"SELECT {table}.") for s in statements), table
+    for empty in ("No goals yet.", "No contacts yet.", "No home visits yet.", "has not joined a peer-led activity",
+                  "Not taken yet.", "No onward support yet."):
+        assert empty in page
+
+    steps = [
+        (lambda: contacts.record(by=officer, episode=episode, kind="phone", status="held", on=TODAY,
+                                 duration_minutes=10, notes="First call, all well"), 1, "First call, all well"),
+        (lambda: needs.add(by=officer, episode=episode, area="housing", severity="high"), 1, "Housing"),
+        (lambda: goals.add(by=officer, episode=episode, description="Warm flat by winter",
+                           review_on=TODAY + timedelta(days=30), action="Call the council", action_by="Person"),
+         2, "Call the council"),
+        (lambda: peer.record(by=officer, episode=episode, kind="peer_activity", started_on=TODAY,
+                             where="Tuesday walking group"), 1, "Tuesday walking group"),
+        (lambda: measures.record(by=officer, episode=episode, instrument="ucla3", stage="baseline", taken_on=TODAY,
+                                 scores={"ucla_companionship": 2, "ucla_left_out": 3, "ucla_isolated": 1}),
+         1, "Baseline"),
+        (lambda: onward.create(by=officer, episode=episode, service_id=None, organisation_name="Warm Homes Hub",
+                               service_name="", sector="voluntary", kind="linkage", need_areas=["housing"],
+                               consent_to_share=False, consent_recorded_on=None), 2, "Warm Homes Hub"),
+    ]
+    expected = bare
+    for add, more, shown in steps:
+        add()
+        expected += more
+        with counting_queries() as statements:
+            page = client.get(url).get_data(as_text=True)
+        assert shown in page
+        assert len(statements) == expected, shown
+    start = datetime(2026, 1, 1, 9)
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+    visits.check_out(by=officer, visit=visit, now=start + timedelta(minutes=30))
+    with counting_queries() as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert "No home visits yet." not in page
+    assert len(statements) == expected + 1

@@ -1,15 +1,18 @@
 """Loading a person's support record in a fixed number of queries, whatever its size."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import time
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import Contact, Episode, Goal, HomeVisit, OnwardReferral, Person, Practice, Referral
+from app.models import (Contact, Episode, Goal, HomeVisit, Need, OnwardReferral, PeerSupport, Person, Practice,
+                        Referral, WellbeingMeasure)
 from app.models.contact import ContactStatus
 from app.models.vocab import need_areas_by_dimension
 
@@ -42,36 +45,72 @@ class Record:
     open_visit: HomeVisit | None = None
 
 
-def load(person_id: int) -> Record:
-    episodes = db.session.scalars(select(Episode).where(Episode.person_id == person_id)
-                                  .order_by(Episode.opened_at.desc(), Episode.id.desc())).all()
-    if not episodes:
-        abort(404)
+#: The episode's own collections, each read by a query of its own (selectinload) only when the
+#: episode has any: an ORM query costs about a millisecond of Python even when it finds nothing,
+#: and a new record, or one early in its support, has no goals, visits, measures... yet.
+_PARTS = {"needs": Need, "goals": Goal, "contacts": Contact, "home_visits": HomeVisit,
+          "peer_support": PeerSupport, "measures": WellbeingMeasure, "onward": OnwardReferral}
+
+
+# Statements and their options are immutable, so each is built once: building a statement with its
+# options costs more than running it. Built when first asked for, once the mappers are configured
+# (the collections are backrefs).
+@functools.cache
+def _loaders() -> dict:
+    return {"needs": selectinload(Episode.needs),
+            "goals": selectinload(Episode.goals).selectinload(Goal.actions),
+            "contacts": selectinload(Episode.contacts).joinedload(Contact.recorded_by),
+            "home_visits": selectinload(Episode.home_visits).joinedload(HomeVisit.officer),
+            "peer_support": selectinload(Episode.peer_support),
+            "measures": selectinload(Episode.measures)}
+
+
+@functools.cache
+def _episodes_statement():
+    """The person's episodes, latest first, each with which of its collections it has any of."""
+    return (select(Episode, *[exists().where(model.episode_id == Episode.id).label(name)
+                              for name, model in _PARTS.items()])
+            .where(Episode.person_id == bindparam("person_id", type_=Integer))
+            .order_by(Episode.opened_at.desc(), Episode.id.desc()))
+
+
+@functools.cache
+def _onward_statement():
+    return (select(OnwardReferral).where(OnwardReferral.episode_id == bindparam("episode_id", type_=Integer))
+            .options(selectinload(OnwardReferral.needs))
+            .order_by(OnwardReferral.created_at.desc(), OnwardReferral.id.desc()))
+
+
+@functools.cache
+def _episode_statement(held: frozenset[str]):
+    """The current episode with what the page shows of it, reading only the collections it has."""
     # One row per (ticked need, ticked risk) of the referral, a handful, joined rather than read by
     # two more queries; the episode's own collections, which grow, are read side by side.
-    episode = db.session.scalars(
-        select(Episode).where(Episode.id == episodes[0].id).options(
-            joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
-                undefer(Person.imd_decile), joinedload(Person.practice).joinedload(Practice.locality)),
-            joinedload(Episode.officer),
-            joinedload(Episode.referral).joinedload(Referral.needs),
-            joinedload(Episode.referral).joinedload(Referral.risks),
-            selectinload(Episode.needs),
-            selectinload(Episode.goals).selectinload(Goal.actions),
-            selectinload(Episode.contacts).joinedload(Contact.recorded_by),
-            selectinload(Episode.home_visits).joinedload(HomeVisit.officer),
-            selectinload(Episode.peer_support),
-            selectinload(Episode.measures))).unique().one()
-    onward = db.session.scalars(select(OnwardReferral).where(OnwardReferral.episode_id == episode.id)
-                                .options(selectinload(OnwardReferral.needs))
-                                .order_by(OnwardReferral.created_at.desc(), OnwardReferral.id.desc())).all()
+    return select(Episode).where(Episode.id == bindparam("episode_id", type_=Integer)).options(
+        joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
+            undefer(Person.imd_decile), joinedload(Person.practice).joinedload(Practice.locality)),
+        joinedload(Episode.officer),
+        joinedload(Episode.referral).joinedload(Referral.needs),
+        joinedload(Episode.referral).joinedload(Referral.risks),
+        *[loader for name, loader in _loaders().items() if name in held])
+
+
+def load(person_id: int) -> Record:
+    rows = db.session.execute(_episodes_statement(), {"person_id": person_id}).all()
+    if not rows:
+        abort(404)
+    held = frozenset(name for name in _PARTS if getattr(rows[0], name))
+    episode = db.session.scalars(_episode_statement(held), {"episode_id": rows[0].Episode.id}).unique().one()
+    for name in _loaders().keys() - held:  # none there: an empty list, without asking
+        set_committed_value(episode, name, [])
+    onward = db.session.scalars(_onward_statement(), {"episode_id": episode.id}).all() if "onward" in held else []
     by_area = {need.area: need for need in episode.needs}
     grouped = [(dimension, [by_area[a.value] for a in areas if a.value in by_area])
                for dimension, areas in need_areas_by_dimension()]
     planned = sorted((c for c in episode.contacts if c.status == ContactStatus.PLANNED.value),
                      key=lambda c: (c.contact_on, c.at_time or time(0)))
-    held = [c for c in episode.contacts if c.status != ContactStatus.PLANNED.value]
+    held_contacts = [c for c in episode.contacts if c.status != ContactStatus.PLANNED.value]
     open_visit = next((v for v in episode.home_visits if v.checked_out_at is None), None)
-    return Record(person=episode.person, episode=episode, episodes=list(episodes), onward=list(onward),
-                  needs_by_dimension=grouped, planned=planned, held=held, open_visit=open_visit)
-
+    return Record(person=episode.person, episode=episode, episodes=[row.Episode for row in rows],
+                  onward=list(onward), needs_by_dimension=grouped, planned=planned, held=held_contacts,
+                  open_visit=open_visit)
