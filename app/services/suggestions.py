@@ -11,10 +11,11 @@ recorded yet (see `open_need_areas`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import Integer, bindparam, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -113,26 +114,36 @@ def _track_record(service_ids: list[str]) -> dict[str, tuple[int, int]]:
     return {service_id: (int(ok or 0), int(total)) for service_id, ok, total in rows}
 
 
-def suggest_for(episode, *, limit: int = 10) -> list[Suggestion]:
-    """Active services meeting the person's open needs, best first (see the module docstring)."""
-    needs = open_need_areas(episode)
-    if not needs:
-        return []
-    already = select(OnwardReferral.service_id).where(OnwardReferral.episode_id == episode.id,
-                                                      OnwardReferral.service_id.is_not(None))
-    days, windows = preferred_times(getattr(episode.person, "contact_times", "") or "")
+@functools.cache
+def _candidates_statement(with_times: bool):
+    """Active services meeting any of the needs (`needs`, expanding) that the episode
+    (`episode_id`) has not been linked or referred to yet. Built once for each of its two forms:
+    a statement with its options costs more to build than to run, and a record page asks on
+    every view."""
     # Every candidate is loaded with what ranks it (its schedules only when the person named
     # times); what a card prints is loaded below for the shown few. A record page ranks a couple
     # of dozen services and shows five: loading every candidate's organisation, contacts and
     # phones was a third of its time on the demo's directory.
     ranking = [selectinload(Service.need_areas), selectinload(Service.localities)]
-    if days or windows:
+    if with_times:
         ranking += [selectinload(Service.schedules),
                     selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules)]
-    candidates = db.session.scalars(
-        select(Service).where(Service.status == ServiceStatus.ACTIVE.value, Service.id.not_in(already),
-                              exists().where(ServiceNeedArea.service_id == Service.id, ServiceNeedArea.area.in_(needs)))
-        .options(*ranking)).all()
+    already = select(OnwardReferral.service_id).where(
+        OnwardReferral.episode_id == bindparam("episode_id", type_=Integer), OnwardReferral.service_id.is_not(None))
+    meets = exists().where(ServiceNeedArea.service_id == Service.id,
+                           ServiceNeedArea.area.in_(bindparam("needs", expanding=True)))
+    return (select(Service).where(Service.status == ServiceStatus.ACTIVE.value, Service.id.not_in(already), meets)
+            .options(*ranking))
+
+
+def suggest_for(episode, *, limit: int = 10) -> list[Suggestion]:
+    """Active services meeting the person's open needs, best first (see the module docstring)."""
+    needs = open_need_areas(episode)
+    if not needs:
+        return []
+    days, windows = preferred_times(getattr(episode.person, "contact_times", "") or "")
+    candidates = db.session.scalars(_candidates_statement(bool(days or windows)),
+                                    {"episode_id": episode.id, "needs": needs}).all()
     if not candidates:
         return []  # nothing meets the needs: no track record to read
     practice = episode.person.practice if episode.person else None
