@@ -45,33 +45,45 @@ class Record:
     open_visit: HomeVisit | None = None
 
 
-#: The episode's own collections, each read by a query of its own (selectinload) only when the
-#: episode has any: an ORM query costs about a millisecond of Python even when it finds nothing,
-#: and a new record, or one early in its support, has no goals, visits, measures... yet.
+#: The episode's own collections, each read by a query of its own only when the episode has any:
+#: an ORM query costs about a millisecond of Python even when it finds nothing, and a new record,
+#: or one early in its support, has no goals, visits, measures... yet.
 _PARTS = {"needs": Need, "goals": Goal, "contacts": Contact, "home_visits": HomeVisit,
           "peer_support": PeerSupport, "measures": WellbeingMeasure, "onward": OnwardReferral}
 
 
-# Statements and their options are immutable, so each is built once: building a statement with its
-# options costs more than running it. Built when first asked for, once the mappers are configured
-# (the collections are backrefs).
-@functools.cache
-def _loaders() -> dict:
-    return {"needs": selectinload(Episode.needs),
-            "goals": selectinload(Episode.goals).selectinload(Goal.actions),
-            "contacts": selectinload(Episode.contacts).joinedload(Contact.recorded_by),
-            "home_visits": selectinload(Episode.home_visits).joinedload(HomeVisit.officer),
-            "peer_support": selectinload(Episode.peer_support),
-            "measures": selectinload(Episode.measures)}
-
-
+# Statements are immutable, so each is built once, when first asked for (the collections are
+# backrefs, there once the mappers are configured): building a statement with its options costs
+# more than running it.
 @functools.cache
 def _episodes_statement():
-    """The person's episodes, latest first, each with which of its collections it has any of."""
+    """The person's episodes, latest first, each with what the page shows with it and which of its
+    collections it has any of. One row per (ticked need, ticked risk) of each episode's referral, a
+    handful, joined rather than read by more queries (`unique()` folds them)."""
     return (select(Episode, *[exists().where(model.episode_id == Episode.id).label(name)
                               for name, model in _PARTS.items()])
             .where(Episode.person_id == bindparam("person_id", type_=Integer))
-            .order_by(Episode.opened_at.desc(), Episode.id.desc()))
+            .order_by(Episode.opened_at.desc(), Episode.id.desc())
+            .options(joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
+                         undefer(Person.imd_decile), joinedload(Person.practice).joinedload(Practice.locality)),
+                     joinedload(Episode.officer),
+                     joinedload(Episode.referral).joinedload(Referral.needs),
+                     joinedload(Episode.referral).joinedload(Referral.risks)))
+
+
+@functools.cache
+def _collection_statements() -> dict:
+    """The current episode's collections (`episode_id`), each in its relationship's own order."""
+    loads = {"goals": [selectinload(Goal.actions)], "contacts": [joinedload(Contact.recorded_by)],
+             "home_visits": [joinedload(HomeVisit.officer)]}
+    statements = {}
+    for name, model in _PARTS.items():
+        if name == "onward":
+            continue
+        order = getattr(Episode, name).property.order_by or ()
+        statements[name] = (select(model).where(model.episode_id == bindparam("episode_id", type_=Integer))
+                            .order_by(*order).options(*loads.get(name, ())))
+    return statements
 
 
 @functools.cache
@@ -81,28 +93,15 @@ def _onward_statement():
             .order_by(OnwardReferral.created_at.desc(), OnwardReferral.id.desc()))
 
 
-@functools.cache
-def _episode_statement(held: frozenset[str]):
-    """The current episode with what the page shows of it, reading only the collections it has."""
-    # One row per (ticked need, ticked risk) of the referral, a handful, joined rather than read by
-    # two more queries; the episode's own collections, which grow, are read side by side.
-    return select(Episode).where(Episode.id == bindparam("episode_id", type_=Integer)).options(
-        joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
-            undefer(Person.imd_decile), joinedload(Person.practice).joinedload(Practice.locality)),
-        joinedload(Episode.officer),
-        joinedload(Episode.referral).joinedload(Referral.needs),
-        joinedload(Episode.referral).joinedload(Referral.risks),
-        *[loader for name, loader in _loaders().items() if name in held])
-
-
 def load(person_id: int) -> Record:
-    rows = db.session.execute(_episodes_statement(), {"person_id": person_id}).all()
+    rows = db.session.execute(_episodes_statement(), {"person_id": person_id}).unique().all()
     if not rows:
         abort(404)
-    held = frozenset(name for name in _PARTS if getattr(rows[0], name))
-    episode = db.session.scalars(_episode_statement(held), {"episode_id": rows[0].Episode.id}).unique().one()
-    for name in _loaders().keys() - held:  # none there: an empty list, without asking
-        set_committed_value(episode, name, [])
+    episode = rows[0].Episode
+    held = {name for name in _PARTS if getattr(rows[0], name)}
+    for name, statement in _collection_statements().items():
+        items = db.session.scalars(statement, {"episode_id": episode.id}).all() if name in held else []
+        set_committed_value(episode, name, list(items))
     onward = db.session.scalars(_onward_statement(), {"episode_id": episode.id}).all() if "onward" in held else []
     by_area = {need.area: need for need in episode.needs}
     grouped = [(dimension, [by_area[a.value] for a in areas if a.value in by_area])
