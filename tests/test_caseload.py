@@ -167,9 +167,9 @@ def test_discharged_people_leave_the_caseload(client, sign_in, officer):
 
 
 def test_a_visit_in_progress_heads_the_caseload_until_checked_out(client, sign_in, officer):
-    """The caseload asks first whether the officer is checked in anywhere (a bare probe), and only
-    then loads the visit: the callout names the person and links to checking out; another
-    officer's visit never shows; after check-out the callout is gone."""
+    """The caseload's counts ask whether the officer is checked in anywhere (an index probe in the
+    same query), and only then is the visit loaded: the callout names the person and links to
+    checking out; another officer's visit never shows; after check-out the callout is gone."""
     from app.services import visits
 
     visited = _episode(officer, "Visited", first_contact_days_ago=3)

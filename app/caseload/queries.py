@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from app.analytics.dates_sql import is_postgres
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
-from app.models import Contact, Episode, Locality, Need, Person, Practice, User
+from app.models import Contact, Episode, HomeVisit, Locality, Need, Person, Practice, User
 from app.models.risk import PersonRisk
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
@@ -63,6 +63,7 @@ class Counts:
     total: int = 0
     new: int = 0
     flagged: int = 0
+    open_visit_id: int | None = None  # the officer's home visit in progress (the longest overdue)
 
 
 def _tallies():
@@ -77,10 +78,10 @@ def _tallies():
 
 
 @cache
-def _counted(one_officer: bool):
-    """Per officer: the tallies of their open episodes. Built once per process: the statements
-    are the same on every request, only their parameters change."""
-    return select(Episode.officer_id, *_tallies()).where(_open(one_officer)).group_by(Episode.officer_id)
+def _counted():
+    """Per officer: the tallies of their open episodes (the manager's summary). Built once per
+    process: the statements are the same on every request, only their parameters change."""
+    return select(Episode.officer_id, *_tallies()).where(_open(False)).group_by(Episode.officer_id)
 
 
 def _flag_params(rules: FlagRules) -> dict:
@@ -88,9 +89,20 @@ def _flag_params(rules: FlagRules) -> dict:
             "contact_before": rules.last_contact_before}
 
 
+@cache
+def _counted_with_visit():
+    """One officer's tallies, and their home visit in progress if any, in one row (no GROUP BY:
+    a row even when the officer has no one open). The visit is an index probe; the caseload
+    loads it with its person only when there is one, which is seldom."""
+    visit = (select(HomeVisit.id)
+             .where(HomeVisit.officer_id == bindparam("officer_id", type_=Integer), HomeVisit.checked_out_at.is_(None))
+             .order_by(HomeVisit.expected_end_at, HomeVisit.id).limit(1).scalar_subquery())
+    return select(*_tallies(), visit.label("open_visit_id")).where(_open(True))
+
+
 def counts(officer_id: int, rules: FlagRules) -> Counts:
-    row = db.session.execute(_counted(True), {"officer_id": officer_id, **_flag_params(rules)}).first()
-    return Counts(row.total, row.new, row.flagged) if row else Counts()
+    row = db.session.execute(_counted_with_visit(), {"officer_id": officer_id, **_flag_params(rules)}).one()
+    return Counts(row.total, row.new or 0, row.flagged or 0, row.open_visit_id)
 
 
 @dataclass(slots=True)
@@ -194,8 +206,8 @@ def _risks_in_force(postgresql: bool):
 
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
                   per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
-    """One page of an officer's caseload and the whole caseload's counts, in two queries (three
-    with the shown people's risks in force)."""
+    """One page of an officer's caseload and the whole caseload's counts (with the officer's visit
+    in progress), in two queries (three with the shown people's risks in force)."""
     per_page = per_page or PER_PAGE
     totals = counts(officer_id, rules)
     asked_for = max(1, page)
@@ -264,7 +276,7 @@ def _summary(postgresql: bool):
         counted = select(*_tallies()).where(_open(False), Episode.officer_id == User.id).lateral()
         joined = select(User, counted.c.total, counted.c.new, counted.c.flagged).outerjoin(counted, true())
     else:
-        grouped = _counted(False).subquery()
+        grouped = _counted().subquery()
         joined = (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged)
                   .outerjoin(grouped, grouped.c.officer_id == User.id))
     return (joined.where(User.role == "link_officer", User.active.is_(True))

@@ -26,8 +26,8 @@ def index():
         officer = db.session.get(User, int_arg("officer", 0))  # 0: no such officer
         if officer is None or officer.role != Role.LINK_OFFICER:
             abort(404)
-    open_visit = visits.officers_open_visit(officer.id)
     page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
+    open_visit = visits.in_progress_by_id(counts.open_visit_id) if counts.open_visit_id else None
     own = officer.id == current_user.id
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
