@@ -98,10 +98,11 @@ def test_support_record_query_count_does_not_grow_with_the_record(client, sign_i
     # referral's needs and risks joined to the episode, and the view's audit event written as rows
     # (one statement on PostgreSQL, the event and its mentions apart on SQLite). Then 15: the risk
     # record asks in one query which of risks, "no known risks" and concerns the person has, and
-    # reads only those (this person has risks from the referral, neither of the others). Then 14:
-    # the person's episodes are read with what the page shows with them, in one query.
+    # reads only those (this person has risks from the referral, neither of the others). Then 12:
+    # the person's episodes are read with what the page shows with them, and which parts of the
+    # risk record there are, in one query; each onward referral's needs are joined to it.
     audit_statements = 1 if db.engine.dialect.name == "postgresql" else 2
-    assert small_count == 14 + audit_statements
+    assert small_count == 12 + audit_statements
 
 
 def test_support_record_reads_each_part_of_the_risk_record_only_when_the_person_has_it(client, sign_in):
@@ -144,7 +145,8 @@ def test_triage_query_count_does_not_grow_with_officers_localities_or_referrals(
 
 def test_support_record_reads_only_the_collections_the_episode_has(client, sign_in):
     """A record early in its support reads none of its empty collections; each kind added shows at
-    once, with one more query for it (goals two: the goals and their actions)."""
+    once, with one more query for it (goals two: the goals and their actions; onward referrals
+    one, their needs joined)."""
     officer = factories.user(role=Role.LINK_OFFICER)
     episode = factories.episode(officer, referral_=factories.referral(status="allocated", needs=("debt",)), seen=True)
     url = f"/people/{episode.person_id}"
@@ -172,7 +174,7 @@ def test_support_record_reads_only_the_collections_the_episode_has(client, sign_
          1, "Baseline"),
         (lambda: onward.create(by=officer, episode=episode, service_id=None, organisation_name="Warm Homes Hub",
                                service_name="", sector="voluntary", kind="linkage", need_areas=["housing"],
-                               consent_to_share=False, consent_recorded_on=None), 2, "Warm Homes Hub"),
+                               consent_to_share=False, consent_recorded_on=None), 1, "Warm Homes Hub"),
     ]
     expected = bare
     for add, more, shown in steps:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import time
 
 from flask import abort
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
+from app.services import risk_summary
 from app.models import (Contact, Episode, Goal, HomeVisit, Need, OnwardReferral, PeerSupport, Person, Practice,
                         Referral, WellbeingMeasure)
 from app.models.contact import ContactStatus
@@ -43,6 +45,7 @@ class Record:
     planned: list[Contact] = field(default_factory=list)
     held: list[Contact] = field(default_factory=list)
     open_visit: HomeVisit | None = None
+    risks_held: Any = None  # a row of risk_summary.held_columns(): which parts of the risk record there are
 
 
 #: The episode's own collections, each read by a query of its own only when the episode has any:
@@ -57,11 +60,11 @@ _PARTS = {"needs": Need, "goals": Goal, "contacts": Contact, "home_visits": Home
 # more than running it.
 @functools.cache
 def _episodes_statement():
-    """The person's episodes, latest first, each with what the page shows with it and which of its
-    collections it has any of. One row per (ticked need, ticked risk) of each episode's referral, a
+    """The person's episodes, latest first, each with what the page shows with it, which of its
+    collections it has any of, and which parts of the person's risk record there are. One row per (ticked need, ticked risk) of each episode's referral, a
     handful, joined rather than read by more queries (`unique()` folds them)."""
     return (select(Episode, *[exists().where(model.episode_id == Episode.id).label(name)
-                              for name, model in _PARTS.items()])
+                              for name, model in _PARTS.items()], *risk_summary.held_columns(Episode.person_id))
             .where(Episode.person_id == bindparam("person_id", type_=Integer))
             .order_by(Episode.opened_at.desc(), Episode.id.desc())
             .options(joinedload(Episode.person).options(  # the decile with the person, not a lazy query later
@@ -89,7 +92,7 @@ def _collection_statements() -> dict:
 @functools.cache
 def _onward_statement():
     return (select(OnwardReferral).where(OnwardReferral.episode_id == bindparam("episode_id", type_=Integer))
-            .options(selectinload(OnwardReferral.needs))
+            .options(joinedload(OnwardReferral.needs))  # a need or two each: joined, not read apart
             .order_by(OnwardReferral.created_at.desc(), OnwardReferral.id.desc()))
 
 
@@ -102,7 +105,8 @@ def load(person_id: int) -> Record:
     for name, statement in _collection_statements().items():
         items = db.session.scalars(statement, {"episode_id": episode.id}).all() if name in held else []
         set_committed_value(episode, name, list(items))
-    onward = db.session.scalars(_onward_statement(), {"episode_id": episode.id}).all() if "onward" in held else []
+    onward = (db.session.scalars(_onward_statement(), {"episode_id": episode.id}).unique().all()
+              if "onward" in held else [])
     by_area = {need.area: need for need in episode.needs}
     grouped = [(dimension, [by_area[a.value] for a in areas if a.value in by_area])
                for dimension, areas in need_areas_by_dimension()]
@@ -112,4 +116,4 @@ def load(person_id: int) -> Record:
     open_visit = next((v for v in episode.home_visits if v.checked_out_at is None), None)
     return Record(person=episode.person, episode=episode, episodes=[row.Episode for row in rows],
                   onward=list(onward), needs_by_dimension=grouped, planned=planned, held=held_contacts,
-                  open_visit=open_visit)
+                  open_visit=open_visit, risks_held=rows[0])

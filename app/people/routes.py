@@ -36,7 +36,7 @@ def refused(form, error: RuleBroken, current_version=None) -> None:
 def view(person_id: int):
     loaded = record.load(person_id)  # 404 when there is no such person (nothing shown, nothing audited)
     html = render_template("people/view.html", record=loaded, NeedArea=NeedArea, changes=measures.changes,
-                           risk_summary=risk_summary.for_person(person_id))
+                           risk_summary=risk_summary.for_person(person_id, held=loaded.risks_held))
     # Audited once the page is made (one commit, and no loaded record expired before it is shown).
     casework.viewed(by=current_user, episode=loaded.episode)
     return html

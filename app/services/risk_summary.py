@@ -54,18 +54,26 @@ class RiskSummary:
         return [concern for concern in self.concerns if concern.is_open]
 
 
-#: Which of the three a person has any of, in one query: most people have no safeguarding
-#: concern, and many no risk or no statement yet, and each ORM query with its joined loads costs
-#: about 0.9 ms of Python even when it finds nothing (a person record is opened many times a day).
-_HELD = select(exists().where(PersonRisk.person_id == bindparam("person_id", type_=Integer)).label("risks"),
-               exists().where(NoKnownRisks.person_id == bindparam("person_id", type_=Integer)).label("statement"),
-               exists().where(SafeguardingConcern.person_id == bindparam("person_id", type_=Integer)).label("concerns"))
+def held_columns(person_id) -> list:
+    """Which of the three a person (`person_id`: a bound parameter or a column to correlate to)
+    has any of, as columns `risks`, `statement` and `concerns`: most people have no safeguarding
+    concern, and many no risk or no statement yet, and each ORM query with its joined loads costs
+    about 0.9 ms of Python even when it finds nothing (a person record is opened many times a
+    day). The support record asks with its own first query (app/people/record.py)."""
+    return [exists().where(PersonRisk.person_id == person_id).label("risks"),
+            exists().where(NoKnownRisks.person_id == person_id).label("statement"),
+            exists().where(SafeguardingConcern.person_id == person_id).label("concerns")]
 
 
-def for_person(person_id: int) -> RiskSummary:
+_HELD = select(*held_columns(bindparam("person_id", type_=Integer)))
+
+
+def for_person(person_id: int, held=None) -> RiskSummary:
     """The person's risks, latest statement and concerns: one query for which of them the person
-    has, then one for each kind they have, whatever their number."""
-    held = db.session.execute(_HELD, {"person_id": person_id}).one()
+    has (unless `held`, a row of `held_columns`, says already), then one for each kind they have,
+    whatever their number."""
+    if held is None:
+        held = db.session.execute(_HELD, {"person_id": person_id}).one()
     summary = RiskSummary()
     if held.risks:
         risks = _risks(person_id)
