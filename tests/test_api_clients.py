@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -103,6 +103,8 @@ def test_other_roles_cannot_open_the_api_client_pages(app, client, sign_in):
 @given(text=st.one_of(st.text(max_size=60), st.from_regex(r"(https?|ftp|javascript):[/]{0,2}[a-z0-9.@:]{0,20}(/[a-z]*)?",
                                                           fullmatch=True)),
        allow_http=st.booleans())
+@example(text="http://@0", allow_http=True)  # found by hypothesis: an empty user before the host
+@example(text="HTTP://0", allow_http=True)   # and a scheme in capitals
 def test_an_endpoint_is_a_plain_web_address_or_refused(text, allow_http):
     try:
         endpoint = api_clients.check_endpoint(text, allow_http=allow_http)

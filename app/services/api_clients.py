@@ -26,12 +26,13 @@ def check_endpoint(endpoint: str, *, allow_http: bool) -> str:
         return ""
     parts = urlsplit(endpoint)
     schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
+    # No user information at all, not even an empty one ("https://@host"): messages go to a host.
+    if parts.scheme not in schemes or not parts.hostname or "@" in parts.netloc:
         raise RuleBroken("The endpoint must be an https:// address" + (" (or http:// outside production)"
                                                                       if not allow_http else ""), field="endpoint")
     if len(endpoint) > 500:
         raise RuleBroken("The endpoint must be 500 characters or fewer", field="endpoint")
-    return endpoint
+    return parts.scheme + endpoint[len(parts.scheme):]  # "HTTPS://..." kept as "https://..."
 
 
 def create(*, by: User | None, name: str, practice_ods: str, endpoint: str = "",
