@@ -1,10 +1,11 @@
-"""Loading a person's support record in a fixed number of queries, whatever its size."""
+"""Loading a person's support record in a fixed number of queries, whatever its size: one for the
+person's episodes (and which parts of the record there are), then one for each part there is."""
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import time
+from typing import Any
 
 from flask import abort
 from sqlalchemy import Integer, bindparam, exists, select
@@ -12,11 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.services import risk_summary
 from app.models import (Contact, Episode, Goal, HomeVisit, Need, OnwardReferral, PeerSupport, Person, Practice,
                         Referral, WellbeingMeasure)
 from app.models.contact import ContactStatus
 from app.models.vocab import need_areas_by_dimension
+from app.services import risk_summary
 
 
 def current_episode_or_404(person_id: int) -> Episode:
