@@ -62,8 +62,9 @@ _PARTS = {"needs": Need, "goals": Goal, "contacts": Contact, "home_visits": Home
 @functools.cache
 def _episodes_statement():
     """The person's episodes, latest first, each with what the page shows with it, which of its
-    collections it has any of, and which parts of the person's risk record there are. One row per (ticked need, ticked risk) of each episode's referral, a
-    handful, joined rather than read by more queries (`unique()` folds them)."""
+    collections it has any of, and which parts of the person's risk record there are. One row per
+    (ticked need, ticked risk) of each episode's referral, a handful, joined rather than read by
+    more queries (`unique()` folds them)."""
     return (select(Episode, *[exists().where(model.episode_id == Episode.id).label(name)
                               for name, model in _PARTS.items()], *risk_summary.held_columns(Episode.person_id))
             .where(Episode.person_id == bindparam("person_id", type_=Integer))
