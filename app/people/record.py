@@ -106,7 +106,7 @@ def load(person_id: int) -> Record:
     held = {name for name in _PARTS if getattr(rows[0], name)}
     for name, statement in _collection_statements().items():
         items = db.session.scalars(statement, {"episode_id": episode.id}).all() if name in held else []
-        set_committed_value(episode, name, list(items))
+        set_committed_value(episode, name, items)
     onward = (db.session.scalars(_onward_statement(), {"episode_id": episode.id}).unique().all()
               if "onward" in held else [])
     by_area = {need.area: need for need in episode.needs}
@@ -117,5 +117,5 @@ def load(person_id: int) -> Record:
     held_contacts = [c for c in episode.contacts if c.status != ContactStatus.PLANNED.value]
     open_visit = next((v for v in episode.home_visits if v.checked_out_at is None), None)
     return Record(person=episode.person, episode=episode, episodes=[row.Episode for row in rows],
-                  onward=list(onward), needs_by_dimension=grouped, planned=planned, held=held_contacts,
+                  onward=onward, needs_by_dimension=grouped, planned=planned, held=held_contacts,
                   open_visit=open_visit, risks_held=rows[0])
