@@ -9,6 +9,7 @@ frame, or says precisely why it cannot.
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -33,10 +34,26 @@ def _header(path: str | Path, source: str) -> list[str]:
     return [str(c) for c in header.columns]
 
 
+def _line_ends_as_newlines(path: str | Path) -> str | Path | io.BytesIO:
+    r"""The file for pandas, with every carriage return made a newline when it has any.
+
+    pandas' C tokenizer (2.x) loops for ever on a carriage return followed by a space or a tab at
+    the start of a line ("P1\r\r P2"), growing until the machine runs out of memory (pandas issue
+    51141, fixed in a later pandas). It reads a lone "\r", and "\r\n", as the end of a row, so
+    given "\n" instead it reads the same rows; a carriage return inside quotes becomes a newline,
+    and no identifier, date, activity type or count may hold either.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if b"\r" not in data:
+        return path
+    return io.BytesIO(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+
+
 def _read(path: str | Path, source: str, **options) -> pd.DataFrame:
     """pd.read_csv with parser errors turned into row-numbered messages."""
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, **options)
+        return pd.read_csv(_line_ends_as_newlines(path), encoding="utf-8-sig", keep_default_na=False, **options)
     except pd.errors.ParserError as exc:
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if fields:
