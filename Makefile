@@ -38,9 +38,11 @@ run: install
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
 # Both cores: each pytest-xdist worker gets its own PostgreSQL database; each test file stays on
-# one worker, except the accessibility walk, spread role by role (tests/conftest.py).
+# one worker, except the accessibility walk, spread role by role (tests/conftest.py). A worker that
+# dies (the kernel's out-of-memory killer) fails its test by name and ends the run: pytest-xdist 3.8
+# replacing it raised an internal error, or waited for ever, while re-queuing its file's tests.
 test: install-test
-	$(PY) -m pytest -q -n auto --dist loadfile --durations=20
+	$(PY) -m pytest -q -n auto --dist loadfile --max-worker-restart=0 --durations=20
 
 # Production: several stateless gunicorn workers against PostgreSQL (DATABASE_URL) and a
 # shared rate-limit store (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379).
