@@ -112,13 +112,11 @@ class Audit:
 
     def check(self, name: str, load=None):
         """Audit the page now open (after `load()` when given) at 1280 px, then narrowed to 320 px."""
-        if self.page.viewport_size != WIDE:
-            self.page.set_viewport_size(WIDE)
+        self._resize(WIDE)
         if load:
             load()
         for viewport in (WIDE, NARROW):
-            if self.page.viewport_size != viewport:
-                self.page.set_viewport_size(viewport)
+            self._resize(viewport)
             self._settle()
             self._axe(name, viewport["width"])
             self.audited += 1
@@ -127,6 +125,11 @@ class Audit:
                 if width > NARROW["width"]:
                     wide = self.page.evaluate(_WIDEST)
                     self.failures.append(f"{self.label} {name} @320: page is {width}px wide; widest: {wide}")
+
+    def _resize(self, viewport: dict):
+        """A width already set is not set again: each change lays the page out afresh."""
+        if self.page.viewport_size != viewport:
+            self.page.set_viewport_size(viewport)
 
     def _settle(self):
         """Wait until the page has been laid out at its new width. The header moves its links into
