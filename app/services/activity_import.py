@@ -80,9 +80,29 @@ def _check_rows(lines) -> list[tuple[int, str, date, str, int]]:
     # Each value as typed -> (what it means, or None; the problem with it, or None), per column:
     # a person has many rows and the dates, types and counts repeat, so each is checked once.
     seen: dict[str, dict] = {column: {} for column, _ in _CHECKS}
+    width = len(header)
+    # Where each checked column is (the last of a repeated name, as dict(zip()) in _read_row takes
+    # it; None when the file has no such column), and which columns no check reads.
+    position = {name: index for index, name in enumerate(header)}
+    picks = [(position.get(column), seen[column]) for column, _ in _CHECKS]
+    unchecked = [index for index in range(width) if index not in {p for p, _ in picks}]
     for number, values in enumerate(lines, start=2):  # a row's number is its line in the file
         if not values:
             continue  # a blank line
+        if len(values) == width:
+            # The usual row: every value already checked, and good, earlier in this file. Only a
+            # value that passed _read_row is in `seen`, so none is too long; the unchecked
+            # columns' lengths are looked at here. Anything else goes the whole way below.
+            row = [number]
+            for index, known in picks:
+                found = known.get(None if index is None else values[index])
+                if found is None or found[1] is not None:
+                    break
+                row.append(found[0])
+            else:
+                if not unchecked or max(len(values[index]) for index in unchecked) <= csv_reading.MAX_CELL:
+                    rows.append(tuple(row))
+                    continue
         row_problems, row = _read_row(number, header, values, seen)
         total += len(row_problems)
         problems.extend(row_problems[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
