@@ -20,6 +20,7 @@ regress too, and the difference-in-differences estimate takes that away from the
 """
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import numpy as np
@@ -78,27 +79,36 @@ def person_rows(generator: np.random.Generator, *, nhs: str, referred: date, tod
     ``start`` (default: 12 months before the referral) to today.
 
     When ``noticed`` (a referred person), a high spell peaks the month before ``referred``, the
-    referral date; the unreferred pool pass ``noticed=False`` and have only random spells."""
+    referral date; the unreferred pool pass ``noticed=False`` and have only random spells.
+    Every month's count of each kind is drawn in one call, then every contact's day in another."""
     level = generator.gamma(shape=LEVEL_SHAPE, scale=1 / LEVEL_SHAPE)   # this person's lasting level, mean 1
     effect = generator.uniform(*ENGAGED_EFFECT) if engaged else 1.0
-    rows = []
     start = date(start.year, start.month, 1) if start else date(referred.year - 1, referred.month, 1)
     months = list(_month_starts(start, today))
     peak = _months_between(start, referred) - NOTICED_AFTER_PEAK if noticed else None
-    extra = _spell_extra(generator, len(months), peak=peak)
-    for index, month in enumerate(months):
-        multiplier = level * (1 + extra[index])
-        if engaged and month >= date(referred.year, referred.month, 1):
-            multiplier *= effect
-        for kind, rate in BASE_RATES.items():
-            if kind == "gp_home_visit" and age < 75:
-                rate *= 0.25  # home visits are mostly for the housebound elderly
-            count = int(generator.poisson(rate * multiplier))
-            for _ in range(count):
-                day = month + timedelta(days=int(generator.integers(0, 28)))
-                if day <= today:
-                    rows.append(f"{nhs},{day.isoformat()},{kind},1")
-    return rows
+    multiplier = level * (1 + _spell_extra(generator, len(months), peak=peak))
+    if engaged:
+        supported = np.array([month >= date(referred.year, referred.month, 1) for month in months])
+        multiplier = np.where(supported, multiplier * effect, multiplier)
+    rates = np.array([rate * 0.25 if kind == "gp_home_visit" and age < 75 else rate  # home visits are mostly
+                      for kind, rate in BASE_RATES.items()])                          # for the housebound elderly
+    counts = generator.poisson(np.outer(multiplier, rates)).ravel()  # month by month, each kind in turn
+    cells = np.repeat(np.arange(counts.size), counts)                # one per contact, in that order
+    days = generator.integers(0, 28, size=cells.size)
+    labels = [_day_labels(month, today) for month in months]
+    return [f"{nhs},{label},{_KINDS[cell % len(_KINDS)]},1"
+            for cell, day in zip(cells.tolist(), days.tolist())
+            if (label := labels[cell // len(_KINDS)][day]) is not None]
+
+
+_KINDS = list(BASE_RATES)
+
+
+@functools.cache
+def _day_labels(month: date, today: date) -> tuple[str | None, ...]:
+    """The month's first 28 days as written in an extract; None for a day after today."""
+    days = (month + timedelta(days=offset) for offset in range(28))
+    return tuple(day.isoformat() if day <= today else None for day in days)
 
 
 def pool_rows(generator: np.random.Generator, rng, *, numbers, today: date, count: int) -> list[str]:
