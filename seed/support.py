@@ -24,11 +24,11 @@ from app.models import Contact, Need, ReferralEvent
 from app.models.base import utcnow
 from app.models.onward import OnwardStatus
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
-from app.services import contacts, discharge, goals, measures, needs, onward, peer, visits
-from seed import support_contacts as contact_run, support_plan as plan
+from app.services import contacts, discharge, goals, measures, onward, peer, visits
+from seed import support_contacts as contact_run, support_needs as need_run, support_plan as plan
 
-# The run of contacts after the plan is written in bulk (False: through the services, as the
-# equality test in tests/test_support_bulk.py compares).
+# The run of contacts after the plan, and the needs after the first, are written in bulk (False:
+# through the services, as the equality test in tests/test_support_bulk.py compares).
 BULK = True
 
 
@@ -70,8 +70,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
             _plan_next(rng, officer, episode, today)
             continue
         areas = plan.assessed_needs(rng, episode.referral.need_areas)
-        made = [needs.add(by=officer, episode=episode, area=area, severity=rng.choice(["low", "medium", "medium", "high"]),
-                          on=first, notes=plan.need_note(rng, area)) for area in areas]
+        drawn = [(area, rng.choice(["low", "medium", "medium", "high"]), plan.need_note(rng, area)) for area in areas]
+        made = need_run.add(officer, episode, drawn, first, bulk=BULK)
         counts["needs"] += len(made)
         goals.set_what_matters(by=officer, episode=episode, text=rng.choice(plan.WHAT_MATTERS), version=episode.version)
         for need in made[:rng.choice([1, 2, 2, 3])]:
@@ -82,17 +82,15 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         _baseline(rng, officer, episode, first)
         end = today if stage != "discharged" else min(today, first + timedelta(days=rng.randint(40, 150)))
         last = _contacts_until(rng, officer, episode, first, end)
-        for need in made:
-            need_start = min(end, first + timedelta(days=rng.randint(3, 20)))
-            needs.update(by=officer, need=need, severity=need.severity, status="being_addressed", notes=need.notes,
-                         version=need.version, on=need_start)
+        need_run.move(officer, episode, [(need, "being_addressed", min(end, first + timedelta(days=rng.randint(3, 20))))
+                                         for need in made], bulk=BULK)
         counts["onward"], counts["vcs"] = _onward(rng, officer, episode, made, organisations, first, end,
                                                   counts["onward"], counts["vcs"])
         kind = _peer(rng, officer, episode, first, end)
         if kind:
             counts[kind] += 1
         if stage == "discharged":
-            _close_needs(rng, officer, made, end)
+            _close_needs(rng, officer, episode, made, end)
             _measure(rng, officer, episode, "discharge", end, improvement=rng.uniform(0.3, 1.0))
             reason = rng.choices(plan.DISCHARGE_REASONS, weights=plan.DISCHARGE_WEIGHTS)[0]
             discharge.discharge(by=officer, episode=episode, reason=reason, on=end, version=episode.version,
@@ -204,12 +202,9 @@ def _peer(rng, officer, episode, first: date, end: date) -> str | None:
     return kind
 
 
-def _close_needs(rng, officer, made, end: date) -> None:
-    for need in made:
-        status = rng.choices(["met", "declined", "being_addressed"], weights=[7, 2, 1])[0]
-        if status != "being_addressed":
-            needs.update(by=officer, need=need, severity=need.severity, status=status, notes=need.notes,
-                         version=need.version, on=end)
+def _close_needs(rng, officer, episode, made, end: date) -> None:
+    ends = [(need, rng.choices(["met", "declined", "being_addressed"], weights=[7, 2, 1])[0], end) for need in made]
+    need_run.move(officer, episode, [move for move in ends if move[1] != "being_addressed"], bulk=BULK)
 
 
 def _backdate_events(episode) -> None:

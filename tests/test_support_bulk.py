@@ -34,12 +34,14 @@ def _empty(app) -> None:
 
 
 def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
-    from seed import demo, referrals, support, support_contacts
+    from seed import demo, referrals, support, support_contacts, support_needs
 
     with monkeypatch.context() as patch:
         patch.setattr(support, "BULK", bulk)
-        if bulk:  # every run the demo draws is written in bulk, none handed back to the services
+        if bulk:  # every run and need the demo draws is written in bulk, none handed back to the services
             patch.setattr(support_contacts, "write_through_services", _not_expected)
+            patch.setattr(support_needs, "add_through_services", _not_expected)
+            patch.setattr(support_needs, "move_through_services", _not_expected)
         for part in (referrals, support):  # the clock the demo draws its times against
             patch.setattr(part, "utcnow", lambda: now)
         started = utcnow().replace(microsecond=0)  # some times are kept to the second
@@ -62,7 +64,7 @@ def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
 
 
 def _not_expected(*args):
-    raise AssertionError("a run of the demo's contacts was handed to the services")
+    raise AssertionError("a run of the demo's contacts or needs was handed to the services")
 
 
 def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
@@ -73,6 +75,7 @@ def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
 
     assert len(bulk["contact"]) > 150 and len(bulk["home_visit"]) > 40, "the run is most of the demo's contacts"
     assert len(bulk["audit_event"]) > 800
+    assert len(bulk["need"]) > 40 and {row[4] for row in bulk["need"]} >= {"being_addressed", "met", "declined"}
     differences = {name: _first_difference(bulk[name], services[name], db.metadata.tables[name])
                    for name in services if bulk[name] != services[name]}
     assert differences == {}
