@@ -24,11 +24,13 @@ from app.models import Contact, Need, ReferralEvent
 from app.models.base import utcnow
 from app.models.onward import OnwardStatus
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
-from app.services import contacts, discharge, goals, measures, onward, peer, visits
-from seed import support_contacts as contact_run, support_needs as need_run, support_plan as plan
+from app.services import contacts, discharge, goals, onward, peer, visits
+from seed import support_contacts as contact_run, support_measures as measure_run, support_needs as need_run
+from seed import support_plan as plan
 
-# The run of contacts after the plan, and the needs after the first, are written in bulk (False:
-# through the services, as the equality test in tests/test_support_bulk.py compares).
+# The run of contacts after the plan, the needs after the first and the wellbeing measures are
+# written in bulk (False: through the services, as the equality test in tests/test_support_bulk.py
+# compares).
 BULK = True
 
 
@@ -155,17 +157,17 @@ def _scores(rng, instrument: str, improvement: float, base: dict | None = None) 
 
 
 def _baseline(rng, officer, episode, day: date) -> None:
-    for instrument in ("ons4", "ucla3"):
-        measures.record(by=officer, episode=episode, instrument=instrument, stage="baseline", taken_on=day,
-                        scores=_scores(rng, instrument, 0))
+    drawn = [(instrument, _scores(rng, instrument, 0)) for instrument in ("ons4", "ucla3")]
+    measure_run.record(officer, episode, "baseline", day, drawn, bulk=BULK)
 
 
 def _measure(rng, officer, episode, stage: str, day: date, improvement: float) -> None:
+    drawn = []
     for instrument in ("ons4", "ucla3"):
         base = next(m for m in episode.measures if m.instrument == instrument and m.stage == "baseline")
         items = {k: v for k, v in base.scores().items() if k != "ucla_total"}
-        measures.record(by=officer, episode=episode, instrument=instrument, stage=stage, taken_on=day,
-                        scores=_scores(rng, instrument, improvement, items))
+        drawn.append((instrument, _scores(rng, instrument, improvement, items)))
+    measure_run.record(officer, episode, stage, day, drawn, bulk=BULK)
 
 
 def _onward(rng, officer, episode, made, organisations, first, end, total, vcs):

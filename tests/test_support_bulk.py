@@ -34,7 +34,7 @@ def _empty(app) -> None:
 
 
 def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
-    from seed import demo, referrals, support, support_contacts, support_needs
+    from seed import demo, referrals, support, support_contacts, support_measures, support_needs
 
     with monkeypatch.context() as patch:
         patch.setattr(support, "BULK", bulk)
@@ -42,6 +42,7 @@ def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
             patch.setattr(support_contacts, "write_through_services", _not_expected)
             patch.setattr(support_needs, "add_through_services", _not_expected)
             patch.setattr(support_needs, "move_through_services", _not_expected)
+            patch.setattr(support_measures, "record_through_services", _not_expected)
         for part in (referrals, support):  # the clock the demo draws its times against
             patch.setattr(part, "utcnow", lambda: now)
         started = utcnow().replace(microsecond=0)  # some times are kept to the second
@@ -64,7 +65,7 @@ def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
 
 
 def _not_expected(*args):
-    raise AssertionError("a run of the demo's contacts or needs was handed to the services")
+    raise AssertionError("a run of the demo's contacts, needs or measures was handed to the services")
 
 
 def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
@@ -75,7 +76,7 @@ def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
 
     assert len(bulk["contact"]) > 150 and len(bulk["home_visit"]) > 40, "the run is most of the demo's contacts"
     assert len(bulk["audit_event"]) > 800
-    assert len(bulk["need"]) > 40 and {row[4] for row in bulk["need"]} >= {"being_addressed", "met", "declined"}
+    assert len(bulk["wellbeing_measure"]) > 40 and len(bulk["need"]) > 40 and {row[4] for row in bulk["need"]} >= {"being_addressed", "met", "declined"}
     differences = {name: _first_difference(bulk[name], services[name], db.metadata.tables[name])
                    for name in services if bulk[name] != services[name]}
     assert differences == {}
