@@ -9,7 +9,9 @@ discharge with a plausible improvement, and discharges. Exactly one home visit i
 and overdue, so the manager's panel has something to show. The services stamp "today"; the dates
 they cannot take as arguments are moved back afterwards, as seed/referrals.py does. The contacts
 every week or two after the plan is agreed, most of the rows, are drawn first and written in bulk,
-as the services would leave them (seed/support_contacts.py; tests/test_support_bulk.py).
+as the services would leave them (seed/support_contacts.py; tests/test_support_bulk.py); so are the
+needs after the first (which agrees the plan) and their moves, the goals and the wellbeing measures
+(seed/support_needs.py, support_goals.py, support_measures.py).
 
 Loading twice changes nothing: an episode that already has contacts or needs is skipped.
 """
@@ -25,11 +27,11 @@ from app.models.base import utcnow
 from app.models.onward import OnwardStatus
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, onward, peer, visits
-from seed import support_contacts as contact_run, support_measures as measure_run, support_needs as need_run
-from seed import support_plan as plan
+from seed import support_contacts as contact_run, support_goals as goal_run, support_measures as measure_run
+from seed import support_needs as need_run, support_plan as plan
 
-# The run of contacts after the plan, the needs after the first and the wellbeing measures are
-# written in bulk (False: through the services, as the equality test in tests/test_support_bulk.py
+# The run of contacts after the plan, the needs after the first, the goals and the wellbeing
+# measures are written in bulk (False: through the services, as the equality test in tests/test_support_bulk.py
 # compares).
 BULK = True
 
@@ -76,11 +78,12 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         made = need_run.add(officer, episode, drawn, first, bulk=BULK)
         counts["needs"] += len(made)
         goals.set_what_matters(by=officer, episode=episode, text=rng.choice(plan.WHAT_MATTERS), version=episode.version)
-        for need in made[:rng.choice([1, 2, 2, 3])]:
-            goals.add(by=officer, episode=episode, description=plan.goal_for(need.area), need_area=need.area, on=first,
-                      review_on=first + timedelta(days=28), action=plan.action_for(need.area),
-                      action_by=rng.choice(["The person", "Link officer", "The person, with their daughter"]),
-                      action_due=first + timedelta(days=14))
+        goal_run.add(officer, episode, [
+            goal_run.Drawn(plan.goal_for(need.area), need.area, first, review_on=first + timedelta(days=28),
+                           action=plan.action_for(need.area),
+                           action_by=rng.choice(["The person", "Link officer", "The person, with their daughter"]),
+                           action_due=first + timedelta(days=14))
+            for need in made[:rng.choice([1, 2, 2, 3])]], bulk=BULK)
         _baseline(rng, officer, episode, first)
         end = today if stage != "discharged" else min(today, first + timedelta(days=rng.randint(40, 150)))
         last = _contacts_until(rng, officer, episode, first, end)
