@@ -10,8 +10,8 @@ and overdue, so the manager's panel has something to show. The services stamp "t
 they cannot take as arguments are moved back afterwards, as seed/referrals.py does. The contacts
 every week or two after the plan is agreed, most of the rows, are drawn first and written in bulk,
 as the services would leave them (seed/support_contacts.py; tests/test_support_bulk.py); so are the
-needs after the first (which agrees the plan) and their moves, the goals and the wellbeing measures
-(seed/support_needs.py, support_goals.py, support_measures.py).
+needs after the first (which agrees the plan) and their moves, the goals, the wellbeing measures and
+the onward support (seed/support_needs.py, support_goals.py, support_measures.py, support_onward.py).
 
 Loading twice changes nothing: an episode that already has contacts or needs is skipped.
 """
@@ -24,15 +24,14 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Contact, Need, ReferralEvent
 from app.models.base import utcnow
-from app.models.onward import OnwardStatus
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
-from app.services import contacts, discharge, goals, onward, peer, visits
+from app.services import contacts, discharge, goals, peer, visits
 from seed import support_contacts as contact_run, support_goals as goal_run, support_measures as measure_run
-from seed import support_needs as need_run, support_plan as plan
+from seed import support_needs as need_run, support_onward as onward_run, support_plan as plan
 
-# The run of contacts after the plan, the needs after the first, the goals and the wellbeing
-# measures are written in bulk (False: through the services, as the equality test in tests/test_support_bulk.py
-# compares).
+# The run of contacts after the plan, the needs after the first, the goals, the wellbeing measures
+# and the onward support are written in bulk (False: through the services, as the equality test
+# in tests/test_support_bulk.py compares).
 BULK = True
 
 
@@ -174,26 +173,10 @@ def _measure(rng, officer, episode, stage: str, day: date, improvement: float) -
 
 
 def _onward(rng, officer, episode, made, organisations, first, end, total, vcs):
-    for need in rng.sample(made, k=min(len(made), rng.choice([1, 1, 2, 3]))):
-        org = plan.organisation_for(rng, organisations, need.area)
-        formal = rng.random() < 0.35
-        on = min(end, first + timedelta(days=rng.randint(1, 21)))
-        item = onward.create(by=officer, episode=episode, service_id=org["service_id"],
-                             organisation_name=org["organisation_name"], service_name=org["service_name"],
-                             sector=org["sector"], kind="formal_referral" if formal else "linkage",
-                             need_areas=[need.area], consent_to_share=formal, consent_recorded_on=on if formal else None,
-                             accompanied=not formal and rng.random() < 0.4)
-        item.suggested_on = item.made_on = on
-        if formal:
-            item.consent_recorded_on = on
-        db.session.commit()
-        day = on
-        for step in plan.onward_path(rng):
-            day = min(end, day + timedelta(days=rng.randint(3, 21)))
-            onward.move(by=officer, onward=item, to=OnwardStatus(step), on=day, version=item.version)
-        total += 1
-        vcs += Sector(org["sector"]) in VOLUNTARY_AND_COMMUNITY
-    return total, vcs
+    drawn = onward_run.draw(rng, organisations, made, first, end)
+    onward_run.write(officer, episode, drawn, bulk=BULK)
+    return (total + len(drawn),
+            vcs + sum(Sector(item.organisation["sector"]) in VOLUNTARY_AND_COMMUNITY for item in drawn))
 
 
 def _peer(rng, officer, episode, first: date, end: date) -> str | None:

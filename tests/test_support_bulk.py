@@ -1,12 +1,12 @@
 """The demo's support written in bulk leaves exactly what the services leave (seed/support_contacts.py,
-support_needs.py, support_goals.py and support_measures.py).
+support_needs.py, support_goals.py, support_measures.py and support_onward.py).
 
 The demo is loaded twice into the same empty database, once with the run of contacts, the needs,
-goals and wellbeing measures written in bulk and once through the services one call at a time, and
-every row of every table is compared: same ids, same values, same audit events in the same order.
-The only values allowed to differ are the moments the rows were written (created_at, an audit
-event's time), which fall inside each load; the clock the demo draws its referrals and visits
-against is held still for both.
+goals, wellbeing measures and onward support written in bulk and once through the services one
+call at a time, and every row of every table is compared: same ids, same values, same audit events
+in the same order. The only values allowed to differ are the moments the rows were written
+(created_at, an audit event's time), which fall inside each load; the clock the demo draws its
+referrals and visits against is held still for both.
 """
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def _empty(app) -> None:
 
 
 def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
-    from seed import demo, referrals, support, support_contacts, support_goals, support_measures, support_needs
+    from seed import (demo, referrals, support, support_contacts, support_goals, support_measures, support_needs,
+                      support_onward)
 
     with monkeypatch.context() as patch:
         patch.setattr(support, "BULK", bulk)
@@ -46,6 +47,7 @@ def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
             patch.setattr(support_needs, "move_through_services", _not_expected)
             patch.setattr(support_measures, "record_through_services", _not_expected)
             patch.setattr(support_goals, "add_through_services", _not_expected)
+            patch.setattr(support_onward, "write_through_services", _not_expected)
         for part in (referrals, support):  # the clock the demo draws its times against
             patch.setattr(part, "utcnow", lambda: now)
         started = utcnow().replace(microsecond=0)  # some times are kept to the second
@@ -68,7 +70,7 @@ def _load(monkeypatch, *, bulk: bool, now: datetime) -> dict[str, list[tuple]]:
 
 
 def _not_expected(*args):
-    raise AssertionError("a run of the demo's contacts, needs, goals or measures was handed to the services")
+    raise AssertionError("a run of the demo's contacts, needs, goals, measures or onward support was handed to the services")
 
 
 def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
@@ -79,7 +81,7 @@ def test_bulk_contacts_leave_every_row_the_services_leave(app, monkeypatch):
 
     assert len(bulk["contact"]) > 150 and len(bulk["home_visit"]) > 40, "the run is most of the demo's contacts"
     assert len(bulk["audit_event"]) > 800
-    assert min(len(bulk[name]) for name in ("wellbeing_measure", "goal", "goal_action", "need")) > 20 and {row[4] for row in bulk["need"]} >= {"being_addressed", "met", "declined"}
+    assert min(len(bulk[name]) for name in ("wellbeing_measure", "goal", "goal_action", "need", "onward_referral")) > 20 and {row[4] for row in bulk["need"]} >= {"being_addressed", "met", "declined"}
     differences = {name: _first_difference(bulk[name], services[name], db.metadata.tables[name])
                    for name in services if bulk[name] != services[name]}
     assert differences == {}
