@@ -88,3 +88,50 @@ def test_an_upgrade_in_the_apps_own_process_leaves_the_apps_log_working(tmp_path
         root.setLevel(level)
     assert not application.logger.disabled
     assert heard == ["still heard after the upgrade"]
+
+
+def _type_checks(url: str) -> dict[str, dict[str, bool]]:
+    """After the migrations: for each activity table, which types its type check lets through, read
+    from the check the database holds, and whether that check is written as an IN list."""
+    from app.models.vocab import ActivityType
+
+    probes = [kind.value for kind in ActivityType] + ["dentist", "GP_SURGERY", ""]
+    application = make_app(url)
+    found = {}
+    with application.app_context():
+        upgrade()
+        inspector = inspect(db.engine)
+        with db.engine.connect() as connection:
+            for table in ("activity", "comparison_activity"):
+                check = next(c for c in inspector.get_check_constraints(table) if c["name"].endswith("type_known"))
+                values = ", ".join(f"('{probe}')" for probe in probes)
+                allowed = connection.execute(text(
+                    f"WITH v(activity_type) AS (VALUES {values}) "
+                    f"SELECT activity_type, CASE WHEN ({check['sqltext']}) THEN 1 ELSE 0 END FROM v")).all()
+                found[table] = {**{probe: bool(ok) for probe, ok in allowed},
+                                "written as an IN list": " IN (" in check["sqltext"].upper()}
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def _only_the_known_types(found: dict[str, dict[str, bool]]) -> None:
+    from app.models.vocab import ActivityType
+
+    wanted = {**{kind.value: True for kind in ActivityType}, "dentist": False, "GP_SURGERY": False, "": False,
+              # SQLite rebuilds an IN list's lookup table for every row it checks (migration 0017)
+              "written as an IN list": False}
+    assert found == {"activity": wanted, "comparison_activity": wanted}
+
+
+def test_the_activity_tables_allow_exactly_the_known_types_on_sqlite(tmp_path):
+    _only_the_known_types(_type_checks(f"sqlite:///{tmp_path / 'types.db'}"))
+
+
+def test_the_activity_tables_allow_exactly_the_known_types_on_postgresql():
+    url, base, name = _fresh_postgres_url()
+    try:
+        found = _type_checks(url)
+    finally:
+        _drop_postgres(base, name)
+    _only_the_known_types(found)

@@ -13,9 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.org import Practice, User
+from app.models.vocab import ActivityType
 
-ACTIVITY_TYPE_CHECK = ("activity_type IN ('gp_surgery', 'gp_home_visit', 'gp_telephone', 'practice_nurse', "
-                       "'ae_attendance', 'emergency_admission', 'outpatient')")
+# One comparison per type rather than `activity_type IN (...)`: SQLite builds an IN list's lookup
+# table again for every row it checks, which made storing an extract's rows about twice as slow
+# (migration 0017).
+ACTIVITY_TYPE_CHECK = " OR ".join(f"activity_type = '{kind.value}'" for kind in ActivityType)
 
 
 class Activity(db.Model):
