@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -35,6 +37,16 @@ def _drop_postgres(base: str, name: str) -> None:
     admin.dispose()
 
 
+@contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped when the block ends."""
+    url, base, name = _fresh_postgres_url()
+    try:
+        yield url
+    finally:
+        _drop_postgres(base, name)
+
+
 def _upgrade_and_compare(url: str) -> tuple[set[str], list]:
     application = make_app(url)
     with application.app_context():
@@ -55,11 +67,8 @@ def test_migrations_build_the_whole_schema_on_empty_sqlite(tmp_path):
 
 
 def test_migrations_build_the_whole_schema_on_empty_postgresql():
-    url, base, name = _fresh_postgres_url()
-    try:
+    with fresh_postgres() as url:
         tables, differences = _upgrade_and_compare(url)
-    finally:
-        _drop_postgres(base, name)
     assert set(db.metadata.tables) <= tables
     assert differences == [], "models and migrations differ: run `flask db migrate`"
 
@@ -129,9 +138,6 @@ def test_the_activity_tables_allow_exactly_the_known_types_on_sqlite(tmp_path):
 
 
 def test_the_activity_tables_allow_exactly_the_known_types_on_postgresql():
-    url, base, name = _fresh_postgres_url()
-    try:
+    with fresh_postgres() as url:
         found = _type_checks(url)
-    finally:
-        _drop_postgres(base, name)
     _only_the_known_types(found)

@@ -357,13 +357,10 @@ def test_risk_record_migration_carries_accepted_referrals_risks_on_sqlite(tmp_pa
 
 
 def test_risk_record_migration_carries_accepted_referrals_risks_on_postgresql():
-    from tests.test_migrations import _drop_postgres, _fresh_postgres_url
+    from tests.test_migrations import fresh_postgres
 
-    url, base, name = _fresh_postgres_url()
-    try:
+    with fresh_postgres() as url:
         rows = _migrate_with_referral_risks(url)
-    finally:
-        _drop_postgres(base, name)
     assert rows == EXPECTED_CARRIED
 
 
