@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import OnwardReferral, OnwardReferralNeed
 from app.models.base import utcnow
 from app.models.onward import STATUS_DATE_COLUMN, OnwardKind, OnwardStatus
-from app.models.vocab import Sector
+from app.models.vocab import NeedArea, Sector
 from app.services import casework, onward
 from seed import support_plan as plan
 
@@ -83,14 +83,15 @@ def write(officer, episode, drawn: list[Drawn], *, bulk: bool = True) -> None:
             "version": 1 + (item.on != today) + len(item.steps)})
     table = OnwardReferral.__table__
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    db.session.execute(insert(OnwardReferralNeed.__table__),
-                       [{"onward_referral_id": onward_id, "area": item.area} for item, onward_id in zip(drawn, ids, strict=True)])
+    db.session.execute(insert(OnwardReferralNeed.__table__), [{"onward_referral_id": onward_id, "area": item.area}
+                                                              for item, onward_id in zip(drawn, ids, strict=True)])
     for item, row, onward_id in zip(drawn, rows, ids, strict=True):
         casework.record(by=officer, episode=episode, action="onward.create",
                         detail=f"{item.kind} {OnwardStatus.MADE.value} to {row['organisation_name']} ({row['sector']})")
         was = OnwardStatus.MADE.value
         for step, _ in item.steps:
-            casework.record(by=officer, episode=episode, action="onward.move", detail=f"onward {onward_id}: {was} -> {step}")
+            casework.record(by=officer, episode=episode, action="onward.move",
+                            detail=f"onward {onward_id}: {was} -> {step}")
             was = step
     db.session.commit()
 
@@ -110,15 +111,16 @@ def write_through_services(officer, episode, drawn: list[Drawn]) -> None:
 
 
 def _plain(item: Drawn) -> bool:
-    """What the services would take without a word: a known sector, a named organisation, a day
-    not to come, and steps each allowed from the last, on or after its day."""
+    """What the services would take without a word: a known sector and need area, a named
+    organisation, a day not to come, and known steps each allowed from the last, on or after its day."""
     try:
         Sector(item.organisation["sector"])
+        NeedArea(item.area)
+        steps = [(OnwardStatus(step), day) for step, day in item.steps]
     except ValueError:
         return False
     today, was, last = date.today(), OnwardStatus.MADE, item.on
-    for step, day in item.steps:
-        status = OnwardStatus(step)
+    for status, day in steps:
         if not was.can_move_to(status) or not last <= day <= today:
             return False
         was, last = status, day

@@ -16,7 +16,8 @@ LONG = "9" * (csv_reading.MAX_CELL + 1)
 # Typed values that are good, bad, blank and too long; NHS numbers that only become good once
 # their spaces are taken out, and one too long although it is good once they are.
 VALUES = {
-    "person_id": ["9990000018", "999 000 0026", "9990000019", "", "abc", LONG, "9990000018" + " " * csv_reading.MAX_CELL],
+    "person_id": ["9990000018", "999 000 0026", "9990000019", "", "abc", LONG,
+                  "9990000018" + " " * csv_reading.MAX_CELL],
     "date": ["2026-01-05", "2025-12-31", "2026-13-01", "5/1/2026", "", LONG],
     "activity_type": ["gp_surgery", "outpatient", "gp_visit", "", LONG],
     "count": ["1", "3", "", "0", "1.5", "10001", LONG],
