@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, update
 
 from app import csv_reading
 from app.analytics import activity_windows
@@ -23,6 +23,7 @@ from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
 from app.services import audit, comparison_pool
 from app.services.comparison_values import read_sex, read_year_of_birth
+from app.services.held_counts import held_counts
 from app.services.errors import FileRejected
 from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
@@ -224,26 +225,21 @@ def import_extract(*, by: User | None, content: bytes, filename: str = "",
 
 def _store(totals: dict, outcome: ImportOutcome, import_id: int) -> None:
     """Insert new keys, replace changed counts, leave identical ones alone."""
-    keys = list(totals)
-    existing: dict[tuple, Activity] = {}
-    for chunk in range(0, len(keys), 500):
-        part = keys[chunk:chunk + 500]
-        query = select(Activity).where(tuple_(Activity.practice_id, Activity.person_id, Activity.activity_date,
-                                              Activity.activity_type).in_(part))
-        for activity in db.session.scalars(query):
-            existing[(activity.practice_id, activity.person_id, activity.activity_date, activity.activity_type)] = activity
-    new_rows = []
+    held = held_counts(Activity.__table__, (Activity.practice_id, Activity.person_id, Activity.activity_date,
+                                            Activity.activity_type), Activity.person_id, totals)
+    new_rows, changes = [], []
     for key, count in totals.items():
-        found = existing.get(key)
+        found = held.get(key)
         if found is None:
             practice_id, person_id, when, kind = key
             new_rows.append({"practice_id": practice_id, "person_id": person_id, "activity_date": when,
                              "activity_type": kind, "count": count, "import_id": import_id})
-        elif found.count != count:
-            found.count, found.import_id = count, import_id
-            outcome.updated += 1
+        elif found[1] != count:
+            changes.append({"id": found[0], "count": count, "import_id": import_id})
         else:
             outcome.unchanged += 1
     if new_rows:
         db.session.execute(Activity.__table__.insert(), new_rows)
-    outcome.inserted = len(new_rows)
+    if changes:
+        db.session.execute(update(Activity), changes)  # by primary key, in one statement
+    outcome.inserted, outcome.updated = len(new_rows), len(changes)

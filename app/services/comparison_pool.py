@@ -23,14 +23,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from app.extensions import db
 from app.models import Activity, Person, Practice, Referral
 from app.models.comparison import ComparisonActivity, ComparisonMember, ComparisonPerson
+from app.services.held_counts import chunks, held_counts
 from app.services.pseudonyms import pseudonyms
 
 CHUNK = 2000
 
 
 def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+    return chunks(values, size)
 
 
 def referred_nhs_numbers(among: set[str] | None = None) -> set[str]:
@@ -121,18 +121,9 @@ def keep(rows: list[tuple], *, practice: Practice | None, import_id: int) -> tup
 
 def _store_activity(totals: dict[tuple[int, date, str], int], import_id: int) -> None:
     """Insert new (person, day, type) keys, replace changed counts, leave the same alone."""
-    held: dict[tuple, tuple[int, int]] = {}
     table = ComparisonActivity
-    # The rows held for these people, read person by person (a few queries) rather than key by key
-    # (a query per 500 rows); only the keys this file has are compared.
-    people = sorted({key[0] for key in totals})
-    for part in _chunks(people, 900):
-        for row in db.session.execute(select(table.id, table.comparison_person_id, table.activity_date,
-                                             table.activity_type, table.count)
-                                      .where(table.comparison_person_id.in_(part))):
-            key = (row.comparison_person_id, row.activity_date, row.activity_type)
-            if key in totals:
-                held[key] = (row.id, row.count)
+    held = held_counts(table.__table__, (table.comparison_person_id, table.activity_date, table.activity_type),
+                       table.comparison_person_id, totals)
     new_rows, changes = [], []
     for key, count in totals.items():
         found = held.get(key)
