@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app import csv_reading
 from app.analytics import activity_windows
@@ -21,9 +21,8 @@ from app.converters import whole_number
 from app.extensions import db
 from app.models import Activity, ActivityImport, Person, Practice, User
 from app.models.vocab import ActivityType
-from app.services import audit, comparison_pool
+from app.services import audit, comparison_pool, held_counts
 from app.services.comparison_values import read_sex, read_year_of_birth
-from app.services.held_counts import held_counts
 from app.services.errors import FileRejected
 from app.validators import FIRST_YEAR, LAST_YEAR, normalise_nhs_number
 
@@ -225,21 +224,6 @@ def import_extract(*, by: User | None, content: bytes, filename: str = "",
 
 def _store(totals: dict, outcome: ImportOutcome, import_id: int) -> None:
     """Insert new keys, replace changed counts, leave identical ones alone."""
-    held = held_counts(Activity.__table__, (Activity.practice_id, Activity.person_id, Activity.activity_date,
-                                            Activity.activity_type), Activity.person_id, totals)
-    new_rows, changes = [], []
-    for key, count in totals.items():
-        found = held.get(key)
-        if found is None:
-            practice_id, person_id, when, kind = key
-            new_rows.append({"practice_id": practice_id, "person_id": person_id, "activity_date": when,
-                             "activity_type": kind, "count": count, "import_id": import_id})
-        elif found[1] != count:
-            changes.append({"id": found[0], "count": count, "import_id": import_id})
-        else:
-            outcome.unchanged += 1
-    if new_rows:
-        db.session.execute(Activity.__table__.insert(), new_rows)
-    if changes:
-        db.session.execute(update(Activity), changes)  # by primary key, in one statement
-    outcome.inserted, outcome.updated = len(new_rows), len(changes)
+    outcome.inserted, outcome.updated, outcome.unchanged = held_counts.store(
+        Activity, (Activity.practice_id, Activity.person_id, Activity.activity_date, Activity.activity_type),
+        Activity.person_id, totals, import_id)

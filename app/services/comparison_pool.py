@@ -23,14 +23,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from app.extensions import db
 from app.models import Activity, Person, Practice, Referral
 from app.models.comparison import ComparisonActivity, ComparisonMember, ComparisonPerson
-from app.services.held_counts import chunks, held_counts
+from app.services import held_counts
 from app.services.pseudonyms import pseudonyms
 
 CHUNK = 2000
 
 
 def _chunks(values: list, size: int = CHUNK):
-    return chunks(values, size)
+    return held_counts.chunks(values, size)
 
 
 def referred_nhs_numbers(among: set[str] | None = None) -> set[str]:
@@ -122,20 +122,8 @@ def keep(rows: list[tuple], *, practice: Practice | None, import_id: int) -> tup
 def _store_activity(totals: dict[tuple[int, date, str], int], import_id: int) -> None:
     """Insert new (person, day, type) keys, replace changed counts, leave the same alone."""
     table = ComparisonActivity
-    held = held_counts(table.__table__, (table.comparison_person_id, table.activity_date, table.activity_type),
-                       table.comparison_person_id, totals)
-    new_rows, changes = [], []
-    for key, count in totals.items():
-        found = held.get(key)
-        if found is None:
-            new_rows.append({"comparison_person_id": key[0], "activity_date": key[1], "activity_type": key[2],
-                             "count": count, "import_id": import_id})
-        elif found[1] != count:
-            changes.append({"id": found[0], "count": count, "import_id": import_id})
-    if new_rows:
-        db.session.execute(table.__table__.insert(), new_rows)
-    if changes:
-        db.session.execute(update(table), changes)
+    held_counts.store(table, (table.comparison_person_id, table.activity_date, table.activity_type),
+                      table.comparison_person_id, totals, import_id)
 
 
 def release_referred() -> int:

@@ -1,17 +1,18 @@
-"""What an activity table already holds for the keys an extract brings, read person by person.
+"""Storing an extract's counts by natural key: what is held is read person by person, then written.
 
 Both activity tables are stored by a natural key (a person, a day, an activity type, and for the
 service's own people the practice). An import compares each key in the file with what is held, so
 that importing the same file again changes nothing. Reading the held rows person by person (a
 query per 900 people, through the index on the person) and keeping only the file's keys takes a
 tenth of the time of asking for the keys themselves, 500 at a time: 25,000 keys 0.09 s against
-0.8 s on SQLite.
+0.8 s on SQLite. ``store`` then inserts the new keys and replaces the changed counts, one
+statement each, and leaves the same counts alone.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, Table, select, update
 
 from app.extensions import db
 
@@ -35,3 +36,22 @@ def held_counts(table: Table, key: Sequence[Column], person: Column, wanted: dic
             if found in wanted:
                 held[found] = (row[0], row[1])
     return held
+
+
+def store(model, key: Sequence[Column], person: Column, totals: dict, import_id: int) -> tuple[int, int, int]:
+    """Insert new keys, replace changed counts, leave identical ones alone; (inserted, updated, unchanged)."""
+    table = model.__table__
+    held = held_counts(table, key, person, totals)
+    names = [column.name for column in key]
+    new_rows, changes = [], []
+    for found_key, count in totals.items():
+        found = held.get(found_key)
+        if found is None:
+            new_rows.append({**dict(zip(names, found_key, strict=True)), "count": count, "import_id": import_id})
+        elif found[1] != count:
+            changes.append({"id": found[0], "count": count, "import_id": import_id})
+    if new_rows:
+        db.session.execute(table.insert(), new_rows)
+    if changes:
+        db.session.execute(update(model), changes)  # by primary key, in one statement
+    return len(new_rows), len(changes), len(totals) - len(new_rows) - len(changes)
