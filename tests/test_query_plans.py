@@ -22,6 +22,7 @@ from app.extensions import db
 from app.security import Role
 from app.services import contacts, needs
 from tests import factories
+from tests.conftest import POSTGRES_URL, SignIn, _psycopg_url, _require_engine, make_app
 
 BIG_TABLES = ("contact", "activity", "audit_event", "referral_event", "need")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
@@ -114,14 +115,39 @@ def _scanned_whole(plans) -> list[str]:
             for table in SEQ_SCAN.findall(plan) if table in BIG_TABLES]
 
 
+@pytest.fixture(scope="module")
+def service():
+    """The history, built once for the module on a fresh schema (PostgreSQL only: the plans are
+    its planner's), as tests/test_query_plans_lists.py does: the tests only read it, apart from
+    their own sign-ins and audit events, and the next test's own fixture empties the tables. Built
+    for each test, it was about 2 s a test."""
+    _require_engine("postgresql")
+    application = make_app(_psycopg_url(POSTGRES_URL))
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+        officer = factories.user(role=Role.LINK_OFFICER)
+        other = factories.user(role=Role.LINK_OFFICER)
+        person_id = _history(officer, other)
+        assert db.session.scalar(text("SELECT count(*) FROM contact")) > 50_000
+        yield application, officer, person_id
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
-def history(app, database_engine):
-    if database_engine != "postgresql":
-        pytest.skip("query plans are checked on PostgreSQL, the production engine")
-    officer = factories.user(role=Role.LINK_OFFICER)
-    other = factories.user(role=Role.LINK_OFFICER)
-    person_id = _history(officer, other)
-    assert db.session.scalar(text("SELECT count(*) FROM contact")) > 50_000
+def client(service):
+    return service[0].test_client()
+
+
+@pytest.fixture
+def sign_in(client):
+    return SignIn(client)
+
+
+@pytest.fixture
+def history(service):
+    _, officer, person_id = service
     return officer, person_id
 
 
