@@ -14,14 +14,19 @@ from app.analytics.figures import compute
 from app.analytics.filters import Filters, financial_year
 from app.extensions import db
 from app.models import Contact, Episode, OnwardReferral, PeerSupport, Practice, WellbeingMeasure
-from tests import factories
+from tests import factories, snapshot
 
 
 @pytest.fixture
 def varied_service(app):
     """Two localities, four practices; 36 people referred over three financial years (some
     contacted, some discharged, some referred again later), with wellbeing measures, onward
-    referrals, peer support, contacts and GP activity; and referrals still waiting or declined."""
+    referrals, peer support, contacts and GP activity; and referrals still waiting or declined.
+    Built once per worker and engine, copied into each later test's database (tests/snapshot.py)."""
+    snapshot.built_once("varied_service", _build_varied_service)
+
+
+def _build_varied_service() -> None:
     rng = random.Random(16)
     localities = [factories.locality("North"), factories.locality("South")]
     practices = [factories.practice(f"M8{i}001", locality_=localities[i % 2]) for i in range(4)]
