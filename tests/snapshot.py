@@ -12,12 +12,13 @@ the copy. tests/test_snapshot.py checks a copy against a fresh build on both eng
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Integer, insert, select, text
 
 from app.extensions import db
 
-_taken: dict[tuple[str, str], dict[str, list[dict]]] = {}
+_taken: dict[tuple[str, str], tuple[dict[str, list[dict]], Any]] = {}
 
 
 def rows_of_every_table() -> dict[str, list[dict]]:
@@ -47,16 +48,18 @@ def put_back(rows: dict[str, list[dict]]) -> None:
     db.session.commit()
 
 
-def built_once(key: str, build: Callable[[], None]) -> None:
+def built_once(key: str, build: Callable[[], Any]) -> Any:
     """The world `key` in this test's (empty) database: built by `build()` the first time on
-    this worker and engine, copied from that build every time after."""
+    this worker and engine, copied from that build every time after. Returns what `build()`
+    returned, which must be plain data (ids, not objects: those belong to the first test)."""
     engine = db.engine.dialect.name
     taken = _taken.get((key, engine))
     if taken is None:
-        build()
+        made = build()
         db.session.commit()
-        _taken[(key, engine)] = rows_of_every_table()
-        return
-    put_back(taken)
+        _taken[(key, engine)] = (rows_of_every_table(), made)
+        return made
+    rows, made = taken
+    put_back(rows)
     db.session.expire_all()
-
+    return made

@@ -12,14 +12,19 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import DashboardCache
+from app.models import DashboardCache, Episode
 from app.security import Role
-from tests import factories
+from tests import factories, snapshot
 
 
 @pytest.fixture
 def service(app):
-    """North (practice M81001): 10 people, 3 with housing ticked; South (M82002): 6 people."""
+    """North (practice M81001): 10 people, 3 with housing ticked; South (M82002): 6 people; their
+    episodes. Built once per worker and engine, copied after (tests/snapshot.py)."""
+    return [db.session.get(Episode, ident) for ident in snapshot.built_once("dashboard-service", _build_service)]
+
+
+def _build_service() -> list[int]:
     north, south = factories.locality("North"), factories.locality("South")
     p1 = factories.practice("M81001", name="Oak Surgery", locality_=north)
     p2 = factories.practice("M82002", name="Elm Surgery", locality_=south)
@@ -35,7 +40,7 @@ def service(app):
         factories.activity(episode.person, date(2023, 6, 1), "gp_surgery", 4)
         factories.activity(episode.person, date(2024, 6, 1), "gp_surgery", 3)
     factories.activity(people[0].person, date(2025, 3, 31), "gp_surgery", 1)
-    return people
+    return [episode.id for episode in people]
 
 
 def text_of(response) -> str:

@@ -11,13 +11,15 @@ from tests import factories, snapshot
 from tests.conftest import _reset_postgres
 
 
-def _small_world() -> None:
+def _small_world() -> list[int]:
     practice = factories.practice("M99001")
     officer = factories.user(role=Role.LINK_OFFICER)
+    episodes = []
     for needs in (("loneliness",), ("debt", "housing")):
         referral = factories.referral(practice, needs=needs, status="in_support")
-        factories.episode(officer, referral_=referral, seen=True)
+        episodes.append(factories.episode(officer, referral_=referral, seen=True).id)
     audit.record(by=officer, action="test.built", subject_type="practice", subject_id=practice.id)
+    return episodes
 
 
 def _emptied(app) -> None:
@@ -36,15 +38,17 @@ def _emptied(app) -> None:
 
 def test_a_copied_world_has_the_built_worlds_rows_and_numbers_on_from_them(app, monkeypatch):
     monkeypatch.setattr(snapshot, "_taken", {})
-    snapshot.built_once("small", _small_world)
+    made = snapshot.built_once("small", _small_world)
     built = snapshot.rows_of_every_table()
+    assert made == [row["id"] for row in built["episode"]]
     assert len(built["referral"]) == 2 and len(built["episode"]) == 2 and built["audit_event"]
     after_build = factories.referral(status="received").id
 
     _emptied(app)
     assert snapshot.rows_of_every_table()["referral"] == []
-    snapshot.built_once("small", lambda: (_ for _ in ()).throw(AssertionError("built twice")))
+    again = snapshot.built_once("small", lambda: (_ for _ in ()).throw(AssertionError("built twice")))
     assert snapshot.rows_of_every_table() == built  # every table, every column, ids and all
+    assert again == made  # what the build gave, for the fixture to look its objects up by
     assert factories.referral(status="received").id == after_build  # as after the build
 
 
