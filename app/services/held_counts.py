@@ -5,8 +5,8 @@ service's own people the practice). An import compares each key in the file with
 that importing the same file again changes nothing. Reading the held rows person by person (a
 query per 900 people, through the index on the person) and keeping only the file's keys takes a
 tenth of the time of asking for the keys themselves, 500 at a time: 25,000 keys 0.09 s against
-0.8 s on SQLite. ``store`` then inserts the new keys and replaces the changed counts, one
-statement each, and leaves the same counts alone.
+0.8 s on SQLite. ``store`` then inserts the new keys (by COPY on PostgreSQL: ``insert_rows``) and
+replaces the changed counts, one statement each, and leaves the same counts alone.
 """
 from __future__ import annotations
 
