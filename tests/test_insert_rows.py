@@ -22,6 +22,7 @@ def probe(app):
     """A table of our own, so every kind of awkward text can be written and read back."""
     table = Table("insert_rows_probe", MetaData(), Column("id", Integer, primary_key=True),
                   Column("note", Text), Column("on", Date), Column("n", Integer))
+    table.drop(db.engine, checkfirst=True)  # left behind by a run that was killed mid-test
     table.create(db.engine)
     try:
         yield table
