@@ -266,6 +266,20 @@ def landing_view_only(monkeypatch):
     _prepare_landing_view_only(monkeypatch)
 
 
+def postgres_app_of_its_own():
+    """An app on a fresh PostgreSQL schema, inside its app context (a generator), for a
+    module-scoped fixture that fills it once for its read-only tests (the query plans). The next
+    test's own fixture empties the tables again."""
+    _require_engine("postgresql")
+    application = make_app(_psycopg_url(POSTGRES_URL))
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
 def demo_loaded_once(engine: str, tmp_path_factory, sqlite_template, *load_args: str):
     """An app on a database holding `flask demo load <load_args>`, for a module whose tests only
     read the demo (a load is 10-20 s): use it from a module-scoped fixture parametrised by engine.

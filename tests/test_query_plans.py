@@ -22,7 +22,7 @@ from app.extensions import db
 from app.security import Role
 from app.services import contacts, needs
 from tests import factories
-from tests.conftest import POSTGRES_URL, SignIn, _psycopg_url, _require_engine, make_app
+from tests.conftest import SignIn, postgres_app_of_its_own
 
 BIG_TABLES = ("contact", "activity", "audit_event", "referral_event", "need")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
@@ -121,18 +121,12 @@ def service():
     its planner's), as tests/test_query_plans_lists.py does: the tests only read it, apart from
     their own sign-ins and audit events, and the next test's own fixture empties the tables. Built
     for each test, it was about 2 s a test."""
-    _require_engine("postgresql")
-    application = make_app(_psycopg_url(POSTGRES_URL))
-    with application.app_context():
-        db.drop_all()
-        db.create_all()
+    for application in postgres_app_of_its_own():
         officer = factories.user(role=Role.LINK_OFFICER)
         other = factories.user(role=Role.LINK_OFFICER)
         person_id = _history(officer, other)
         assert db.session.scalar(text("SELECT count(*) FROM contact")) > 50_000
         yield application, officer, person_id
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

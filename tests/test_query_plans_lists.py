@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.security import Role
 from tests import factories
-from tests.conftest import POSTGRES_URL, SignIn, _psycopg_url, make_app
+from tests.conftest import SignIn, postgres_app_of_its_own
 
 REFERRALS = 20_000          # about five years of a busy service
 EVENTS_PER_REFERRAL = 3     # received, accepted or declined, allocated or discharged
@@ -81,16 +81,8 @@ def _clone(table: str, template_id, count: int, overrides: dict[str, str]) -> No
 def big_service():
     """A service some years old, filled in bulk once for the module (on a fresh schema, which the
     next test's own fixture empties), and the people who look at its lists."""
-    if not POSTGRES_URL:
-        pytest.skip("query plans are checked on PostgreSQL: TEST_DATABASE_URL is not set")
-    application = make_app(_psycopg_url(POSTGRES_URL))
-    with application.app_context():
-        db.drop_all()
-        db.create_all()
-        people = _fill()
-        yield {"app": application, **people}
-        db.session.remove()
-        db.engine.dispose()
+    for application in postgres_app_of_its_own():
+        yield {"app": application, **_fill()}
 
 
 @pytest.fixture
