@@ -18,8 +18,12 @@ from __future__ import annotations
 import importlib
 import threading
 import warnings
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from threadpoolctl import threadpool_limits
+
 from .definitions import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED
 
 # People x replicates per batch: bounds the weight matrix at about 16 MB.
@@ -44,6 +48,14 @@ def bootstrap_sums(
     Returns a (replicates × k) array: row r is the sum, over a resample of n
     people drawn with replacement, of each column.  With no people every sum
     is 0.
+
+    The two halves of the work run side by side on two cores: a helper thread
+    draws the next batch's people (numpy releases the GIL while it draws)
+    while this one counts and multiplies the batch before it.  The draws are
+    the same, in the same order, from ``rng`` alone, so the result is the
+    same as drawing and counting in turn.  The matrix product runs on one BLAS
+    thread meanwhile: OpenBLAS's own second thread would otherwise spin on the
+    core the draws need, and this product is too small to gain from it.
     """
     values = _people_by_columns(values)
     n, k = values.shape
@@ -52,14 +64,35 @@ def bootstrap_sums(
         return out
     batch = max(1, min(replicates, _BATCH_DRAWS // n))
     weights = np.empty((batch, n), dtype=np.float64)
-    draw_type = np.int32 if n < 2**31 else np.int64
-    for start in range(0, replicates, batch):
-        b = min(batch, replicates - start)
-        for r in range(b):
-            # How many times each person is drawn in this replicate.
-            weights[r] = np.bincount(rng.integers(0, n, size=n, dtype=draw_type), minlength=n)
-        out[start : start + b] = weights[:b] @ values
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start, drawn in _draws_ahead(rng, n, replicates, batch):
+            for r, people in enumerate(drawn):
+                # How many times each person is drawn in this replicate.
+                weights[r] = np.bincount(people, minlength=n)
+            out[start : start + len(drawn)] = weights[: len(drawn)] @ values
     return out
+
+
+def _draws_ahead(
+    rng: np.random.Generator, n: int, replicates: int, batch: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(first replicate, its batch's draws) for each batch in turn: a (b × n) array of people
+    drawn from ``rng``, the next batch drawn on a helper thread while the caller works on
+    this one.  One helper thread draws every batch in order, so the sequence of draws is the
+    one ``rng.integers(0, n, size=n)`` called once per replicate would give."""
+    draw_type = np.int32 if n < 2**31 else np.int64
+    starts = list(range(0, replicates, batch))
+
+    def draw(start: int) -> np.ndarray:
+        return rng.integers(0, n, size=(min(batch, replicates - start), n), dtype=draw_type)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bootstrap-draws") as helper:
+        pending = helper.submit(draw, starts[0])
+        for index, start in enumerate(starts):
+            drawn = pending.result()
+            if index + 1 < len(starts):
+                pending = helper.submit(draw, starts[index + 1])
+            yield start, drawn
 
 
 def bootstrap_column_sums(
