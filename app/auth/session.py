@@ -7,12 +7,13 @@ against a copied cookie.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import Integer, String, bindparam, select
 
 from app.extensions import db
 from app.models import StaffSession, User
@@ -100,6 +101,16 @@ def forget_browser() -> None:
     _drop_sign_in_keys()
 
 
+@functools.cache
+def _session_and_user():
+    """The session record and its user, by the token's digest (`token_hash`) and the user's id
+    (`user_id`). Built once: this runs on every signed-in request, and a statement built afresh
+    costs SQLAlchemy about 0.3 ms of a page to work out its cache key; a kept one, none."""
+    return (select(StaffSession, User).join(User, User.id == StaffSession.user_id)
+            .where(StaffSession.token_hash == bindparam("token_hash", type_=String),
+                   User.id == bindparam("user_id", type_=Integer)))
+
+
 def _load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
@@ -108,9 +119,8 @@ def _load_user(identity: str) -> User | None:
     # One query per request: the session record and its user together.
     found = None
     if isinstance(token, str) and token:
-        found = db.session.execute(
-            select(StaffSession, User).join(User, User.id == StaffSession.user_id)
-            .where(StaffSession.token_hash == token_digest(token), User.id == int(user_id))).first()
+        found = db.session.execute(_session_and_user(),
+                                   {"token_hash": token_digest(token), "user_id": int(user_id)}).first()
     # A reset password or a deactivation bumps the version and so ends old sessions.
     if found is None or found.StaffSession.ended_at is not None or not found.User.active \
             or found.User.session_version != int(version):
