@@ -1,9 +1,11 @@
 """Jinja set-up: our templates first, then the NHS.UK frontend macros."""
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import date, datetime
 
 from flask import Flask
+from flask.templating import Environment as FlaskEnvironment
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from app.assets import NHSUK_VERSION
@@ -23,7 +25,24 @@ def format_date(value: date | datetime | None, style: str = "long") -> str:
     return text
 
 
+class TemplateGlobals(ChainMap):
+    """A template's globals over the environment's, as Jinja keeps them, but whose keys() is a
+    set. Every `{% from ... import ... %}` takes the importing page's global names less the
+    imported template's: against a ChainMap's keys view that is a Python loop over every name
+    (about 10 µs an import, 27 imports on a support record); against a set it is one C call.
+    The keys are read afresh each time, so globals added later are seen as before."""
+
+    def keys(self):  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class Environment(FlaskEnvironment):
+    def make_globals(self, d):
+        return TemplateGlobals({} if d is None else d, self.globals)
+
+
 def configure_jinja(app: Flask) -> None:
+    app.jinja_environment = Environment  # before app.jinja_env is first made, below
     # Escape in every template, not only .html (Flask's default): the NHS.UK macros are .jinja
     # files, and they print their `text` params (names, notes, flash messages) as they get them.
     app.jinja_options = {
