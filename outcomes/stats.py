@@ -64,13 +64,41 @@ def bootstrap_sums(
         return out
     batch = max(1, min(replicates, _BATCH_DRAWS // n))
     weights = np.empty((batch, n), dtype=np.float64)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _ONE_BLAS_THREAD:
         for start, drawn in _draws_ahead(rng, n, replicates, batch):
             for r, people in enumerate(drawn):
                 # How many times each person is drawn in this replicate.
                 weights[r] = np.bincount(people, minlength=n)
             out[start : start + len(drawn)] = weights[: len(drawn)] @ values
     return out
+
+
+class _OneBlasThread:
+    """BLAS held to one thread while any bootstrap in the process runs, and given back when the
+    last one ends. The limit is the process's, not a thread's: two bootstraps at once (the task
+    queue's worker threads) share it, so neither can give back a limit the other still needs, nor
+    leave behind the one the other set."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limiter = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._limiter = threadpool_limits(limits=1, user_api="blas")
+            self._users += 1
+
+    def __exit__(self, *_exc) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
 
 
 def _draws_ahead(
@@ -82,6 +110,8 @@ def _draws_ahead(
     one ``rng.integers(0, n, size=n)`` called once per replicate would give."""
     draw_type = np.int32 if n < 2**31 else np.int64
     starts = list(range(0, replicates, batch))
+    if not starts:
+        return
 
     def draw(start: int) -> np.ndarray:
         return rng.integers(0, n, size=(min(batch, replicates - start), n), dtype=draw_type)

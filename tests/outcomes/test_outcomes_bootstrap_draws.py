@@ -61,3 +61,27 @@ def test_a_failed_draw_is_raised_in_the_caller_and_nothing_is_left_running(monke
     with pytest.raises(MemoryError, match="second batch"):
         bootstrap_sums(np.ones((10, 1)), rng=Failing(), replicates=5)
     assert not [t for t in threading.enumerate() if t.name.startswith("bootstrap-draws")]
+
+
+def test_no_replicates_is_an_empty_result():
+    assert bootstrap_sums(np.ones((5, 2)), rng=rng_streams(1)[0], replicates=0).shape == (0, 2)
+
+
+def test_bootstraps_at_once_in_two_threads_give_their_own_replicates_and_the_blas_limit_back():
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    values = np.random.default_rng(3).poisson(2, size=(2000, 2)).astype(np.float64)
+    started = threading.Barrier(2)
+    found = {}
+
+    def run(seed: int) -> None:
+        started.wait()
+        found[seed] = bootstrap_sums(values, rng=np.random.default_rng(seed), replicates=3000)
+
+    threads = [threading.Thread(target=run, args=(seed,)) for seed in (11, 12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in (11, 12):
+        assert np.array_equal(found[seed], one_at_a_time(values, np.random.default_rng(seed), 3000))
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
