@@ -49,12 +49,21 @@ def open_need_count(episode_id=Episode.id):
             .scalar_subquery())
 
 
+def _officer_id():
+    """The officer, `:officer_id`, written into the statement's text as a number rather than
+    sent as a parameter. Officers' caseloads differ in size by a hundred times, so PostgreSQL
+    judged one plan for every officer too costly and planned the caseload's two statements
+    again on every request (about half a millisecond of its time a page). With the number in
+    the text, each officer's statement is prepared once per connection and keeps its plan."""
+    return bindparam("officer_id", type_=Integer, literal_execute=True)
+
+
 def _open(one_officer: bool):
     """Open, allocated episodes (of the officer `:officer_id` if `one_officer`): the
     (officer_id, discharged_on) index."""
     conditions = [Episode.discharged_on.is_(None), Episode.officer_id.is_not(None)]
     if one_officer:
-        conditions.append(Episode.officer_id == bindparam("officer_id", type_=Integer))
+        conditions.append(Episode.officer_id == _officer_id())
     return and_(*conditions)
 
 
@@ -95,7 +104,7 @@ def _counted_with_visit():
     a row even when the officer has no one open). The visit is an index probe; the caseload
     loads it with its person only when there is one, which is seldom."""
     visit = (select(HomeVisit.id)
-             .where(HomeVisit.officer_id == bindparam("officer_id", type_=Integer), HomeVisit.checked_out_at.is_(None))
+             .where(HomeVisit.officer_id == _officer_id(), HomeVisit.checked_out_at.is_(None))
              .order_by(HomeVisit.expected_end_at, HomeVisit.id).limit(1).scalar_subquery())
     return select(*_tallies(), visit.label("open_visit_id")).where(_open(True))
 
