@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, insert, select, text
 
 from app.extensions import db
+from app.models.base import numbered_by_database
 
 _taken: dict[tuple[str, str], tuple[dict[str, list[dict]], Any]] = {}
 
@@ -32,7 +33,7 @@ def _id_sequences() -> list[str]:
     """The tables whose integer `id` PostgreSQL numbers from a sequence."""
     return [table.name for table in db.metadata.sorted_tables
             if "id" in table.columns and isinstance(table.columns["id"].type, Integer)
-            and table.columns["id"].primary_key and table.columns["id"].autoincrement in (True, "auto")]
+            and numbered_by_database(table.columns["id"])]
 
 
 def put_back(rows: dict[str, list[dict]]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import Column, Table, select, update
 
 from app.extensions import db
+from app.models.base import numbered_by_database
 
 PEOPLE_PER_QUERY = 900  # under SQLite's older limit of 999 parameters a statement
 
@@ -53,7 +54,7 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
     if unknown:  # the names go into the statement's text: only the table's own columns may
         raise ValueError(f"{table.name} has no column {unknown[0]!r}")
     defaulted = [column.name for column in table.c if column.default is not None and column.name not in names
-                 and not (column.primary_key and column.autoincrement in (True, "auto"))]
+                 and not numbered_by_database(column)]
     if defaulted:  # an INSERT would fill these in Python; COPY cannot
         raise ValueError(f"rows for {table.name} must give {defaulted[0]!r} (it has a default)")
     if any(row.keys() != rows[0].keys() for row in rows):
