@@ -22,7 +22,7 @@ from app.extensions import db
 from app.security import Role
 from app.services import contacts, needs
 from tests import factories
-from tests.conftest import SignIn, postgres_app_of_its_own
+from tests.conftest import postgres_app_of_its_own
 
 BIG_TABLES = ("contact", "activity", "audit_event", "referral_event", "need")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
@@ -132,11 +132,6 @@ def service():
 @pytest.fixture
 def client(service):
     return service[0].test_client()
-
-
-@pytest.fixture
-def sign_in(client):
-    return SignIn(client)
 
 
 @pytest.fixture

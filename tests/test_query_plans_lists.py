@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.security import Role
 from tests import factories
-from tests.conftest import SignIn, postgres_app_of_its_own
+from tests.conftest import postgres_app_of_its_own
 
 REFERRALS = 20_000          # about five years of a busy service
 EVENTS_PER_REFERRAL = 3     # received, accepted or declined, allocated or discharged
@@ -89,10 +89,6 @@ def big_service():
 def client(big_service):
     return big_service["app"].test_client()
 
-
-@pytest.fixture
-def sign_in(client):
-    return SignIn(client)
 
 
 def _fill() -> dict:
