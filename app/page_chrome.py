@@ -1,4 +1,5 @@
-"""The header and footer of every page, rendered once for each distinct set of values and kept.
+"""The skip link, header and footer of every page, rendered once for each distinct set of values
+and kept.
 
 The NHS.UK header macro was about 3.5 ms of every page (the whole of an empty page is about
 5 ms). What it prints depends only on the values passed to it — the signed-in person's name,
@@ -32,6 +33,11 @@ def header(user) -> Markup:
                      (url_for("main.index"), account, url_for("account.index"), url_for("auth.logout"),
                       TOKEN_PLACEHOLDER, navigation))
     return kept.replace(TOKEN_PLACEHOLDER, generate_csrf())
+
+
+def skip_link() -> Markup:
+    """The NHS.UK skip link to the page's main content: the same on every page."""
+    return _rendered("skip_link", ())
 
 
 def footer(user) -> Markup:

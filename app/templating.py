@@ -65,3 +65,4 @@ def configure_jinja(app: Flask) -> None:
 
     app.jinja_env.globals["page_header"] = page_chrome.header
     app.jinja_env.globals["page_footer"] = page_chrome.footer
+    app.jinja_env.globals["page_skip_link"] = page_chrome.skip_link

@@ -95,3 +95,24 @@ def test_signed_out_pages_have_the_plain_header_and_the_statement_in_the_footer(
     assert "/account/" not in _header(page) and "Sign out" not in _header(page)
     footer = page[page.index("<footer"):]
     assert 'href="/accessibility"' in footer and 'href="/login"' in footer
+
+
+def _nhs_skip_link_block(app) -> str:
+    """The skip link the NHS.UK page template prints by itself (base.html's skipLink block prints
+    a kept copy instead)."""
+    page = app.jinja_env.get_template("nhsuk/template.jinja").render()
+    return re.search(r"<a\b[^>]*nhsuk-skip-link.*?</a>", page, re.S).group(0)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_page_starts_with_the_nhs_templates_own_skip_link_to_its_main_content(app, client, sign_in, signed_in):
+    if signed_in:
+        sign_in.as_role(Role.LINK_OFFICER)
+    with app.test_request_context():
+        expected = _nhs_skip_link_block(app)
+    assert 'href="#maincontent"' in expected and "Skip to main content" in expected
+    for path in (["/caseload/", "/directory/", "/account/"] if signed_in else ["/login", "/accessibility"]):
+        page = client.get(path).get_data(as_text=True)
+        assert page.count(expected) == 1, path
+        assert page.index("<body") < page.index(expected) < page.index("<header"), path  # first in the body
+        assert 'id="maincontent"' in page and "nhsuk-skip-link" not in page.replace(expected, ""), path
