@@ -73,6 +73,23 @@ def test_row_shows_last_contact_days_since_and_open_needs(client, sign_in, offic
     assert re.search(r'class="hl-case__needs">2<', row), "2 open needs: debt and housing (food is met)"
 
 
+def test_each_card_prints_its_dates_and_counts_of_days_as_the_officer_reads_them(client, sign_in, officer):
+    dated = _episode(officer, "Dated", allocated_days_ago=8, first_contact_days_ago=6)
+    contacts.record(by=officer, episode=dated, kind="phone", status="planned", on=TODAY + timedelta(days=5))
+    _episode(officer, "Single", allocated_days_ago=4, first_contact_days_ago=3)
+    _episode(officer, "Fresh", allocated_days_ago=1)
+    sign_in.as_user(officer)
+    html = client.get("/caseload/").get_data(as_text=True)
+    card = {name: html.split(f"{name} Caseload")[1].split("</li>")[0] for name in ("Dated", "Single", "Fresh")}
+    last, planned = TODAY - timedelta(days=6), TODAY + timedelta(days=5)
+    assert f"{last:%d/%m/%Y} <span" in card["Dated"] and "6 days ago" in card["Dated"]
+    assert "After 2 days</div>" in card["Dated"]
+    assert f"{planned:%d/%m/%Y}</div>" in card["Dated"] and "Overdue" not in card["Dated"]
+    assert "After 1 day</div>" in card["Single"] and "3 days ago" in card["Single"]
+    assert "<strong>Waiting 1 day</strong>" in card["Fresh"]
+    assert "None yet" in card["Fresh"] and "None planned" in card["Fresh"]
+
+
 def test_no_contact_for_more_than_14_days_is_flagged(client, sign_in, officer):
     _episode(officer, "Quiet", allocated_days_ago=30, first_contact_days_ago=15)
     _episode(officer, "Recent", allocated_days_ago=30, first_contact_days_ago=14)
