@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.models.base import utcnow
 from app.security import Role
-from app.services import contacts
+from app.services import contacts, visits
 from tests import factories
 
 TODAY = date.today()
@@ -130,6 +130,32 @@ def test_counted_flags_agree_with_each_rows_flags(app, officer):
     assert totals.total == len(rows) == 28
     assert totals.flagged == sum(row.flagged for row in rows)
     assert 0 < totals.flagged < totals.total
+
+
+def test_each_pages_counts_are_the_whole_caseloads_read_with_the_page(app, officer):
+    """The counts come with the page's rows (window sums over every open episode, before the
+    LIMIT): on every page, and beyond the end, they are what the counts read alone say."""
+    _episode(officer, "Ann", seen=False)
+    _episode(officer, "Ben", allocated_days_ago=30)  # no first contact after 30 days: flagged
+    _episode(officer, "Cat", allocated_days_ago=30, contact_days_ago=15)  # no contact for 15 days: flagged
+    dan = _episode(officer, "Dan", allocated_days_ago=30, contact_days_ago=3)
+    _episode(officer, "Eve", seen=False, allocated_days_ago=2)
+    visit = visits.check_in(by=officer, episode=dan, expected_end_at=utcnow() + timedelta(hours=1))
+    _episode(factories.user(role=Role.LINK_OFFICER), "Other", seen=False)  # another officer's
+    rules = FlagRules.from_config(app.config)
+    alone = queries.counts(officer.id, rules)
+    assert (alone.total, alone.new, alone.flagged, alone.open_visit_id) == (5, 2, 2, visit.id)
+    seen = []
+    for number, expected_page in ((1, 1), (2, 2), (3, 3), (4, 3), (99, 3)):
+        page, totals = queries.caseload_page(officer.id, rules, page=number, per_page=2)
+        assert totals == alone, number
+        assert (page.page, page.total) == (expected_page, 5), number
+        seen += [row.person_id for row in page.items] if number <= 3 else []
+    assert len(seen) == len(set(seen)) == 5  # each person on exactly one page
+    nobody = factories.user(role=Role.LINK_OFFICER)
+    page, totals = queries.caseload_page(nobody.id, rules, page=2, per_page=2)
+    assert (totals.total, totals.new, totals.flagged, totals.open_visit_id) == (0, 0, 0, None)
+    assert (page.page, page.items) == (1, [])
 
 
 def test_last_contact_is_kept_on_the_episode_as_contacts_are_logged(app, officer):

@@ -7,7 +7,8 @@ aggregate over every contact the service holds. The last held contact is kept on
 (`Episode.last_contact_on`, services/casework.py), so the counts at the top of the page and the
 manager's per-officer summary (one query: on PostgreSQL each officer's open episodes read from an
 index, see `_summary`) read no contacts at all.
-The rows come a page at a time; the people's risks in force in one more query. The flags' rules are
+The rows come a page at a time, each with the whole caseload's counts (window sums, see `_paged`);
+the people's risks in force in one more query. The flags' rules are
 in app/caseload/flags.py.
 """
 from __future__ import annotations
@@ -98,15 +99,19 @@ def _flag_params(rules: FlagRules) -> dict:
             "contact_before": rules.last_contact_before}
 
 
+def _open_visit():
+    """The officer's home visit in progress, if any (the longest overdue): an index probe. The
+    caseload loads it with its person only when there is one, which is seldom."""
+    return (select(HomeVisit.id)
+            .where(HomeVisit.officer_id == _officer_id(), HomeVisit.checked_out_at.is_(None))
+            .order_by(HomeVisit.expected_end_at, HomeVisit.id).limit(1).scalar_subquery())
+
+
 @cache
 def _counted_with_visit():
     """One officer's tallies, and their home visit in progress if any, in one row (no GROUP BY:
-    a row even when the officer has no one open). The visit is an index probe; the caseload
-    loads it with its person only when there is one, which is seldom."""
-    visit = (select(HomeVisit.id)
-             .where(HomeVisit.officer_id == _officer_id(), HomeVisit.checked_out_at.is_(None))
-             .order_by(HomeVisit.expected_end_at, HomeVisit.id).limit(1).scalar_subquery())
-    return select(*_tallies(), visit.label("open_visit_id")).where(_open(True))
+    a row even when the officer has no one open)."""
+    return select(*_tallies(), _open_visit().label("open_visit_id")).where(_open(True))
 
 
 def counts(officer_id: int, rules: FlagRules) -> Counts:
@@ -190,9 +195,10 @@ def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
             risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
-    # The columns of caseload_query() and _paged(), which select them in this order.
+    # The columns of caseload_query() and _paged(), which select them in this order (_paged() adds
+    # the whole caseload's counts after them).
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
-         practice, locality, next_on, open_needs) in found:
+         practice, locality, next_on, open_needs, *_counts) in found:
         allocated_on = allocated_at.date()
         cards.append(CaseloadRow(
             episode_id, person_id, f"{given_name} {family_name}", f"{locality} · {practice}", seen_at is None,
@@ -216,35 +222,47 @@ def _risks_in_force(postgresql: bool):
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
                   per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
     """One page of an officer's caseload and the whole caseload's counts (with the officer's visit
-    in progress), in two queries (three with the shown people's risks in force)."""
+    in progress), in one query (two with the shown people's risks in force). A page beyond the end
+    finds no rows: then the counts are read alone and the last page shown, as is an empty
+    caseload's nothing."""
     per_page = per_page or PER_PAGE
-    totals = counts(officer_id, rules)
     asked_for = max(1, page)
-    page = min(asked_for, max(1, -(-totals.total // per_page)))  # beyond the end: the last page
-    found = db.session.execute(_paged(), {"officer_id": officer_id, "limit": per_page,
-                                          "offset": (page - 1) * per_page}).all() if totals.total else []
+    params = {"officer_id": officer_id, "limit": per_page, **_flag_params(rules)}
+    found = db.session.execute(_paged(), {**params, "offset": (asked_for - 1) * per_page}).all()
+    if found:
+        first = found[0]
+        totals, page = Counts(first.total, first.new or 0, first.flagged or 0, first.open_visit_id), asked_for
+    else:
+        totals = counts(officer_id, rules)
+        page = min(asked_for, max(1, -(-totals.total // per_page)))  # beyond the end: the last page
+        if page != asked_for:
+            found = db.session.execute(_paged(), {**params, "offset": (page - 1) * per_page}).all()
     return Page(items=_rows(found, rules), total=totals.total, page=page, per_page=per_page,
                 asked_for=asked_for), totals
 
 
 @cache
 def _paged():
-    """One page of one officer's caseload. Sorting needs every episode's next planned contact (an
-    index probe each); the rest — open needs, the person, practice and locality — is fetched
-    for the page's rows only, outside the LIMIT."""
+    """One page of one officer's caseload, each row with the whole caseload's counts (the tallies
+    as window sums over every open episode, taken before the LIMIT) and the officer's visit in
+    progress: the page and the counts above it in one statement. Sorting needs every episode's
+    next planned contact (an index probe each); the rest — open needs, the person, practice and
+    locality — is fetched for the page's rows only, outside the LIMIT."""
     next_on = next_planned_on().label("next_on")
     new_first = case((Episode.officer_seen_at.is_(None), 0), else_=1).label("new_first")
+    over_all = [tally.element.over().label(tally.name) for tally in _tallies()]
     shown = (select(Episode.id, Episode.person_id, Episode.referral_id, Episode.officer_seen_at,
                     Episode.allocated_at.label("allocated_sort"),
                     func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated_at"),
-                    Episode.first_contact_on, Episode.last_contact_on, new_first, next_on)
+                    Episode.first_contact_on, Episode.last_contact_on, new_first, next_on, *over_all)
              .where(_open(True))
              .order_by(new_first, next_on.nulls_last(), Episode.allocated_at, Episode.id)
              .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)).subquery())
     return (select(shown.c.id, shown.c.person_id, shown.c.referral_id, shown.c.officer_seen_at, shown.c.allocated_at,
                    shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
-                   open_need_count(shown.c.id).label("open_needs"))
+                   open_need_count(shown.c.id).label("open_needs"),
+                   shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"))
             .join_from(shown, Person, Person.id == shown.c.person_id)
             .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
             .order_by(shown.c.new_first, shown.c.next_on.nulls_last(), shown.c.allocated_sort, shown.c.id))
