@@ -7,7 +7,10 @@ making a `Column` object for every column of the result (psycopg issue 446), and
 record's statements return about 200 columns a page: about 0.3 ms of a record page's 9 ms. Here
 the description is a sequence of the same length whose `Column` objects are made the first time
 one is read, from the result as it was when the description was asked for (the cursor may have
-run another statement by then). tests/test_db_cursor.py compares it with psycopg's own.
+run another statement by then). psycopg's Column reads three things from the cursor it is given:
+the result, the type adapters and `_encoding`, a name psycopg keeps private. They are kept here;
+tests/test_db_cursor.py compares the description with psycopg's own, so a psycopg release that
+reads something else fails the tests rather than the pages.
 """
 from __future__ import annotations
 
@@ -65,7 +68,7 @@ class Description(Sequence):
 
 
 class Cursor(psycopg.Cursor):
-    """psycopg's client cursor, with `description` made on demand (above)."""
+    """psycopg's default cursor, with `description` made on demand (above)."""
 
     @property
     def description(self) -> Description | None:

@@ -222,9 +222,9 @@ def _risks_in_force(postgresql: bool):
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
                   per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
     """One page of an officer's caseload and the whole caseload's counts (with the officer's visit
-    in progress), in one query (two with the shown people's risks in force). A page beyond the end
-    finds no rows: then the counts are read alone and the last page shown, as is an empty
-    caseload's nothing."""
+    in progress), in one query (two with the shown people's risks in force). A page beyond the end,
+    or an empty caseload, finds no rows: then the counts are read alone, and the last page read
+    again when there is one."""
     per_page = per_page or PER_PAGE
     asked_for = max(1, page)
     params = {"officer_id": officer_id, "limit": per_page, **_flag_params(rules)}
