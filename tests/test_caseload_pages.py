@@ -146,7 +146,7 @@ def test_each_pages_counts_are_the_whole_caseloads_read_with_the_page(app, offic
     alone = queries.counts(officer.id, rules)
     assert (alone.total, alone.new, alone.flagged, alone.open_visit_id) == (5, 2, 2, visit.id)
     seen = []
-    for number, expected_page in ((1, 1), (2, 2), (3, 3), (4, 3), (99, 3)):
+    for number, expected_page in ((1, 1), (2, 2), (3, 3), (4, 3), (99, 3), (2**31 - 1, 3)):
         page, totals = queries.caseload_page(officer.id, rules, page=number, per_page=2)
         assert totals == alone, number
         assert (page.page, page.total) == (expected_page, 5), number

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Integer, and_, any_, bindparam, case, func, or_, select, true
+from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, any_, bindparam, case, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 
@@ -257,7 +257,9 @@ def _paged():
                     Episode.first_contact_on, Episode.last_contact_on, new_first, next_on, *over_all)
              .where(_open(True))
              .order_by(new_first, next_on.nulls_last(), Episode.allocated_at, Episode.id)
-             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)).subquery())
+             # The offset is asked for before the caseload's size is known (a page beyond the end finds
+             # no rows): the largest page number times a page is past PostgreSQL's integer.
+             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=BigInteger)).subquery())
     return (select(shown.c.id, shown.c.person_id, shown.c.referral_id, shown.c.officer_seen_at, shown.c.allocated_at,
                    shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
