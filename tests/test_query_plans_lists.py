@@ -90,7 +90,6 @@ def client(big_service):
     return big_service["app"].test_client()
 
 
-
 def _fill() -> dict:
     practice = factories.practice()
     others = [factories.practice() for _ in range(3)]
