@@ -51,7 +51,10 @@ def vacuum(tables: str = "") -> None:
 
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(f"VACUUM ANALYZE {tables}".strip())
-TABLES = ("contact", "need", "referral_event", "referral_risk", "audit_event", "referral", "user_account")
+
+
+TABLES = ("contact", "need", "referral_event", "referral_risk", "person_risk", "audit_event", "referral",
+          "user_account")
 
 
 def _contacts(rng, episodes: pd.DataFrame, total: int, start_id: int, planned: bool) -> pd.DataFrame:
@@ -135,6 +138,12 @@ def build(people: int, contacts: int, activity_rows: int) -> None:
         copy(cur, "referral_risk", pd.DataFrame({"referral_id": risky,
                                                  "risk": rng.choice(np.array(["dog", "smoking", "access"]),
                                                                     len(risky))}))
+        # What accepting a referral does (services/risks.py, copy_from_referral): its ticked risks
+        # start the person's risk record, which the caseload's cards and the record show.
+        cur.execute("INSERT INTO person_risk (person_id, risk, detail, recorded_at, from_referral_id, version) "
+                    "SELECT DISTINCT ON (e.person_id, rr.risk) e.person_id, rr.risk, '', r.received_at, r.id, 1 "
+                    "FROM referral_risk rr JOIN referral r ON r.id = rr.referral_id "
+                    "JOIN episode e ON e.referral_id = r.id ORDER BY e.person_id, rr.risk, r.received_at")
         cur.execute("SELECT max(id) FROM referral")
         top = cur.fetchone()[0]
         waiting = np.arange(top + 1, top + 41)
