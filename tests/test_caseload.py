@@ -152,10 +152,37 @@ def test_an_unknown_bank_holiday_region_is_refused_at_start():
         load({"BANK_HOLIDAY_REGION": "XX"})
 
 
+def _risk_tags_by_name(html: str) -> dict[str, list[str]]:
+    """Each card's risk tags (the orange ones but "Overdue"), in the order shown, by first name."""
+    cards = {}
+    for card in re.split(r'<li class="hl-case(?: hl-case--new)?">', html)[1:]:
+        name = re.search(r'class="hl-caseload__name"[^>]*>(\w+) Caseload<', card).group(1)
+        cards[name] = [tag for tag in re.findall(r'nhsuk-tag--orange">([^<]+)<', card) if tag != "Overdue"]
+    return cards
+
+
 def test_risk_flags_show_on_the_caseload(client, sign_in, officer):
-    _episode(officer, "Risky", risks=("dog",))
+    """Each card shows its person's risks in force, in the order they were recorded, with the
+    words given for an "other" risk; ended risks and other people's risks are not shown."""
+    from app.models.risk import PersonRisk
+    from app.services import risks
+
+    risky = _episode(officer, "Risky", risks=("dog",))
+    risks.record(by=officer, person=risky.person, risk="other", other_text="Steep steps & no rail")
+    smoking = risks.record(by=officer, person=risky.person, risk="smoking")
+    risks.record(by=officer, person=risky.person, risk="aggression")
+    risks.end(by=officer, risk=smoking, version=smoking.version, reason="Gave up")
+    ended = _episode(officer, "Ended", risks=("access",))
+    access = db.session.scalar(db.select(PersonRisk).filter_by(person_id=ended.person_id, risk="access"))
+    risks.record(by=officer, person=ended.person, risk="safeguarding")
+    risks.end(by=officer, risk=access, version=access.version, reason="Door fixed")
+    _episode(officer, "Calm")
+    _episode(factories.user(role=Role.LINK_OFFICER), "Theirs", risks=("dog",))
     sign_in.as_user(officer)
-    assert "Dog or other animal in the home" in client.get("/caseload/").get_data(as_text=True)
+    cards = _risk_tags_by_name(client.get("/caseload/").get_data(as_text=True))
+    assert cards == {"Risky": ["Dog or other animal in the home", "Steep steps &amp; no rail",
+                               "History of aggression or violence"],
+                     "Ended": ["Safeguarding concern"], "Calm": []}
 
 
 def test_manager_chooses_an_officer_and_sees_their_caseload(client, sign_in, officer):

@@ -8,7 +8,7 @@ aggregate over every contact the service holds. The last held contact is kept on
 manager's per-officer summary (one query: on PostgreSQL each officer's open episodes read from an
 index, see `_summary`) read no contacts at all.
 The rows come a page at a time, each with the whole caseload's counts (window sums, see `_paged`);
-the people's risks in force in one more query. The flags' rules are
+on PostgreSQL each person's risks in force too (elsewhere one more query). The flags' rules are
 in app/caseload/flags.py.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, any_, bindparam, case, func, or_, select, true
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import joinedload
 
 from app.analytics.dates_sql import is_postgres
@@ -185,33 +185,40 @@ def caseload_query(one_officer: bool):
                       Episode.allocated_at, Episode.id))
 
 
-def _rows(found, rules: FlagRules) -> list[CaseloadRow]:
-    """Cards for the rows found, with the people's risks in force from their risk record (one
-    query for them all; app/models/risk.py)."""
+def _rows(found, rules: FlagRules, risks_in_rows: bool = False) -> list[CaseloadRow]:
+    """Cards for the rows found, with each person's risks in force (app/models/risk.py): the rows'
+    last column when `risks_in_rows` (`_paged` on PostgreSQL: [risk, other text] pairs), else one
+    query for them all."""
     risks: dict[int, list[str]] = {}
-    if found:
+    if found and not risks_in_rows:
         for person_id, risk, other_text in db.session.execute(_risks_in_force(is_postgres(db.session)),
                                                                {"people": [row.person_id for row in found]}):
             risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
     # The columns of caseload_query() and _paged(), which select them in this order (_paged() adds
-    # the whole caseload's counts after them).
+    # the whole caseload's counts after them, then on PostgreSQL the risks).
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
-         practice, locality, next_on, open_needs, *_counts) in found:
+         practice, locality, next_on, open_needs, *rest) in found:
+        if risks_in_rows:
+            pairs = rest[-1]
+            shown = tuple(other_text or HomeVisitRisk(risk).label for risk, other_text in pairs) if pairs else ()
+        else:
+            shown = tuple(risks.get(person_id, ()))
         allocated_on = allocated_at.date()
         cards.append(CaseloadRow(
             episode_id, person_id, f"{given_name} {family_name}", f"{locality} · {practice}", seen_at is None,
-            allocated_on, first_on, last_on, next_on, open_needs or 0, tuple(risks.get(person_id, ())), today,
+            allocated_on, first_on, last_on, next_on, open_needs or 0, shown, today,
             no_contact(last_on or first_on), first_contact(first_on, allocated_on)))
     return cards
 
 
 @cache
 def _risks_in_force(postgresql: bool):
-    """The risks in force of the people `:people`, in the order they were recorded. On
-    PostgreSQL the ids are one array parameter (a hundred bound values each made into a
-    parameter of its own cost three times as long as the query itself)."""
+    """The risks in force of the people `:people`, in the order they were recorded (SQLite's
+    caseload pages, and every caseload read unpaged). On PostgreSQL the ids are one array
+    parameter (a hundred bound values each made into a parameter of its own cost three times as
+    long as the query itself)."""
     people = (PersonRisk.person_id == any_(bindparam("people", type_=ARRAY(Integer))) if postgresql
               else PersonRisk.person_id.in_(bindparam("people", expanding=True)))
     return (select(PersonRisk.person_id, PersonRisk.risk, PersonRisk.other_text)
@@ -219,16 +226,27 @@ def _risks_in_force(postgresql: bool):
             .order_by(PersonRisk.person_id, PersonRisk.recorded_at, PersonRisk.id))
 
 
+def _risk_pairs(person_id):
+    """PostgreSQL: the person's risks in force as one JSON array of [risk, other text] pairs, in
+    the order they were recorded (NULL when there are none), from the (person_id, ended_at)
+    index. Read with the row, this saves the page a statement of its own."""
+    pair = func.json_build_array(PersonRisk.risk, PersonRisk.other_text)
+    return (select(func.json_agg(aggregate_order_by(pair, PersonRisk.recorded_at, PersonRisk.id)))
+            .where(PersonRisk.person_id == person_id, PersonRisk.ended_at.is_(None)).scalar_subquery())
+
+
 def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
                   per_page: int | None = None) -> tuple[Page[CaseloadRow], Counts]:
     """One page of an officer's caseload and the whole caseload's counts (with the officer's visit
-    in progress), in one query (two with the shown people's risks in force). A page beyond the end,
-    or an empty caseload, finds no rows: then the counts are read alone, and the last page read
-    again when there is one."""
+    in progress), in one query (on SQLite, two: the shown people's risks in force). A page beyond
+    the end, or an empty caseload, finds no rows: then the counts are read alone, and the last page
+    read again when there is one."""
     per_page = per_page or PER_PAGE
     asked_for = max(1, page)
     params = {"officer_id": officer_id, "limit": per_page, **_flag_params(rules)}
-    found = db.session.execute(_paged(), {**params, "offset": (asked_for - 1) * per_page}).all()
+    postgresql = is_postgres(db.session)
+    statement = _paged(postgresql)
+    found = db.session.execute(statement, {**params, "offset": (asked_for - 1) * per_page}).all()
     if found:
         first = found[0]
         totals, page = Counts(first.total, first.new or 0, first.flagged or 0, first.open_visit_id), asked_for
@@ -236,18 +254,19 @@ def caseload_page(officer_id: int, rules: FlagRules, page: int = 1,
         totals = counts(officer_id, rules)
         page = min(asked_for, max(1, -(-totals.total // per_page)))  # beyond the end: the last page
         if page != asked_for:
-            found = db.session.execute(_paged(), {**params, "offset": (page - 1) * per_page}).all()
-    return Page(items=_rows(found, rules), total=totals.total, page=page, per_page=per_page,
-                asked_for=asked_for), totals
+            found = db.session.execute(statement, {**params, "offset": (page - 1) * per_page}).all()
+    return Page(items=_rows(found, rules, risks_in_rows=postgresql), total=totals.total, page=page,
+                per_page=per_page, asked_for=asked_for), totals
 
 
 @cache
-def _paged():
+def _paged(postgresql: bool):
     """One page of one officer's caseload, each row with the whole caseload's counts (the tallies
     as window sums over every open episode, taken before the LIMIT) and the officer's visit in
     progress: the page and the counts above it in one statement. Sorting needs every episode's
     next planned contact (an index probe each); the rest — open needs, the person, practice and
-    locality — is fetched for the page's rows only, outside the LIMIT."""
+    locality, and on PostgreSQL the person's risks in force — is fetched for the page's rows
+    only, outside the LIMIT."""
     next_on = next_planned_on().label("next_on")
     new_first = case((Episode.officer_seen_at.is_(None), 0), else_=1).label("new_first")
     over_all = [tally.element.over().label(tally.name) for tally in _tallies()]
@@ -260,11 +279,12 @@ def _paged():
              # The offset is asked for before the caseload's size is known (a page beyond the end finds
              # no rows): the largest page number times a page is past PostgreSQL's integer.
              .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=BigInteger)).subquery())
+    risks = [_risk_pairs(shown.c.person_id).label("risks")] if postgresql else []
     return (select(shown.c.id, shown.c.person_id, shown.c.referral_id, shown.c.officer_seen_at, shown.c.allocated_at,
                    shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
                    open_need_count(shown.c.id).label("open_needs"),
-                   shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"))
+                   shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"), *risks)
             .join_from(shown, Person, Person.id == shown.c.person_id)
             .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
             .order_by(shown.c.new_first, shown.c.next_on.nulls_last(), shown.c.allocated_sort, shown.c.id))
