@@ -8,7 +8,7 @@ aggregate over every contact the service holds. The last held contact is kept on
 manager's per-officer summary (one query: on PostgreSQL each officer's open episodes read from an
 index, see `_summary`) read no contacts at all.
 The rows come a page at a time, each with the whole caseload's counts (window sums, see `_paged`);
-on PostgreSQL each person's risks in force too (elsewhere one more query). The flags' rules are
+on PostgreSQL each person's risks in force too (on SQLite one more query). The flags' rules are
 in app/caseload/flags.py.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, any_, bindparam, case, func, or_, select, true
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, bindparam, case, func, or_, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 
 from app.analytics.dates_sql import is_postgres
@@ -168,16 +168,17 @@ class CaseloadRow:
 
 
 @cache
-def caseload_query(one_officer: bool):
+def caseload_query(one_officer: bool, postgresql: bool):
     """The rows' columns (no ORM objects: a card needs a dozen values, not five whole records),
-    in the caseload's order: newly allocated first, then by next planned contact (none planned
-    last), then by allocation."""
+    on PostgreSQL with each person's risks in force, in the caseload's order: newly allocated
+    first, then by next planned contact (none planned last), then by allocation."""
     next_on = next_planned_on().label("next_on")
+    risks = [_risk_pairs(Episode.person_id).label("risks")] if postgresql else []
     return (select(Episode.id, Episode.person_id, Episode.referral_id, Episode.officer_seen_at,
                    func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated_at"),
                    Episode.first_contact_on, Episode.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"),
-                   next_on, open_need_count().label("open_needs"))
+                   next_on, open_need_count().label("open_needs"), *risks)
             .join(Person, Person.id == Episode.person_id).join(Practice, Practice.id == Person.practice_id)
             .join(Locality, Locality.id == Practice.locality_id)
             .where(_open(one_officer))
@@ -185,19 +186,19 @@ def caseload_query(one_officer: bool):
                       Episode.allocated_at, Episode.id))
 
 
-def _rows(found, rules: FlagRules, risks_in_rows: bool = False) -> list[CaseloadRow]:
+def _rows(found, rules: FlagRules, risks_in_rows: bool) -> list[CaseloadRow]:
     """Cards for the rows found, with each person's risks in force (app/models/risk.py): the rows'
-    last column when `risks_in_rows` (`_paged` on PostgreSQL: [risk, other text] pairs), else one
-    query for them all."""
+    last column when `risks_in_rows` (on PostgreSQL: [risk, other text] pairs), else one query
+    for them all."""
     risks: dict[int, list[str]] = {}
     if found and not risks_in_rows:
-        for person_id, risk, other_text in db.session.execute(_risks_in_force(is_postgres(db.session)),
+        for person_id, risk, other_text in db.session.execute(_risks_in_force(),
                                                                {"people": [row.person_id for row in found]}):
             risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
     # The columns of caseload_query() and _paged(), which select them in this order (_paged() adds
-    # the whole caseload's counts after them, then on PostgreSQL the risks).
+    # the whole caseload's counts after them); on PostgreSQL the risks come last.
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
          practice, locality, next_on, open_needs, *rest) in found:
         if risks_in_rows:
@@ -214,15 +215,11 @@ def _rows(found, rules: FlagRules, risks_in_rows: bool = False) -> list[Caseload
 
 
 @cache
-def _risks_in_force(postgresql: bool):
-    """The risks in force of the people `:people`, in the order they were recorded (SQLite's
-    caseload pages, and every caseload read unpaged). On PostgreSQL the ids are one array
-    parameter (a hundred bound values each made into a parameter of its own cost three times as
-    long as the query itself)."""
-    people = (PersonRisk.person_id == any_(bindparam("people", type_=ARRAY(Integer))) if postgresql
-              else PersonRisk.person_id.in_(bindparam("people", expanding=True)))
+def _risks_in_force():
+    """SQLite: the risks in force of the people `:people`, in the order they were recorded. (On
+    PostgreSQL they come with each row: `_risk_pairs`.)"""
     return (select(PersonRisk.person_id, PersonRisk.risk, PersonRisk.other_text)
-            .where(people, PersonRisk.ended_at.is_(None))
+            .where(PersonRisk.person_id.in_(bindparam("people", expanding=True)), PersonRisk.ended_at.is_(None))
             .order_by(PersonRisk.person_id, PersonRisk.recorded_at, PersonRisk.id))
 
 
@@ -295,8 +292,9 @@ def caseload(officer_id: int | None, today: date | None = None) -> list[Caseload
     from flask import current_app
 
     rules = FlagRules.from_config(current_app.config, today)
-    one = officer_id is not None
-    return _rows(db.session.execute(caseload_query(one), {"officer_id": officer_id} if one else {}).all(), rules)
+    one, postgresql = officer_id is not None, is_postgres(db.session)
+    found = db.session.execute(caseload_query(one, postgresql), {"officer_id": officer_id} if one else {}).all()
+    return _rows(found, rules, risks_in_rows=postgresql)
 
 
 @dataclass(frozen=True)
