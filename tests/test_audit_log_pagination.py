@@ -112,6 +112,24 @@ def test_a_view_keeps_its_place_after_what_the_request_already_recorded(app):
                               .order_by(AuditMention.audit_event_id)).all() == [earlier.id, earlier.id + 1]
 
 
+def test_a_view_is_committed_without_expiring_what_the_page_loaded(app):
+    """The view's commit keeps the loaded objects as they are (the page is made; nothing reads
+    them again), and a later commit expires them as usual."""
+    from sqlalchemy import inspect
+
+    event = audit.record(by=None, action="need.add", subject_type="person", subject_id=7)
+    db.session.commit()
+    loaded = db.session.get(AuditEvent, event.id)
+    assert db.session().expire_on_commit
+    audit.viewed(by=None, action="person.view", subject_type="person", subject_id=7)
+    assert not inspect(loaded).expired and loaded.action == "need.add"
+    assert db.session().expire_on_commit  # restored for every other commit
+    db.session.rollback()  # the view's event was committed
+    assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == ["need.add", "person.view"]
+    db.session.commit()
+    assert inspect(loaded).expired
+
+
 def test_audit_log_pages_newest_first(app, client, sign_in, small_pages):
     _events(10)
     sign_in.as_role(Role.MANAGER)

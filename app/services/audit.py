@@ -238,7 +238,20 @@ def viewed(*, by: User, action: str, subject_type: str, subject_id, detail: str 
         _group(by_event, event_id, mentions)
         if by_event:
             _insert_mentions(connection, by_event)
-    session.commit()
+    _commit_keeping_loaded(session)
+
+
+def _commit_keeping_loaded(session) -> None:
+    """Commit without expiring what the request has loaded. A page view is audited once its
+    page is made (or, for a search, with the page's rows in hand): what was loaded is not read
+    again from the database, so expiring every loaded object, as a commit does, is wasted work: on
+    a support record, the person, their episodes, needs, contacts and the rest, about a thirtieth
+    of the page. Other commits still expire as usual."""
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _subject(kwargs: dict) -> tuple[str, object, str]:
