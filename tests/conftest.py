@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text
 from app import collector, create_app
 from app.analytics import records
 from app.extensions import db
-from tests import factories
+from tests import factories, todays_dates
 
 pytest_plugins = ["tests.memory_guard"]  # names the test if a process outgrows its memory
 
@@ -369,6 +369,13 @@ def pytest_collection_finish(session) -> None:
     default thresholds it took 17 s of 54 s over seven of the suite's files (38 s after; peak
     memory 446 -> 550 MB)."""
     collector.settle_after_start()
+
+
+@pytest.fixture(autouse=True)
+def _todays_dates_are_today(request):
+    """A test module's dates of today are today's when each test starts, even in a run that
+    crosses midnight (tests/todays_dates.py)."""
+    todays_dates.refresh(request.module)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,0 +1,46 @@
+"""The test modules' dates of today follow the date in a run that crosses midnight."""
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date, timedelta
+
+from tests import todays_dates
+
+SOURCE = '''
+from datetime import date, timedelta
+START = date(2026, 3, 1)
+TODAY = date.today()
+FIRST = TODAY - timedelta(days=30)
+LATER = START + timedelta(days=1)
+'''
+
+
+def _module(tmp_path, name: str) -> types.ModuleType:
+    path = tmp_path / f"{name}.py"
+    path.write_text(SOURCE)
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    sys.modules[name] = module  # inspect reads the source through the module's file
+    exec(compile(SOURCE, str(path), "exec"), module.__dict__)
+    return module
+
+
+def test_constants_of_today_are_worked_out_again_when_the_date_moves_on(tmp_path):
+    module = _module(tmp_path, "dated_module_for_test")
+    module.TODAY, module.FIRST = date(2026, 12, 6), date(2026, 11, 6)  # as if imported the day before
+    tomorrow = date(2026, 12, 7)
+    assert todays_dates.refresh(module, today=tomorrow) == ["TODAY", "FIRST"]  # its first test
+    assert (module.TODAY, module.FIRST) == (date.today(), date.today() - timedelta(days=30))
+    assert module.START == date(2026, 3, 1) and module.LATER == date(2026, 3, 2)  # fixed dates kept
+    assert todays_dates.refresh(module, today=tomorrow) == []  # the same day: nothing again
+    assert todays_dates.refresh(module, today=tomorrow + timedelta(days=1)) == ["TODAY", "FIRST"]
+
+
+def test_every_test_module_with_a_date_of_today_is_covered():
+    """The modules named in the run that crossed midnight have statements to work out again."""
+    import tests.test_support_bulk_fallbacks as bulk
+    import tests.test_support_services as services
+
+    assert [t.id for s in todays_dates.constants_of_today(services) for t in s.targets] == ["TODAY"]
+    assert [t.id for s in todays_dates.constants_of_today(bulk) for t in s.targets] == ["TODAY", "FIRST"]

@@ -1,0 +1,54 @@
+"""Test modules name dates relative to today in constants (`TODAY = date.today()`,
+`YESTERDAY = date.today() - timedelta(days=1)`), worked out when the module is imported. A run
+that crosses midnight would leave them a day behind the app, which asks for today's date when it
+runs: 42 tests failed in a run started at 23:47 ("The discharge date cannot be before support
+began"). `refresh` works those constants out again when the date has changed since."""
+from __future__ import annotations
+
+import ast
+import inspect
+from datetime import date
+from types import ModuleType
+
+#: Each module seen: the day its constants were last worked out, and their statements.
+_seen: dict[str, tuple[date | None, list[ast.Assign]]] = {}
+
+
+def _calls_today(node: ast.AST) -> bool:
+    return any(isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "today"
+               for call in ast.walk(node))
+
+
+def constants_of_today(module: ModuleType) -> list[ast.Assign]:
+    """The module's top-level assignments whose value asks for today's date, or uses a constant
+    that does (`FIRST = TODAY - timedelta(days=30)`), in the module's order."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError):  # no source to read
+        return []
+    found, names = [], set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and (_calls_today(node.value) or any(
+                isinstance(name, ast.Name) and name.id in names for name in ast.walk(node.value))):
+            found.append(node)
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return found
+
+
+def refresh(module: ModuleType, today: date | None = None) -> list[str]:
+    """Work the module's constants of today out again if the date may have moved on since they
+    were: at its first test (the module was imported at collection, perhaps the day before) and
+    whenever the date has changed since. Returns the names set again."""
+    today = today or date.today()
+    if module.__name__ not in _seen:
+        _seen[module.__name__] = (None, constants_of_today(module))
+    day, statements = _seen[module.__name__]
+    if day == today or not statements:
+        return []
+    names = []
+    for statement in statements:
+        code = compile(ast.Module(body=[statement], type_ignores=[]), module.__file__ or module.__name__, "exec")
+        exec(code, module.__dict__)  # noqa: S102 - the module's own statement, read from its source
+        names += [target.id for target in statement.targets if isinstance(target, ast.Name)]
+    _seen[module.__name__] = (today, statements)
+    return names
