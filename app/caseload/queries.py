@@ -25,10 +25,9 @@ from app.analytics.dates_sql import is_postgres
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
 from app.models import Contact, Episode, HomeVisit, Locality, Need, Person, Practice, User
-from app.models.risk import PersonRisk
+from app.models.risk import PersonRisk, risk_label
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
-from app.models.vocab import HomeVisitRisk
 from app.pagination import Page
 
 #: Rows a caseload page shows: a usual caseload (40-80 people) is one page; a large one is paged.
@@ -190,22 +189,19 @@ def _rows(found, rules: FlagRules, risks_in_rows: bool) -> list[CaseloadRow]:
     """Cards for the rows found, with each person's risks in force (app/models/risk.py): the rows'
     last column when `risks_in_rows` (on PostgreSQL: [risk, other text] pairs), else one query
     for them all."""
-    risks: dict[int, list[str]] = {}
+    risks: dict[int, list[tuple[str, str | None]]] = {}
     if found and not risks_in_rows:
         for person_id, risk, other_text in db.session.execute(_risks_in_force(),
                                                                {"people": [row.person_id for row in found]}):
-            risks.setdefault(person_id, []).append(other_text or HomeVisitRisk(risk).label)
+            risks.setdefault(person_id, []).append((risk, other_text))
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
     # The columns of caseload_query() and _paged(), which select them in this order (_paged() adds
     # the whole caseload's counts after them); on PostgreSQL the risks come last.
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
          practice, locality, next_on, open_needs, *rest) in found:
-        if risks_in_rows:
-            pairs = rest[-1]
-            shown = tuple(other_text or HomeVisitRisk(risk).label for risk, other_text in pairs) if pairs else ()
-        else:
-            shown = tuple(risks.get(person_id, ()))
+        pairs = (rest[-1] if risks_in_rows else risks.get(person_id)) or ()
+        shown = tuple(risk_label(risk, other_text) for risk, other_text in pairs)
         allocated_on = allocated_at.date()
         cards.append(CaseloadRow(
             episode_id, person_id, f"{given_name} {family_name}", f"{locality} · {practice}", seen_at is None,

@@ -22,6 +22,13 @@ from app.models.referral import Referral
 from app.models.vocab import HomeVisitRisk
 
 OTHER_RISK = "other"
+
+
+def risk_label(risk: str, other_text: str | None) -> str:
+    """How a risk reads: an "other" risk in the words given for it, the rest by their label."""
+    if risk == OTHER_RISK:
+        return other_text or "Other risk"
+    return HomeVisitRisk(risk).label
 RISK_KNOWN = "risk IN (" + ", ".join(f"'{risk.value}'" for risk in HomeVisitRisk) + f", '{OTHER_RISK}')"
 
 
@@ -65,9 +72,7 @@ class PersonRisk(db.Model):
 
     @property
     def label(self) -> str:
-        if self.risk == OTHER_RISK:
-            return self.other_text or "Other risk"
-        return HomeVisitRisk(self.risk).label
+        return risk_label(self.risk, self.other_text)
 
     @property
     def is_active(self) -> bool:
