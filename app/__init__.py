@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in ALL_BLUEPRINTS():
         app.register_blueprint(blueprint)
     app.before_request(enforce_declared_access)
+    from app import asset_versions
+
+    asset_versions.register(app)  # after the blueprints: it reads their static folders
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -7,8 +7,10 @@ import base64
 import hashlib
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from flask import url_for
 
 from app.security import Role
 from tests import factories
@@ -88,6 +90,46 @@ def test_static_assets_and_the_public_api_stay_cacheable(client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" not in response.headers.get("Cache-Control", ""), url
+
+
+ASSETS = [("static", "hearthlink.css"), ("static", "js/hearthlink.js"),
+          ("nhsuk_assets.static", "nhsuk-frontend.min.css"), ("plotly_assets.static", "plotly-strict.min.js")]
+
+
+def test_pages_name_each_asset_by_its_content_and_browsers_keep_it_a_year(app, client):
+    """app/asset_versions.py: `?v=` is the start of the file's SHA-256, so a changed file gets a new
+    address; that address may be kept without asking again, the bare one is checked each time."""
+    for endpoint, filename in ASSETS:
+        folder = app.static_folder if endpoint == "static" else app.blueprints[endpoint.split(".")[0]].static_folder
+        expected = hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]
+        with app.test_request_context():
+            url = url_for(endpoint, filename=filename)
+        assert url.endswith(f"?v={expected}"), url
+        kept = client.get(url)
+        assert kept.status_code == 200 and kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert kept.get_data() == (Path(folder) / filename).read_bytes()
+        unchanged = client.get(url, headers={"If-None-Match": kept.headers["ETag"]})
+        assert unchanged.status_code == 304 and "immutable" in unchanged.headers["Cache-Control"]
+        bare = client.get(url.split("?")[0])
+        assert bare.status_code == 200 and bare.headers["Cache-Control"] == "no-cache", url
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/assets/nhsuk-frontend.min.css?v=' in page and 'src="/static/js/hearthlink.js?v=' in page
+
+
+def test_a_changed_file_gets_a_new_address_and_a_folder_or_missing_file_none(app, tmp_path):
+    from app import asset_versions
+
+    (tmp_path / "site.css").write_text("body { color: #212b32; }")
+    first = asset_versions._digest(str(tmp_path), "site.css")
+    (tmp_path / "site.css").write_text("body { color: #005eb8; }")
+    assert asset_versions._digest(str(tmp_path), "site.css") not in (None, first)
+    assert asset_versions._digest(str(tmp_path), "nothing.css") is None
+    assert asset_versions._digest(str(tmp_path), ".") is None
+    assert asset_versions._digest(str(tmp_path), "../site.css") is None
+    with app.test_request_context():
+        assert url_for("nhsuk_assets.static", filename="assets") == "/assets/assets"  # the icons' folder
+        assert url_for("static", filename="no-such.css") == "/static/no-such.css"
+        assert url_for("static", filename="hearthlink.css", v="mine") == "/static/hearthlink.css?v=mine"
 
 
 # --- no inline script, no inline event handlers -------------------------------------------------
