@@ -111,16 +111,19 @@ class Audit:
         self.audited = 0
 
     def check(self, name: str, load=None):
-        """Audit the page now open (after `load()` when given) at 1280 px, then narrowed to 320 px."""
-        self._resize(WIDE)
+        """Audit the page now open (after `load()` when given) at the width the last page ended
+        at, then at the other: 1280 px narrowed to 320, or 320 widened to 1280. Each resize lays
+        the page out afresh, so the page is loaded at the width already set rather than at one
+        fixed width (which took two resizes a page)."""
         if load:
             load()
-        for viewport in (WIDE, NARROW):
+        first = self.page.viewport_size if self.page.viewport_size in (WIDE, NARROW) else WIDE
+        for viewport in (first, NARROW if first == WIDE else WIDE):
             self._resize(viewport)
             self._settle()
             self._axe(name, viewport["width"])
             self.audited += 1
-            if viewport is NARROW:
+            if viewport == NARROW:
                 width = self.page.evaluate("document.documentElement.scrollWidth")
                 if width > NARROW["width"]:
                     wide = self.page.evaluate(_WIDEST)
