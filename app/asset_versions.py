@@ -13,6 +13,8 @@ modified"): slow for an officer's tablet on a weak signal in someone's home.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from flask import Flask
@@ -30,18 +32,35 @@ def _static_folders(app: Flask) -> dict[str, str]:
     return folders
 
 
-def _digest(folder: str, filename: str) -> str | None:
-    path = safe_join(folder, filename)
-    if path is None or not Path(path).is_file():
-        return None  # a folder (the NHS.UK icons' base path) or no such file: no version to give
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+class Versions:
+    """Each static file's version, read again only when the file's modification time or size
+    changes: a stat a page per file, so an edit made while the app runs shows at the next page."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, int], str]] = {}
+
+    def of(self, folder: str, filename: str) -> str | None:
+        path = safe_join(folder, filename)
+        if path is None:
+            return None
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None  # no such file: no version to give
+        if not stat.S_ISREG(found.st_mode):
+            return None  # a folder (the NHS.UK icons' base path)
+        stamp = (found.st_mtime_ns, found.st_size)
+        known = self._known.get(path)
+        if known is None or known[0] != stamp:
+            known = (stamp, hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12])
+            self._known[path] = known
+        return known[1]
 
 
 def register(app: Flask) -> None:
-    """Call after every blueprint is registered. Each file is read once per process, when a page
-    first names it; a deployment that changes a file restarts its processes."""
+    """Call after every blueprint is registered."""
     folders = _static_folders(app)
-    known: dict[tuple[str, str], str | None] = {}
+    versions = Versions()
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict) -> None:
@@ -49,13 +68,10 @@ def register(app: Flask) -> None:
         if folder is None or VERSION_ARG in values:
             return
         filename = values.get("filename")
-        if not isinstance(filename, str):
-            return
-        key = (endpoint, filename)
-        if key not in known:
-            known[key] = _digest(folder, filename)
-        if known[key] is not None:
-            values[VERSION_ARG] = known[key]
+        if isinstance(filename, str):
+            version = versions.of(folder, filename)
+            if version is not None:
+                values[VERSION_ARG] = version
 
 
 def is_static(endpoint: str | None) -> bool:

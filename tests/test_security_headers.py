@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -116,16 +117,20 @@ def test_pages_name_each_asset_by_its_content_and_browsers_keep_it_a_year(app, c
     assert 'href="/assets/nhsuk-frontend.min.css?v=' in page and 'src="/static/js/hearthlink.js?v=' in page
 
 
-def test_a_changed_file_gets_a_new_address_and_a_folder_or_missing_file_none(app, tmp_path):
-    from app import asset_versions
+def test_a_changed_file_gets_a_new_address_at_once_and_a_folder_or_missing_file_none(app, tmp_path):
+    from app.asset_versions import Versions
 
-    (tmp_path / "site.css").write_text("body { color: #212b32; }")
-    first = asset_versions._digest(str(tmp_path), "site.css")
-    (tmp_path / "site.css").write_text("body { color: #005eb8; }")
-    assert asset_versions._digest(str(tmp_path), "site.css") not in (None, first)
-    assert asset_versions._digest(str(tmp_path), "nothing.css") is None
-    assert asset_versions._digest(str(tmp_path), ".") is None
-    assert asset_versions._digest(str(tmp_path), "../site.css") is None
+    versions = Versions()
+    site = tmp_path / "site.css"
+    site.write_text("body { color: #212b32; }")
+    first = versions.of(str(tmp_path), "site.css")
+    assert first == hashlib.sha256(site.read_bytes()).hexdigest()[:12]
+    site.write_text("body { color: #005eb8; }")  # edited while the app runs
+    os.utime(site, ns=(site.stat().st_atime_ns, site.stat().st_mtime_ns + 1_000_000_000))
+    assert versions.of(str(tmp_path), "site.css") not in (None, first)
+    assert versions.of(str(tmp_path), "nothing.css") is None
+    assert versions.of(str(tmp_path), ".") is None
+    assert versions.of(str(tmp_path), "../site.css") is None
     with app.test_request_context():
         assert url_for("nhsuk_assets.static", filename="assets") == "/assets/assets"  # the icons' folder
         assert url_for("static", filename="no-such.css") == "/static/no-such.css"
