@@ -73,6 +73,3 @@ def register(app: Flask) -> None:
             if version is not None:
                 values[VERSION_ARG] = version
 
-
-def is_static(endpoint: str | None) -> bool:
-    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))

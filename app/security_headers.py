@@ -24,11 +24,12 @@ from importlib import resources
 
 from flask import Flask, Response, request
 
-from app.asset_versions import VERSION_ARG, is_static
+from app.asset_versions import VERSION_ARG
 
 ONE_YEAR = 365 * 24 * 3600
 # Static assets, the public Open Referral API and the health check carry no personal data.
-CACHEABLE_ENDPOINTS = {"static", "nhsuk_assets.static", "plotly_assets.static", "main.healthz"}
+STATIC_ENDPOINTS = {"static", "nhsuk_assets.static", "plotly_assets.static"}
+CACHEABLE_ENDPOINTS = STATIC_ENDPOINTS | {"main.healthz"}
 CACHEABLE_BLUEPRINTS = {"openreferral"}
 CHART_PAGES = {"dashboard.index"}  # Plotly styles the SVG it draws inline
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
@@ -80,7 +81,7 @@ def register(app: Flask) -> None:
             headers["Strict-Transport-Security"] = f"max-age={ONE_YEAR}; includeSubDomains"
         if not _cacheable() and "no-store" not in headers.get("Cache-Control", ""):
             headers["Cache-Control"] = "no-store"  # a shared PC's browser keeps no copy of a person's page
-        elif response.status_code in (200, 304) and is_static(request.endpoint) and request.args.get(VERSION_ARG):
+        elif response.status_code in (200, 304) and request.endpoint in STATIC_ENDPOINTS and request.args.get(VERSION_ARG):
             # The address changes with the file (app/asset_versions.py): keep it, and never ask again.
             headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         return response
