@@ -128,6 +128,8 @@ class Audit:
                 if width > NARROW["width"]:
                     wide = self.page.evaluate(_WIDEST)
                     self.failures.append(f"{self.label} {name} @320: page is {width}px wide; widest: {wide}")
+                for cell in self.page.evaluate(_SPLIT_CELLS):
+                    self.failures.append(f"{self.label} {name} @320: a stacked table cell shows {cell}")
 
     def _resize(self, viewport: dict):
         """A width already set is not set again: each change lays the page out afresh."""
@@ -206,6 +208,27 @@ _WIDEST = """(() => {
   return element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') +
          (element.className && element.className.baseVal === undefined ? '.' + element.className.trim().split(/\\s+/).join('.') : '') +
          ' right edge ' + Math.round(right) + 'px';
+})()"""
+
+
+# A table that stacks at 320 px (nhsuk-table-responsive) lays each cell out as a flex row: its column's
+# heading on the left, its value on the right. A value of several pieces side by side (a date, a <br>,
+# a line of detail) is spread across the row, and the <br> does nothing, so a long piece is squeezed
+# into a column a word wide; a value of more than one piece is wrapped in one element.
+_SPLIT_CELLS = """(() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('.nhsuk-table-responsive .nhsuk-table__body .nhsuk-table__cell')) {
+    if (getComputedStyle(cell).display !== 'flex') continue;
+    const pieces = [...cell.childNodes].filter(node =>
+      node.nodeType === Node.ELEMENT_NODE ? !node.classList.contains('nhsuk-table-responsive__heading')
+                                          : node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+    if (pieces.length > 1) {
+      const heading = cell.querySelector('.nhsuk-table-responsive__heading');
+      split.push(`${pieces.length} pieces side by side under "${heading ? heading.textContent.trim() : '?'}": ` +
+                 cell.textContent.replace(/\\s+/g, ' ').trim().slice(0, 80));
+    }
+  }
+  return split;
 })()"""
 
 
@@ -300,3 +323,25 @@ def test_the_walks_axe_check_names_a_serious_violation_and_where_it_is(browser):
         assert f"probe {name} @{width}: critical image-alt ['#photo']" in audit.failures, audit.failures
         assert any(line.startswith(f"probe {name} @{width}: critical label ['#nameless']")
                    for line in audit.failures), audit.failures
+
+
+def test_the_walks_stacked_cell_check_names_a_value_split_into_pieces(browser):
+    """The check itself: at 320 px, a stacked cell whose value is a date, a line break and a line of
+    detail side by side is named with its column's heading; the same value wrapped in one element,
+    and a cell of one piece, pass."""
+    stacked = ("<style>.nhsuk-table-responsive .nhsuk-table__body .nhsuk-table__cell { display: flex; }</style>"
+               '<table class="nhsuk-table-responsive"><tbody class="nhsuk-table__body"><tr>'
+               '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading">Referred </span>'
+               "6 December 2026<br><span>From a voluntary organisation</span></td>"
+               '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading">Received </span>'
+               "<span>5 December 2026<br><span>From the practice</span></span></td>"
+               '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading">Status </span>'
+               "<strong>Accepted</strong></td></tr></tbody></table>")
+    context = browser.new_context(viewport=NARROW)
+    try:
+        page = context.new_page()
+        page.set_content(stacked)
+        split = page.evaluate(_SPLIT_CELLS)
+    finally:
+        context.close()
+    assert split == ['3 pieces side by side under "Referred": Referred 6 December 2026From a voluntary organisation']
