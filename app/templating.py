@@ -10,19 +10,36 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from app.assets import NHSUK_VERSION
 from app.config import REPO_ROOT
+from app.models.base import uk_local
 from app.models.vocab import HomeVisitRisk, NeedArea
 from app.oruk.checks import web_address
 
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
+    """A date, or a stored UTC moment on the UK's clock and calendar ("long": 7 December 2026,
+    "short": 07/12/2026, "time": 7 December 2026 at 14:05)."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = uk_local(value)
     if style == "short":
         return value.strftime("%d/%m/%Y")
     text = f"{value.day} {value.strftime('%B %Y')}"
     if isinstance(value, datetime) and style == "time":
         text += value.strftime(" at %H:%M")
     return text
+
+
+def format_iso(value: str | None, style: str = "long") -> str:
+    """A date or a stored UTC moment kept as ISO text (the dashboard's figures), shown as
+    `format_date` shows it; text that is neither is shown as it is."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_date(parsed, style)
 
 
 class TemplateGlobals(ChainMap):
@@ -55,6 +72,7 @@ def configure_jinja(app: Flask) -> None:
         ]),
     }
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["iso_date"] = format_iso
     app.jinja_env.globals["NHSUK_VERSION"] = NHSUK_VERSION
     app.jinja_env.filters["need_label"] = lambda value: NeedArea(value).label
     app.jinja_env.filters["risk_label"] = lambda value: HomeVisitRisk(value).label

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contact, HomeVisit
-from app.models.base import utcnow
+from app.models.base import uk_local, utcnow
 from app.security import Role
 from app.services import visits
 from app.services.errors import RuleBroken
@@ -51,7 +51,7 @@ def test_check_in_needs_an_expected_end_and_confirmation(client, sign_in, no_csr
 
 def test_officer_checks_in_and_out_and_the_visit_is_logged(client, sign_in, no_csrf, officer, episode):
     sign_in.as_user(officer)
-    end = visits.to_local(utcnow() + timedelta(hours=1))  # after 23:00 UK time, tomorrow's
+    end = uk_local(utcnow() + timedelta(hours=1))  # after 23:00 UK time, tomorrow's
     response = client.post(f"/people/{episode.person_id}/visits/check-in",
                            data={"expected_end": end.strftime("%H:%M"), "risks_read": "y"})
     assert response.status_code == 303
@@ -136,7 +136,7 @@ def test_the_expected_end_is_the_nearer_of_today_and_tomorrow_at_that_uk_time(no
        clock=st.times().map(lambda t: t.replace(second=0, microsecond=0)))
 def test_the_expected_end_is_today_unless_gone_and_a_time_gone_is_under_half_a_day_ago(now, clock):
     end = visits.expected_end_at(clock, now)
-    today, local = visits.to_local(now).date(), visits.to_local(end)
+    today, local = uk_local(now).date(), uk_local(end)
     assert local.date() in (today, today + timedelta(days=1))
     if local.date() != today:
         assert visits.local_today_at(clock, now) <= now  # tomorrow's only once today's has gone

@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
     """Timezone-naive UTC now; every stored timestamp is UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def uk_local(moment: datetime) -> datetime:
+    """A stored (timezone-naive UTC) moment as a UK clock and calendar read it, timezone-naive:
+    the same in winter, an hour on in British Summer Time."""
+    return moment.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None)
 
 
 def numbered_by_database(column) -> bool:

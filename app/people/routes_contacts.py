@@ -5,6 +5,7 @@ from flask import abort, flash, render_template, request
 from flask_login import current_user
 
 from app.models import Contact, HomeVisit
+from app.models.base import uk_local
 from app.people import bp, record
 from app.people.forms_contacts import CheckInForm, CheckOutForm, ContactForm, ContactUpdateForm
 from app.people.routes import SUPPORT_STAFF, refused, section
@@ -69,8 +70,8 @@ def check_in(person_id: int):
         except RuleBroken as error:
             refused(form, error)
         else:
-            end = visits.to_local(visit.expected_end_at)
-            day = " tomorrow" if end.date() != visits.to_local(visit.checked_in_at).date() else ""
+            end = uk_local(visit.expected_end_at)
+            day = " tomorrow" if end.date() != uk_local(visit.checked_in_at).date() else ""
             flash(f"Checked in. Expected end {end:%H:%M}{day}. Remember to check out when you leave.", "success")
             return section(person_id, "safety")
     return render_template("people/check_in.html", form=form, episode=episode, risks=risk_summary.for_person(person_id),

@@ -14,17 +14,12 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Episode, HomeVisit, Person, User
-from app.models.base import utcnow
+from app.models.base import UK, uk_local, utcnow
 from app.models.contact import ContactKind, ContactStatus
 from app.services import casework, contacts
 from app.services.errors import RuleBroken
 
-UK = ZoneInfo("Europe/London")
 LONGEST_VISIT = timedelta(hours=8)
-
-
-def to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(UK).replace(tzinfo=None)
 
 
 def _utc_moment(uk_day: date, clock: time) -> datetime:
@@ -34,7 +29,7 @@ def _utc_moment(uk_day: date, clock: time) -> datetime:
 
 def local_today_at(clock: time, now: datetime | None = None) -> datetime:
     """The UTC moment of a UK clock time today (the day of `now`, in UK time)."""
-    return _utc_moment(to_local(now or utcnow()).date(), clock)
+    return _utc_moment(uk_local(now or utcnow()).date(), clock)
 
 
 def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
@@ -46,7 +41,7 @@ def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
     today = local_today_at(clock, now)
     if today > now:
         return today
-    tomorrow = _utc_moment(to_local(now).date() + timedelta(days=1), clock)
+    tomorrow = _utc_moment(uk_local(now).date() + timedelta(days=1), clock)
     return tomorrow if tomorrow - now < now - today else today
 
 
@@ -94,8 +89,8 @@ def check_out(*, by: User, visit: HomeVisit, notes: str = "", who_was_there: str
     visit.checked_out_at = now
     visit.checked_out_by_id = by.id
     contact = contacts.record(by=by, episode=visit.episode, kind=ContactKind.HOME_VISIT.value,
-                              status=ContactStatus.HELD.value, on=to_local(visit.checked_in_at).date(),
-                              at_time=to_local(visit.checked_in_at).time().replace(second=0, microsecond=0),
+                              status=ContactStatus.HELD.value, on=uk_local(visit.checked_in_at).date(),
+                              at_time=uk_local(visit.checked_in_at).time().replace(second=0, microsecond=0),
                               duration_minutes=min(minutes, contacts.MAX_MINUTES),
                               who_was_there=who_was_there, notes=notes, commit=False)
     visit.contact = contact

@@ -5,7 +5,7 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import uk_local, utcnow
 from app.security import Role, requires
 from app.services import audit, visits
 from app.visits import bp
@@ -14,7 +14,7 @@ from app.visits import bp
 @bp.app_template_filter("uk_time")
 def uk_time(moment, style: str = "%H:%M") -> str:
     """A stored UTC time shown in UK time."""
-    return visits.to_local(moment).strftime(style) if moment else ""
+    return uk_local(moment).strftime(style) if moment else ""
 
 
 @bp.get("/")

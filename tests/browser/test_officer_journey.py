@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import ReferralEvent
-from app.models.base import utcnow
+from app.models.base import uk_local, utcnow
 from app.security import Role
-from app.services import contacts, visits
+from app.services import contacts
 from tests import factories
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, screenshot, sign_in
 
@@ -60,7 +60,7 @@ def _world():
 def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(new_page, live_app):
     officer, manager, gp, episode = _world()
     person_id, referral_id = episode.person_id, episode.referral_id
-    end_local = visits.to_local(utcnow() + timedelta(hours=1))  # after 23:00 UK time, tomorrow's
+    end_local = uk_local(utcnow() + timedelta(hours=1))  # after 23:00 UK time, tomorrow's
 
     page = new_page(TABLET)
     sign_in(page, officer.email, factories.PASSWORD)
