@@ -3,8 +3,7 @@ what was delivered; a failed message can be sent again. No personal data is show
 named by its referral number, practice and client, never by the person."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,19 +14,19 @@ from app.admin import bp
 from app.admin.forms import EmptyForm
 from app.extensions import db
 from app.models import ApiClient, OutboxMessage, Referral
+from app.models.base import uk_local
 from app.models.outbox import OutboxStatus
 from app.security import Role, requires
 from app.services import outbox
 from app.services.errors import RuleBroken
 
 DELIVERED_SHOWN = 25
-UK = ZoneInfo("Europe/London")
 
 
 def uk_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    local = moment.replace(tzinfo=UTC).astimezone(UK)
+    local = uk_local(moment)
     return f"{local.day} {local:%b %Y}, {local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 

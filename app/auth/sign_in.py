@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app, session, url_for
 from sqlalchemy import select
@@ -21,13 +20,13 @@ from app.auth.keys import email_for_log, normalise_email
 from app.auth.session import begin_session
 from app.extensions import db, limiter
 from app.models import User
+from app.models.base import uk_local
 from app.models.org import hash_password
 from app.security import home_endpoint
 
 PENDING = "sign_in_pending"
 CODE_STEP = "code"
 ENROL_STEP = "enrol"
-UK = ZoneInfo("Europe/London")
 
 
 def _failed(response) -> bool:
@@ -131,7 +130,7 @@ def finish(user: User, *, next_url: str | None = None) -> str:
 
 def uk_clock(moment: datetime) -> str:
     """A UTC moment as people in the UK read a clock: 10:15am."""
-    local = moment.replace(tzinfo=UTC).astimezone(UK)
+    local = uk_local(moment)
     return f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
