@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Episode, Person, ReferralEvent
+from app.models.base import uk_local
 from app.security import Role
 from app.services import triage
 from tests import factories
@@ -28,6 +29,28 @@ def test_waiting_referrals_are_listed_oldest_first_with_days_waiting(app, client
     assert page.index("Older") < page.index("Newer")
     assert "9 days" in page and "2 days" in page
     assert "Finished" not in page
+
+
+def test_a_referrals_page_counts_days_waiting_only_while_it_waits_for_the_service(app, client, sign_in):
+    """Received, questioned or accepted (waiting for an officer): days waiting, one day in the
+    singular; declined or further on: the day it was received, not a count that keeps growing."""
+    one = factories.referral(given_name="One", received_days_ago=1)
+    asked = factories.referral(given_name="Asked", status="more_info_requested", received_days_ago=4)
+    accepted = factories.referral(given_name="Accepted", status="accepted", received_days_ago=6)
+    declined = factories.referral(given_name="Declined", status="declined", received_days_ago=30)
+    sign_in.as_role(Role.MANAGER)
+
+    def caption(referral):
+        page = client.get(f"/triage/{referral.id}").get_data(as_text=True)
+        start = page.index('<span class="nhsuk-caption-l">')
+        return " ".join(page[start:page.index("</span>", start)].split())
+
+    assert caption(one).endswith("· waiting 1 day")
+    assert caption(asked).endswith("· waiting 4 days")
+    assert caption(accepted).endswith("· waiting 6 days")
+    received = uk_local(declined.received_at)  # the UK's calendar, as pages show it
+    assert caption(declined).endswith(f"· received {received.day} {received:%B %Y}")
+    assert "waiting" not in caption(declined)
 
 
 def test_accepting_creates_the_person_and_an_episode_and_allocates(app, client, sign_in, no_csrf):
