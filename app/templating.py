@@ -17,13 +17,15 @@ from app.oruk.checks import web_address
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
     """A date, or a stored UTC moment on the UK's clock and calendar ("long": 7 December 2026,
-    "short": 07/12/2026, "time": 7 December 2026 at 14:05)."""
+    "short": 07/12/2026, "time": 7 December 2026 at 14:05, "stamp": 07/12/2026 14:05:09)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = uk_local(value)
     if style == "short":
         return value.strftime("%d/%m/%Y")
+    if style == "stamp":  # to the second, for the audit log
+        return value.strftime("%d/%m/%Y %H:%M:%S")
     text = f"{value.day} {value.strftime('%B %Y')}"
     if isinstance(value, datetime) and style == "time":
         text += value.strftime(" at %H:%M")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import render_template, request
 from flask_login import current_user
@@ -16,6 +16,7 @@ from app.audit_log import bp
 from app.extensions import db
 from app.people.forms import DateInputField
 from app.models import AuditEvent, AuditMention, Person, Referral
+from app.models.base import utc_of_uk
 from app.pagination import link_args, page_arg, paginate
 from app.security import Role, requires
 from app.services import audit
@@ -98,10 +99,11 @@ def search(form: AuditSearchForm, about: Someone | None = None):
         query = query.where(AuditEvent.actor_email.contains(form.user.data.strip().lower(), autoescape=True))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data)
+    # The days are the UK's, as the page shows its times: from the start of one to the end of the other.
     if form.since.data:
-        query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time(0)))
+        query = query.where(AuditEvent.at >= utc_of_uk(form.since.data))
     if form.until.data:
-        query = query.where(AuditEvent.at < datetime.combine(form.until.data + timedelta(days=1), time(0)))
+        query = query.where(AuditEvent.at < utc_of_uk(form.until.data + timedelta(days=1)))
     return query
 
 

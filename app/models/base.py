@@ -1,7 +1,7 @@
 """Shared column helpers."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -16,6 +16,12 @@ def uk_local(moment: datetime) -> datetime:
     """A stored (timezone-naive UTC) moment as a UK clock and calendar read it, timezone-naive:
     the same in winter, an hour on in British Summer Time."""
     return moment.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None)
+
+
+def utc_of_uk(day: date, clock: time = time(0)) -> datetime:
+    """The stored (timezone-naive UTC) moment of a UK clock time on a UK day: midnight of a
+    summer's day is 23:00 UTC the day before."""
+    return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC).replace(tzinfo=None)
 
 
 def numbered_by_database(column) -> bool:

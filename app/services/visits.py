@@ -5,8 +5,7 @@ overdue and shows on the manager's panel. Times are stored in UTC and shown in U
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, select
@@ -14,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Episode, HomeVisit, Person, User
-from app.models.base import UK, uk_local, utcnow
+from app.models.base import uk_local, utc_of_uk, utcnow
 from app.models.contact import ContactKind, ContactStatus
 from app.services import casework, contacts
 from app.services.errors import RuleBroken
@@ -22,14 +21,9 @@ from app.services.errors import RuleBroken
 LONGEST_VISIT = timedelta(hours=8)
 
 
-def _utc_moment(uk_day: date, clock: time) -> datetime:
-    """The UTC moment of a UK clock time on a UK day."""
-    return datetime.combine(uk_day, clock, tzinfo=UK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def local_today_at(clock: time, now: datetime | None = None) -> datetime:
     """The UTC moment of a UK clock time today (the day of `now`, in UK time)."""
-    return _utc_moment(uk_local(now or utcnow()).date(), clock)
+    return utc_of_uk(uk_local(now or utcnow()).date(), clock)
 
 
 def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
@@ -41,7 +35,7 @@ def expected_end_at(clock: time, now: datetime | None = None) -> datetime:
     today = local_today_at(clock, now)
     if today > now:
         return today
-    tomorrow = _utc_moment(uk_local(now).date() + timedelta(days=1), clock)
+    tomorrow = utc_of_uk(uk_local(now).date() + timedelta(days=1), clock)
     return tomorrow if tomorrow - now < now - today else today
 
 
