@@ -24,7 +24,7 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import Contact, HomeVisit
-from app.models.base import utcnow
+from app.models.base import uk_local, utcnow
 from app.models.contact import ContactKind, ContactStatus
 from app.models.referral import ReferralStatus
 from app.services import casework, contacts, visits
@@ -100,7 +100,7 @@ def _held_on(item: Drawn) -> tuple[date, time | None, int]:
     """(the contact's date, its time, its minutes) as the services record it."""
     if item.start is None:
         return item.day, None, item.duration_minutes or 0
-    local = visits.to_local(item.start)
+    local = uk_local(item.start)
     return local.date(), local.time().replace(second=0, microsecond=0), max(1, item.stayed_minutes)
 
 
