@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -68,3 +68,15 @@ def test_only_practices_may_export(app, client, sign_in):
         sign_in.as_role(role)
         assert client.get("/referrals/export.csv").status_code == 403, role
         sign_in.out()
+
+
+def test_the_day_received_is_the_uks(app, client, sign_in):
+    """23:30 UTC on 30 June is 00:30 on 1 July in British Summer Time: the page and the CSV both
+    say 1 July."""
+    practice = factories.practice()
+    late = factories.referral(practice, given_name="Late")
+    late.received_at = datetime(2026, 6, 30, 23, 30)
+    db.session.commit()
+    sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
+    assert _rows(client.get("/referrals/export.csv"))[0]["received_on"] == "2026-07-01"
+    assert "1 July 2026" in client.get("/referrals/").get_data(as_text=True)

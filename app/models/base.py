@@ -1,4 +1,4 @@
-"""Shared column helpers."""
+"""Shared column helpers, and the UK clock of the stored (UTC) moments."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time

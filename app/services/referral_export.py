@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.fhir.codes import REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_DISPLAY, SOCIAL_PRESCRIBING_DECLINED
 from app.models import Practice, Referral
+from app.models.base import uk_local
 from app.models.referral import ReferralStatus
 from app.spreadsheet_safety import safe_row
 
@@ -45,9 +46,9 @@ def rows(referrals: list[Referral]) -> Iterator[list]:
     yield HEADER
     for referral in referrals:
         episode = referral.episode
-        yield safe_row([
+        yield safe_row([  # the day received is the UK's, as the pages show it
             referral.id, referral.nhs_number, referral.given_name, referral.family_name,
-            referral.date_of_birth.isoformat(), referral.received_at.date().isoformat(),
+            referral.date_of_birth.isoformat(), uk_local(referral.received_at).date().isoformat(),
             referral.mdt_meeting_date.isoformat(), referral.status_enum.label,
             episode.first_contact_on.isoformat() if episode and episode.first_contact_on else "",
             referral.person_declined_on.isoformat() if referral.person_declined_on else "",
