@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.base import uk_local
+from app.models.base import uk_local, utc_of_uk
 from app.models.dashboard_cache import DashboardCache
 from app.security import Role
 from app.templating import format_date, format_iso
@@ -53,6 +53,16 @@ def test_uk_time_is_utc_in_winter_and_an_hour_on_in_summer(moment):
         assert uk_local(moment) == moment + timedelta(hours=1)
         shown = moment + timedelta(hours=1)
         assert format_date(moment, "time") == f"{shown.day} {shown:%B %Y} at {shown:%H:%M}"
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)).filter(lambda day: day.month not in (3, 10)),
+       st.times())
+def test_a_uk_clock_time_stored_and_shown_again_is_the_same(day, clock):
+    """utc_of_uk and uk_local undo each other (away from the two nights the clocks change, when
+    an hour is missing or comes twice)."""
+    stored = utc_of_uk(day, clock)
+    assert uk_local(stored) == datetime.combine(day, clock)
+    assert stored == datetime.combine(day, clock) - (timedelta(hours=1) if 4 <= day.month <= 9 else timedelta(0))
 
 
 def test_a_referrals_history_shows_a_summer_event_in_uk_time(app, client, sign_in):
