@@ -2,8 +2,9 @@
 
 Each role opens every page it may use (built from the app's URL map and one of everything made through
 the services), then submits every form empty so the error state is audited too. A critical or serious
-axe violation, or a page wider than the 320 px viewport, fails the test and names the page, width, rule
-and elements; moderate ones and best practice are printed (run with -s to read them).
+axe violation, a page wider than the 320 px viewport, or a stacked table cell at 320 px whose value is
+split into pieces side by side fails the test and names the page, width, rule and elements; moderate
+ones and best practice are printed (run with -s to read them).
 
 axe-core comes from npm (package.json, `npm ci`), so no network is needed.
 """
