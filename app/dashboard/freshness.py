@@ -6,7 +6,6 @@ the page says how old they are and its script asks :func:`status` until the new 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from sqlalchemy import select
@@ -15,9 +14,8 @@ from app.analytics import cache, filters as filtering, refresh
 from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import Locality, Practice
+from app.models.base import uk_local
 from app.models.dashboard_cache import DashboardCache
-
-UK = ZoneInfo("Europe/London")
 
 
 def clock_time(moment: datetime) -> str:
@@ -37,8 +35,8 @@ def age_in_words(calculated_at: datetime, now: datetime) -> str:
     """When figures were calculated, said as a person would, in UK time ("3 hours ago",
     "yesterday at 4pm", "2 days ago", "on 3 November 2026"). Both times are naive UTC."""
     seconds = (now - calculated_at).total_seconds()
-    then = calculated_at.replace(tzinfo=UTC).astimezone(UK)
-    today = now.replace(tzinfo=UTC).astimezone(UK).date()
+    then = uk_local(calculated_at)
+    today = uk_local(now).date()
     days = (today - then.date()).days
     if seconds < 60:
         return "less than a minute ago"

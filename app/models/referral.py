@@ -67,6 +67,8 @@ MOVES: dict[ReferralStatus, frozenset[ReferralStatus]] = {
 }
 TERMINAL = frozenset(status for status, moves in MOVES.items() if not moves)
 WAITING_FOR_DECISION = (S.RECEIVED, S.MORE_INFO_REQUESTED)
+# Waiting for the service: the triage page's two queues (a decision, then a link officer).
+IN_TRIAGE = (*WAITING_FOR_DECISION, S.ACCEPTED)
 STATUS_CHECK = "status IN (" + ", ".join(f"'{s.value}'" for s in ReferralStatus) + ")"
 
 

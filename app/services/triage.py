@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Episode, Person, Referral, User
 from app.models.base import utcnow
 from app.models.outbox import OutboxEvent
-from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
+from app.models.referral import IN_TRIAGE, WAITING_FOR_DECISION, ReferralStatus
 from app.pagination import Page, paginate
 from app.security import Role
 from app.services import audit, outbox, referral_status
@@ -128,7 +128,7 @@ def queues(*, waiting_page: int, accepted_page: int, per_page: int | None = None
     is_waiting = Referral.status.in_(waiting_statuses)
     counts = db.session.execute(
         select(func.count(Referral.id).filter(is_waiting), func.count(Referral.id).filter(Referral.status == accepted))
-        .where(Referral.status.in_([*waiting_statuses, accepted]))).one()
+        .where(Referral.status.in_([s.value for s in IN_TRIAGE]))).one()
     # Only the columns the queues print (a referral has about forty); anything else read later
     # loads as usual (the query-count test would see it if the page did).
     shown = load_only(Referral.id, Referral.given_name, Referral.family_name, Referral.received_at,

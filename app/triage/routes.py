@@ -9,7 +9,7 @@ from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Referral, User
 from app.models.base import utcnow
-from app.models.referral import WAITING_FOR_DECISION, ReferralStatus
+from app.models.referral import IN_TRIAGE
 from app.pagination import page_arg
 from app.referrals.queries import referral_for
 from app.security import Role, requires
@@ -59,7 +59,7 @@ def _decision_page(referral: Referral, status: int = 200, **forms):
     page_forms.update(forms)
     # Days waiting while the referral waits for the service (a decision, or a link officer once
     # accepted); once it has moved on, the day it was received.
-    waiting = referral.status_enum in (*WAITING_FOR_DECISION, ReferralStatus.ACCEPTED)
+    waiting = referral.status_enum in IN_TRIAGE
     return render_template("triage/decide.html", referral=referral,
                            days_waiting=days_since(referral.received_at) if waiting else None, **page_forms), status
 
