@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Person, Practice, Referral, User
+from app.models.base import uk_today
 from app.security import Role
 from app.services.activity_import import import_extract
 
@@ -134,7 +135,7 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
     from seed.identities import nhs_numbers
 
     generator = np.random.default_rng(rng.randint(0, 2**32 - 1))
-    today = date.today()
+    today = uk_today()
     episodes = db.session.execute(
         select(Person.nhs_number, Person.practice_id, Person.date_of_birth, Referral.received_at, Referral.status)
         .join(Episode, Episode.person_id == Person.id).join(Referral, Referral.id == Episode.referral_id)

@@ -7,9 +7,10 @@ and a service that already exists (same id) is left alone, so loading twice chan
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.models.directory import Service
 from app.services import directory as directory_service
 
@@ -146,7 +147,7 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
     """About 60 services: each catalogue entry in one or more localities, some in all three."""
     localities = world["localities"]
     services, created, stale = [], 0, 0
-    today = date.today()
+    today = uk_today()
     for index, (name, org, sector, needs, what, who, schedule, cost, routes) in enumerate(CATALOGUE):
         # Statutory and borough-wide services serve every locality; others run in one or two places.
         spread = localities if sector == "statutory" or index % 7 == 0 else [localities[index % 3]]

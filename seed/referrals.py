@@ -10,13 +10,13 @@ seed/support.py uses to fill in the support that followed.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Referral, ReferralEvent, User
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals, triage
@@ -97,7 +97,7 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
         age_days = int(HISTORY_DAYS * (rng.random() ** 1.3))
         received = now - timedelta(days=age_days, hours=rng.randint(0, 8))
         age = _age(rng)
-        born = date.today() - timedelta(days=365 * age + rng.randint(0, 364))
+        born = uk_today() - timedelta(days=365 * age + rng.randint(0, 364))
         sex = rng.choice(["female", "male"])
         given = fake.first_name_female() if sex == "female" else fake.first_name_male()
         meeting = (received - timedelta(days=rng.randint(0, 3))).date()

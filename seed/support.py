@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Contact, Need, ReferralEvent
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, peer, visits
 from seed import support_contacts as contact_run, support_goals as goal_run, support_measures as measure_run
@@ -54,7 +54,7 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         world["episodes"] = plan.fallback_episodes(rng=rng, fake=fake, world=world)
     episodes = [e for e in world["episodes"] if e.officer_id is not None]
     organisations = plan.organisations(world.get("services"))
-    today = date.today()
+    today = uk_today()
     counts = {"episodes": 0, "needs": 0, "onward": 0, "vcs": 0, "peer_activity": 0, "volunteering": 0,
               "discharged": 0}
     for episode in episodes:

@@ -24,7 +24,7 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import Contact, HomeVisit
-from app.models.base import uk_local, utcnow
+from app.models.base import uk_local, uk_today, utcnow
 from app.models.contact import ContactKind, ContactStatus
 from app.models.referral import ReferralStatus
 from app.services import casework, contacts, visits
@@ -108,7 +108,7 @@ def _needs_no_decision(officer, episode, held: list[tuple[date, time | None, int
     days = [on for on, _, _ in held]
     return (episode.is_open and episode.referral.status_enum is ReferralStatus.IN_SUPPORT
             and episode.first_contact_on is not None and min(days) >= episode.first_contact_on
-            and max(days) <= date.today()
+            and max(days) <= uk_today()
             and all(0 < minutes <= contacts.MAX_MINUTES for _, _, minutes in held)
             and visits.open_visit_for(officer) is None)
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import WellbeingMeasure
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.wellbeing import ONS4_ITEMS, UCLA_ITEMS, Instrument, Stage
 from app.services import casework, measures
 
@@ -65,7 +65,7 @@ def _plain(episode, stage: str, day: date, drawn: list[Drawn]) -> bool:
         stage_, instruments = Stage(stage), [Instrument(instrument) for instrument, _ in drawn]
     except ValueError:
         return False
-    if not (episode.is_open and day <= date.today() and len(set(instruments)) == len(instruments)):
+    if not (episode.is_open and day <= uk_today() and len(set(instruments)) == len(instruments)):
         return False
     if not all(_answered(instrument, scores) for instrument, (_, scores) in zip(instruments, drawn, strict=True)):
         return False

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import OnwardReferral, OnwardReferralNeed
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.onward import STATUS_DATE_COLUMN, OnwardKind, OnwardStatus
 from app.models.vocab import NeedArea, Sector
 from app.services import casework, onward
@@ -64,7 +64,7 @@ def write(officer, episode, drawn: list[Drawn], *, bulk: bool = True) -> None:
     if not (bulk and episode.is_open and all(_plain(item) for item in drawn)):
         write_through_services(officer, episode, drawn)
         return
-    today = date.today()
+    today = uk_today()
     db.session.flush()
     rows = []
     for item in drawn:
@@ -119,7 +119,7 @@ def _plain(item: Drawn) -> bool:
         steps = [(OnwardStatus(step), day) for step, day in item.steps]
     except ValueError:
         return False
-    today, was, last = date.today(), OnwardStatus.MADE, item.on
+    today, was, last = uk_today(), OnwardStatus.MADE, item.on
     for status, day in steps:
         if not was.can_move_to(status) or not last <= day <= today:
             return False

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, NeedArea, Sector
 from app.security import Role
 
@@ -153,7 +153,7 @@ def fallback_episodes(*, rng, fake, world: dict) -> list:
             phone="01384 123456", contact_method="phone", contact_times="", accessibility_needs="",
             need_areas=["loneliness", "low_mood"][: 1 + index % 2], concerns="Lonely since a bereavement.",
             risks=["dog"] if index % 4 == 0 else [], risk_notes="", referrer_name="Dr Demo", referrer_role="GP",
-            mdt_meeting_date=date.today() - timedelta(days=120 - index * 9), consent_to_referral=True,
+            mdt_meeting_date=uk_today() - timedelta(days=120 - index * 9), consent_to_referral=True,
             consent_to_share=True)
         episode = triage.accept(by=manager, referral=referral, version=referral.version,
                                 officer=world["officers"][index % len(world["officers"])])

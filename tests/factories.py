@@ -46,7 +46,7 @@ def user(role: str = Role.MANAGER, *, email: str | None = None, name: str | None
 from datetime import date, timedelta  # noqa: E402
 
 from app.models import Episode, Person, Referral, ReferralEvent, ReferralNeed, ReferralRisk  # noqa: E402
-from app.models.base import utcnow  # noqa: E402
+from app.models.base import uk_today, utcnow  # noqa: E402
 
 def nhs_number(index: int | None = None) -> str:
     """A valid NHS number from the 999 range reserved for testing (check digit by nhs-number).
@@ -75,7 +75,7 @@ def referral(practice_: Practice | None = None, *, status: str = "received", nee
         practice=practice_, status=status, nhs_number=nhs or nhs_number(number), given_name=given_name,
         family_name=family_name or f"Testperson{number}", date_of_birth=date(1950, 5, 17),
         address="1 Test Street\nDudley", postcode=postcode, phone="01384 000000", contact_method="phone",
-        referrer_name="Dr Test", referrer_role="GP", mdt_meeting_date=mdt_meeting_date or date.today() - timedelta(days=7),
+        referrer_name="Dr Test", referrer_role="GP", mdt_meeting_date=mdt_meeting_date or uk_today() - timedelta(days=7),
         consent_to_referral=True, consent_to_share=True, concerns="Visits the GP every week; lonely since bereavement.",
         received_at=utcnow() - timedelta(days=received_days_ago),
         decline_reason="Not eligible" if status == "declined" else None, submitted_by=by,

@@ -5,6 +5,7 @@ import json
 from datetime import date, timedelta
 
 from app.models import Referral, ReferralNeed, ReferralRisk
+from app.models.base import uk_today
 from app.services import api_clients
 from tests import factories
 
@@ -28,7 +29,7 @@ def unsent_referral(practice, *, nhs: str | None = None, risks=("dog",), needs=(
         postcode="DY2 9QH", phone=phone, contact_method="phone" if phone else "letter",
         contact_times="", accessibility_needs="Hard of hearing: face her when speaking",
         concerns="Lives alone since her husband died; visits the surgery most weeks.", risk_notes="",
-        referrer_name="Dr Ann Patel", referrer_role="GP", mdt_meeting_date=date.today() - timedelta(days=2),
+        referrer_name="Dr Ann Patel", referrer_role="GP", mdt_meeting_date=uk_today() - timedelta(days=2),
         consent_to_referral=True, consent_to_share=True)
     details.update(extra)
     referral = Referral(**details)

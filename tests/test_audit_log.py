@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.models.base import uk_today
 from app.security import Role
 from app.services import needs
 from tests import factories
@@ -51,7 +52,7 @@ def test_search_by_user_and_by_action(client, sign_in, officer, two_people):
 def test_search_by_date_excludes_other_days(client, sign_in, officer, two_people):
     needs.add(by=officer, episode=two_people[0], area="debt", severity="low")
     sign_in.as_role(Role.MANAGER)
-    yesterday = date.today() - timedelta(days=2)
+    yesterday = uk_today() - timedelta(days=2)
     html = client.get(f"/audit/?action=need.create&until-day={yesterday.day}&until-month={yesterday.month}"
                       f"&until-year={yesterday.year}").get_data(as_text=True)
     assert "0 events" in html

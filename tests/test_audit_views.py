@@ -6,7 +6,7 @@ carry no personal data: anything else fails here (deny by default).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.security import ACCESS_ATTRIBUTE, Role
 from app.services import contacts, goals, needs, onward, peer, visits
 from app.services import risks
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 # Endpoints that never show a person's data. Adding one here is a claim a reviewer checks.
 NO_PERSONAL_DATA = {

@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.security import Role
 from app.services import contacts, needs
 from app.caseload.queries import bank_holidays, working_days_between
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from app.caseload import queries
 from app.caseload.flags import FlagRules, latest_flagged_allocation, working_days_between
 from app.extensions import db
 from app.models import AuditEvent
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.security import Role
 from app.services import contacts, visits
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

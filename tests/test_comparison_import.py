@@ -11,6 +11,7 @@ from sqlalchemy import String, Text, func, select
 
 from app.extensions import db
 from app.models import Activity, AuditEvent
+from app.models.base import uk_today
 from app.models.comparison import ComparisonActivity, ComparisonCohort, ComparisonMember, ComparisonPerson
 from app.services.activity_import import import_extract
 from app.services.comparison import CohortRejected, import_cohort
@@ -66,7 +67,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_and_column(app,
         "row 3, column person_id: NHS number must be 10 digits, like 999 123 4560",
         "row 4, column referral_date: '2024-02-30' is not a date in the form YYYY-MM-DD",
         "row 5, column sex: 'dog' is not one of female, male, other, not_stated (or blank)",
-        f"row 5, column year_of_birth: '1800' is not a year of birth from 1880 to {date.today().year}",
+        f"row 5, column year_of_birth: '1800' is not a year of birth from 1880 to {uk_today().year}",
         "row 5, column practice_code: 'ZZZ99' is not a practice the service knows",
         "row 6, column person_id: this NHS number is already on row 2",
     ]
@@ -128,7 +129,7 @@ def test_a_bad_sex_or_year_of_birth_in_an_extract_is_a_row_error(app, practice):
     db.session.rollback()
     assert caught.value.problems == [
         "row 2, column sex: 'x' is not one of female, male, other, not_stated (or blank)",
-        f"row 2, column year_of_birth: '19' is not a year of birth from 1880 to {date.today().year}"]
+        f"row 2, column year_of_birth: '19' is not a year of birth from 1880 to {uk_today().year}"]
     assert _count(ComparisonActivity) == 0
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.models.directory import Service
 from app.models.directory_taxonomy import DirectoryCorrection
 from app.models.onward import OnwardReferral
@@ -94,14 +95,14 @@ def test_service_page_has_what_an_officer_needs_on_a_doorstep(app, client, sign_
 
 
 def test_stale_entries_are_flagged_and_a_manager_marks_them_checked(app, client, sign_in, no_csrf):
-    stale = factories.directory_service("Old entry", checked_on=date.today() - timedelta(days=400))
-    fresh = factories.directory_service("New entry", checked_on=date.today() - timedelta(days=30))
+    stale = factories.directory_service("Old entry", checked_on=uk_today() - timedelta(days=400))
+    fresh = factories.directory_service("New entry", checked_on=uk_today() - timedelta(days=30))
     assert stale.is_stale() and not fresh.is_stale()
     sign_in.as_role(Role.MANAGER)
     page = client.get("/directory/?review=y").get_data(as_text=True)
     assert "Old entry" in page and "New entry" not in page and "Due for checking" in page
     client.post(f"/directory/services/{stale.id}/checked")
-    assert db.session.get(Service, stale.id).last_checked_on == date.today()
+    assert db.session.get(Service, stale.id).last_checked_on == uk_today()
 
 
 def test_manager_adds_a_service_and_errors_keep_what_was_typed(app, client, sign_in, no_csrf, places):

@@ -1,11 +1,10 @@
 """Suggestions on the support record: services for the person's open needs, ranked."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.models.onward import OnwardReferral
 from app.security import Role
 from app.services.suggestions import open_need_areas, preferred_times, suggest_for
@@ -66,9 +65,9 @@ def test_open_needs_come_from_the_assessment_once_it_records_any(app):
     except ImportError:
         return
     db.session.add_all([Need(episode_id=episode.id, area="food", severity="high", status="identified",
-                             identified_on=date.today()),
+                             identified_on=uk_today()),
                         Need(episode_id=episode.id, area="debt", severity="low", status="met",
-                             identified_on=date.today(), met_on=date.today())])
+                             identified_on=uk_today(), met_on=uk_today())])
     db.session.commit()
     assert open_need_areas(episode) == ["food"]
 

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from app.extensions import db
 from app.models import AuditEvent, Person, Referral
+from app.models.base import uk_today
 from app.models.deprivation import DeprivationArea
 from app.models.vocab import CarerStatus, EthnicCategory, EthnicGroup, Sex
 from app.security import Role
@@ -105,7 +106,7 @@ def test_accepting_copies_what_the_referral_states_and_a_later_blank_referral_ke
     assert (person.sex, person.ethnic_category, person.carer, person.preferred_language) == ("male", "N", "no",
                                                                                             "Tigrinya")
     episode = person.episodes[0]
-    episode.discharged_on, episode.discharge_reason = date.today(), "goals_met"
+    episode.discharged_on, episode.discharge_reason = uk_today(), "goals_met"
     first.status = "discharged"
     db.session.commit()
     again = factories.referral(nhs=person.nhs_number, carer="yes")  # says nothing of sex or ethnicity

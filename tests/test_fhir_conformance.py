@@ -8,7 +8,7 @@ import copy
 import json
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,7 @@ from app.fhir.referral_bundle import referral_message
 from app.fhir.service_request import service_request_for
 from app.models import AuditEvent, Practice, Referral
 from app.models.api_client import InboundMessage
+from app.models.base import uk_today
 from app.models.vocab import HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals
@@ -112,7 +113,7 @@ def _demo_referral(practice, gp, rng: random.Random) -> Referral:
     sex = rng.choice(["female", "male"])
     return referrals.submit(
         by=gp, practice=practice, given_name=fake.first_name_female() if sex == "female" else fake.first_name_male(),
-        family_name=fake.last_name(), date_of_birth=date.today() - timedelta(days=365 * rng.randint(19, 95)),
+        family_name=fake.last_name(), date_of_birth=uk_today() - timedelta(days=365 * rng.randint(19, 95)),
         nhs_number=factories.nhs_number(), address=f"{fake.building_number()} {fake.street_name()}\nNetherton",
         postcode=postcode(rng, "Dudley"), phone=f"01384 {rng.randint(100000, 999999)}", contact_method="phone",
         contact_times=rng.choice(["Mornings", "Not on Wednesdays (dialysis)"]),
@@ -120,7 +121,7 @@ def _demo_referral(practice, gp, rng: random.Random) -> Referral:
         need_areas=rng.sample([a.value for a in NeedArea], 3), concerns=rng.choice(CONCERNS).format(pronoun="her"),
         risks=rng.sample([r.value for r in HomeVisitRisk], 2), risk_notes="Steep steps to the back door",
         referrer_name=f"Dr {fake.last_name()}", referrer_role=rng.choice(ROLES),
-        mdt_meeting_date=date.today() - timedelta(days=rng.randint(0, 30)), consent_to_referral=True,
+        mdt_meeting_date=uk_today() - timedelta(days=rng.randint(0, 30)), consent_to_referral=True,
         consent_to_share=True, sex=sex, ethnic_category=rng.choice("ABHNRZ"), interpreter_needed=True,
         preferred_language="Punjabi")
 

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.fhir.codes import EVENT_RESPONSE, NHS_NUMBER_SYSTEM
+from app.fhir.referral_bundle import referral_message
 from app.models import AuditEvent, Referral, ReferralEvent
 from app.models.api_client import ApiClient, InboundMessage
-from app.fhir.referral_bundle import referral_message
+from app.models.base import uk_today
 from app.security import Role
 from app.services import api_clients, fhir_referrals
 from tests import factories
@@ -210,10 +211,9 @@ def test_a_missing_consent_answers_400_naming_consent_and_stores_nothing(app, cl
 
 
 def test_a_child_is_refused_as_the_form_refuses_one(app, client):
-    from datetime import date
 
     practice, _, token = registered()
-    body = referral_message(unsent_referral(practice, date_of_birth=date.today().replace(year=date.today().year - 10)))
+    body = referral_message(unsent_referral(practice, date_of_birth=uk_today().replace(year=uk_today().year - 10)))
     response = post(client, token, body)
     assert response.status_code == 400
     assert issue(response)["expression"] == ["Patient.birthDate"]

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.fhir.codes import (EVENT_RESPONSE, REFERRAL_TO_SOCIAL_PRESCRIBING, SNOMED_SYSTEM, UK_CORE)
 from app.fhir.referral_bundle import referral_message
 from app.models import OutboxMessage, Referral
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.referral import ReferralNeed, ReferralRisk
 from app.security import Role
 from app.services import api_clients, contacts, discharge, triage
@@ -81,7 +81,7 @@ def _bundle_for(practice, nhs: str, message_id: str) -> dict:
                         date_of_birth=date(1950, 5, 17), address="1 Test Street\nDudley", postcode="DY1 1AA",
                         phone="01384 000000", contact_method="phone", contact_times="", accessibility_needs="",
                         concerns="Lonely since bereavement", risk_notes="", referrer_name="Dr Test",
-                        referrer_role="GP", mdt_meeting_date=date.today() - timedelta(days=3),
+                        referrer_role="GP", mdt_meeting_date=uk_today() - timedelta(days=3),
                         consent_to_referral=True, consent_to_share=True)
     referral.needs = [ReferralNeed(area="loneliness")]
     referral.risks = [ReferralRisk(risk="dog")]
@@ -137,11 +137,11 @@ def test_referral_by_api_accepted_then_discharged_sends_two_messages_and_waits_w
     _assert_valid_uk_core(first["bundle"])
 
     episode = referral.episode
-    contacts.record(by=officer, episode=episode, kind="phone", status="held", on=date.today(), duration_minutes=20,
+    contacts.record(by=officer, episode=episode, kind="phone", status="held", on=uk_today(), duration_minutes=20,
                     notes="Agreed to meet")
     db.session.refresh(episode)
     discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Joined a walking group.",
-                        on=date.today(), version=episode.version)
+                        on=uk_today(), version=episode.version)
     assert len(receiver.received) == 2
     second = receiver.received[1]["bundle"]
     _assert_valid_uk_core(second)
@@ -156,7 +156,7 @@ def test_referral_by_api_accepted_then_discharged_sends_two_messages_and_waits_w
     accepted = [obs for obs in resources["Observation"]
                 if obs["code"]["coding"][0] == {"system": SNOMED_SYSTEM, "code": REFERRAL_TO_SOCIAL_PRESCRIBING,
                                                 "display": "Referral to social prescribing service"}]
-    assert accepted and accepted[0]["effectiveDateTime"] == date.today().isoformat()
+    assert accepted and accepted[0]["effectiveDateTime"] == uk_today().isoformat()
     assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.event == "discharged")) == "delivered"
 
     # The receiver goes away: a second referral's acceptance waits in the outbox, nothing is lost.
@@ -245,7 +245,7 @@ def test_the_person_declining_answers_revoked_with_the_dated_snomed_code(app, cl
     referral = db.session.scalar(select(Referral))
     triage.accept(by=manager, referral=referral, version=referral.version)
     person_declined.record(by=manager, referral=referral, version=referral.version,
-                           on=date.today(), reason="Prefers to manage on her own")
+                           on=uk_today(), reason="Prefers to manage on her own")
     assert len(receiver.received) == 2
     bundle = receiver.received[1]["bundle"]
     _assert_valid_uk_core(bundle)
@@ -253,6 +253,6 @@ def test_the_person_declining_answers_revoked_with_the_dated_snomed_code(app, cl
     assert resources["ServiceRequest"][0]["status"] == "revoked"
     [observation] = resources["Observation"]
     assert observation["code"]["coding"][0]["code"] == SOCIAL_PRESCRIBING_DECLINED
-    assert observation["effectiveDateTime"] == date.today().isoformat()
+    assert observation["effectiveDateTime"] == uk_today().isoformat()
     assert observation["note"] == [{"text": "Prefers to manage on her own"}]
     assert "Composition" not in resources

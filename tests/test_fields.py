@@ -7,20 +7,21 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from app.fields import DateInputField, DateRequired
+from app.models.base import uk_today
 
 
 class VisitForm(FlaskForm):
     class Meta:
         csrf = False
 
-    on = DateInputField("Visit date", validators=[DateRequired()], default=date.today,
+    on = DateInputField("Visit date", validators=[DateRequired()], default=uk_today,
                         required_message="Enter the visit date")
 
 
 def test_a_new_form_shows_the_default_date(app):
     with app.test_request_context():
         form = VisitForm()
-        today = date.today()
+        today = uk_today()
         assert form.on.data == today
         assert form.on._value() == {"day": str(today.day), "month": str(today.month), "year": str(today.year)}
 

@@ -2,8 +2,6 @@
 the referral's needs once one need is recorded, and buttons offered to people who are then refused."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template_string
 from flask_login import login_user, logout_user
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Referral
+from app.models.base import uk_today
 from app.models.support import Need
 from app.security import Role
 from app.services.suggestions import open_need_areas, suggest_for
@@ -78,9 +77,9 @@ def test_suggestions_use_open_recorded_needs_and_ticked_needs_not_yet_recorded(a
     officer = factories.user(Role.LINK_OFFICER)
     episode = factories.episode(officer, referral_=factories.referral(needs=("debt", "loneliness", "housing")))
     db.session.add_all([
-        Need(episode_id=episode.id, area="food", severity="high", status="identified", identified_on=date.today()),
-        Need(episode_id=episode.id, area="housing", severity="low", status="met", identified_on=date.today(),
-             met_on=date.today()),
+        Need(episode_id=episode.id, area="food", severity="high", status="identified", identified_on=uk_today()),
+        Need(episode_id=episode.id, area="housing", severity="low", status="met", identified_on=uk_today(),
+             met_on=uk_today()),
     ])
     db.session.commit()
     # food is recorded and open; debt and loneliness were ticked and not yet assessed; housing is met.

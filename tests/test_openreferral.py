@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 
@@ -190,7 +191,7 @@ def test_api_is_rate_limited(client, app, directory):
 def test_stale_and_checked_dates_are_published_as_assured_date(client, directory):
     debt, _ = directory
     body = client.get(f"/openreferral/services/{debt.id}").get_json()
-    assert body["assured_date"] == date.today().isoformat()
+    assert body["assured_date"] == uk_today().isoformat()
 
 
 def test_demo_directory_answers_valid_bodies(app, client, schemas):

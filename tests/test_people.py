@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Need
+from app.models.base import uk_today
 from app.security import Role
 from app.services import contacts, goals, measures, needs, onward, peer
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contact, PeerSupport
+from app.models.base import uk_today
 from app.security import Role
 from app.services import contacts, onward
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import event
 
 from app.extensions import db
+from app.models.base import uk_today
+from app.models.vocab import NeedArea
 from app.security import Role
 from app.services import contacts, goals, measures, needs, onward, peer, visits
-from app.models.vocab import NeedArea
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @contextmanager

@@ -13,13 +13,14 @@ from app.analytics.counts import flow
 from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import Contact
+from app.models.base import uk_today
 from app.models.referral import ReferralStatus
 from app.security import Role
 from app.services import contacts, person_declined
 from app.services.errors import RuleBroken, StaleEdit
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 def _form(referral, on: date | None = TODAY, reason: str = "Says she is managing fine with her daughter's help"):

@@ -19,6 +19,7 @@ from psycopg import ClientCursor
 from sqlalchemy import event, text
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.security import Role
 from app.services import contacts, needs
 from tests import factories
@@ -45,9 +46,9 @@ def _history(officer, other) -> int:
     """A service's history around one open episode of `officer`; returns that person's id."""
     referral = factories.referral(status="in_support", needs=("loneliness",), risks=("dog",))
     episode = factories.episode(officer, referral_=referral, seen=True)
-    contacts.record(by=officer, episode=episode, kind="phone", status="held", on=date.today() - timedelta(days=3),
+    contacts.record(by=officer, episode=episode, kind="phone", status="held", on=uk_today() - timedelta(days=3),
                     duration_minutes=10)
-    contacts.record(by=officer, episode=episode, kind="phone", status="planned", on=date.today() + timedelta(days=3))
+    contacts.record(by=officer, episode=episode, kind="phone", status="planned", on=uk_today() + timedelta(days=3))
     needs.add(by=officer, episode=episode, area="debt", severity="high")
     db.session.execute(text("INSERT INTO activity (practice_id, person_id, activity_date, activity_type, count) "
                             "VALUES (:practice, :person, :day, 'gp_surgery', 1)"),

@@ -7,9 +7,10 @@ from app.analytics import figures, reach_tables
 from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import DeprivationArea, WellbeingMeasure
+from app.models.base import uk_today
 from tests import factories
 
-REFERRED = date.today() - timedelta(days=500)
+REFERRED = uk_today() - timedelta(days=500)
 
 
 def _by_group(result: dict, dimension: str) -> dict:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.models.base import uk_today
 from app.security import Role
 from app.services import person_declined
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 def _rows(response) -> list[dict]:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Referral
+from app.models.base import uk_today
 from app.models.vocab import ReferralSource
 from app.security import Role
 from app.services import referrals
@@ -15,7 +16,7 @@ from app.services.errors import RuleBroken
 from tests import factories
 from tests.test_referrals import referral_form
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = uk_today() - timedelta(days=1)
 
 
 def other_source_form(practice_id, **overrides) -> dict:

@@ -1,16 +1,17 @@
 """A practice refers someone, sees only its own referrals and what happened to each."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Referral
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = uk_today() - timedelta(days=1)
 
 
 def referral_form(**overrides) -> dict:
@@ -72,8 +73,8 @@ def test_the_database_itself_refuses_a_referral_without_consent(app):
 
 def test_each_bad_field_gets_its_own_message_and_the_rest_is_kept(app, client, sign_in, no_csrf):
     sign_in.as_role(Role.GP_PRACTICE)
-    tomorrow = date.today() + timedelta(days=1)
-    sixteen = date.today() - timedelta(days=16 * 365)
+    tomorrow = uk_today() + timedelta(days=1)
+    sixteen = uk_today() - timedelta(days=16 * 365)
     response = client.post("/referrals/new", data=referral_form(
         nhs_number="999 000 0019", postcode="DY1 1CI",
         **{"date_of_birth-year": str(sixteen.year), "date_of_birth-month": str(sixteen.month),
@@ -92,7 +93,7 @@ def test_each_bad_field_gets_its_own_message_and_the_rest_is_kept(app, client, s
 
 def test_a_future_date_of_birth_is_refused(app, client, sign_in, no_csrf):
     sign_in.as_role(Role.GP_PRACTICE)
-    future = date.today() + timedelta(days=40)
+    future = uk_today() + timedelta(days=40)
     response = client.post("/referrals/new", data=referral_form(**{
         "date_of_birth-day": str(future.day), "date_of_birth-month": str(future.month),
         "date_of_birth-year": str(future.year)}))
@@ -159,7 +160,7 @@ def test_practice_cannot_see_other_practice_referral(app, client, sign_in):
 
 def test_practice_list_filters_by_status_and_meeting(app, client, sign_in):
     practice = factories.practice()
-    meeting = date.today() - timedelta(days=10)
+    meeting = uk_today() - timedelta(days=10)
     factories.referral(practice, given_name="Alpha", mdt_meeting_date=meeting)
     factories.referral(practice, given_name="Bravo", status="declined")
     factories.referral(practice, given_name="Charlie", mdt_meeting_date=meeting, status="declined")

@@ -3,20 +3,20 @@ counts from one query, what changed bounded and shown on the first page."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, ReferralEvent
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.referrals import queries
 from app.security import Role
 from tests import factories
 from tests.test_people_query_count import counting_queries
 
-MEETING = date.today() - timedelta(days=10)
+MEETING = uk_today() - timedelta(days=10)
 
 
 @pytest.fixture

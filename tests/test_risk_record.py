@@ -3,7 +3,7 @@ dated "no known risks" that any later risk supersedes; the referral's ticked ris
 acceptance; shown first on the record and before a home visit."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.risk import NoKnownRisks, PersonRisk
 from app.security import Role
 from app.services import discharge, risk_summary, risks, triage
@@ -126,15 +126,15 @@ def test_risk_record_review_from_an_old_page_is_refused_and_the_first_review_sta
 
 
 def test_risk_record_cannot_change_after_discharge_but_a_concern_can_still_close(officer, episode):
-    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=uk_today(),
                                   concern="Bruising", action_taken="Told the manager")
-    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Doing well", on=date.today(),
+    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Doing well", on=uk_today(),
                         version=episode.version)
     with pytest.raises(RuleBroken, match="can no longer be changed"):
         risks.record(by=officer, person=episode.person, risk="dog")
     with pytest.raises(RuleBroken, match="can no longer be changed"):
         risks.no_known_risks(by=officer, person=episode.person)
-    risks.close_concern(by=officer, concern=concern, version=concern.version, closed_on=date.today(),
+    risks.close_concern(by=officer, concern=concern, version=concern.version, closed_on=uk_today(),
                         outcome="No further action", action_taken="Told the manager")
     assert concern.status == "closed"
 
@@ -184,7 +184,7 @@ def test_risk_record_a_returning_person_keeps_the_risk_in_force_once(app, office
     manager = factories.user(Role.MANAGER)
     first = factories.referral(risks=("dog",), nhs=factories.nhs_number(41))
     episode = triage.accept(by=manager, referral=first, version=first.version)
-    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Done", on=date.today(),
+    discharge.discharge(by=officer, episode=episode, reason="goals_met", summary="Done", on=uk_today(),
                         version=episode.version)
     again = factories.referral(risks=("dog", "access"), nhs=first.nhs_number)
     second = triage.accept(by=manager, referral=again, version=again.version)
@@ -272,7 +272,7 @@ def test_risk_record_check_in_shows_no_known_risks_with_its_date(client, sign_in
         f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
     assert client.post(f"/people/{episode.person_id}/risks/none-known", data={"note": ""}).status_code == 303
     html = client.get(f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
-    today = date.today()
+    today = uk_today()
     assert f"No known risks</strong> (recorded {today.day} {today:%B %Y} by Olive Officer)" in html
     assert html.index("No known risks") < html.index(">Check in<")
 
@@ -387,7 +387,7 @@ def test_risk_record_loads_in_three_queries_however_many_risks_and_concerns(offi
             risks.review(by=officer, risk=item, version=item.version, detail="Still so")
         if index % 3 == 0:
             risks.end(by=officer, risk=item, version=item.version, reason="Gone")
-        risks.raise_concern(by=officer, person=person, raised_on=date.today(), concern=f"Concern {index}",
+        risks.raise_concern(by=officer, person=person, raised_on=uk_today(), concern=f"Concern {index}",
                             action_taken="Reported")
     person_id = person.id
     db.session.expire_all()

@@ -3,7 +3,7 @@ and the manager's list of open concerns (/safeguarding/), managers only, paginat
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.models.base import uk_today
 from app.models.risk import SafeguardingConcern
 from app.security import Role
 from app.services import risk_summary, risks
 from app.services.errors import RuleBroken
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

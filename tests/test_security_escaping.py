@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import product
 
 import pytest
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.security import PUBLIC, Role, declared_access
 from app.services import (contacts, directory, directory_corrections, discharge, goals, needs, onward,
                           org, oruk_import, peer, referrals, triage, visits)
@@ -69,7 +68,7 @@ def build_hostile_world() -> dict:
             accessibility_needs=hostile(f"{tag}-access"), need_areas=["loneliness", "debt"],
             concerns=hostile(f"{tag}-concerns"), risks=["dog"], risk_notes=hostile(f"{tag}-risk-notes"),
             referrer_name=hostile(f"{tag}-referrer", 120), referrer_role=hostile(f"{tag}-role", 80, 2),
-            mdt_meeting_date=date.today() - timedelta(days=3), consent_to_referral=True, consent_to_share=True,
+            mdt_meeting_date=uk_today() - timedelta(days=3), consent_to_referral=True, consent_to_share=True,
             preferred_language=hostile(f"{tag}-language", 60), reasonable_adjustments=hostile(f"{tag}-adjustments"),
             source="hospital" if tag == "waiting" else "gp_practice",
             source_organisation=hostile(f"{tag}-source-org", 120) if tag == "waiting" else "")
@@ -87,23 +86,23 @@ def build_hostile_world() -> dict:
 
     goals.set_what_matters(by=officer, episode=episode, text=hostile("what-matters"), version=episode.version)
     need = needs.add(by=officer, episode=episode, area="housing", severity="high", notes=hostile("need-notes"))
-    goal = goals.add(by=officer, episode=episode, description=hostile("goal"), review_on=date.today() + timedelta(days=30),
+    goal = goals.add(by=officer, episode=episode, description=hostile("goal"), review_on=uk_today() + timedelta(days=30),
                      need_area="loneliness", action=hostile("first-action"), action_by=hostile("first-who", 120),
-                     action_due=date.today() + timedelta(days=7))
+                     action_due=uk_today() + timedelta(days=7))
     goals.add_action(by=officer, goal=goal, description=hostile("action"), who=hostile("who", 120), due_on=None)
-    contact = contacts.record(by=officer, episode=episode, kind="phone", status="held", on=date.today(),
+    contact = contacts.record(by=officer, episode=episode, kind="phone", status="held", on=uk_today(),
                               duration_minutes=20, who_was_there=hostile("who-was-there", 300), notes=hostile("contact-notes"))
-    contacts.record(by=officer, episode=episode, kind="phone", status="planned", on=date.today() + timedelta(days=2),
+    contacts.record(by=officer, episode=episode, kind="phone", status="planned", on=uk_today() + timedelta(days=2),
                     notes=hostile("planned-notes"))
     onward_item = onward.create(by=officer, episode=episode, service_id=None, organisation_name=hostile("onward-org", 200),
                                 service_name=hostile("onward-service", 200, 1), sector="voluntary", kind="linkage",
                                 need_areas=["loneliness"], consent_to_share=False, consent_recorded_on=None,
                                 notes=hostile("onward-notes"))
-    peer_item = peer.record(by=officer, episode=episode, kind="peer_activity", started_on=date.today(),
+    peer_item = peer.record(by=officer, episode=episode, kind="peer_activity", started_on=uk_today(),
                             where=hostile("peer-where", 200), notes=hostile("peer-notes"))
     goals.set_what_matters(by=officer, episode=ended, text=hostile("ended-what-matters"), version=ended.version)
     discharge.discharge(by=officer, episode=ended, reason="goals_met", summary=hostile("discharge-summary"),
-                        on=date.today(), version=ended.version)
+                        on=uk_today(), version=ended.version)
     finished_visit = visits.check_in(by=officer, episode=episode, expected_end_at=utcnow() + timedelta(hours=1),
                                      note=hostile("visit-note"))
     visits.check_out(by=officer, visit=finished_visit, notes=hostile("visit-out-notes"), who_was_there=hostile("visit-who", 300))
@@ -113,11 +112,11 @@ def build_hostile_world() -> dict:
                         detail=hostile("risk-detail"))
     ended_risk = risks.record(by=officer, person=episode.person, risk="smoking", detail=hostile("risk-ended-detail"))
     risks.end(by=officer, risk=ended_risk, version=ended_risk.version, reason=hostile("risk-end-reason"))
-    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+    concern = risks.raise_concern(by=officer, person=episode.person, raised_on=uk_today(),
                                   concern=hostile("concern"), action_taken=hostile("concern-action"))
-    closed = risks.raise_concern(by=officer, person=episode.person, raised_on=date.today(),
+    closed = risks.raise_concern(by=officer, person=episode.person, raised_on=uk_today(),
                                  concern=hostile("closed-concern"), action_taken=hostile("closed-action"))
-    risks.close_concern(by=officer, concern=closed, version=closed.version, closed_on=date.today(),
+    risks.close_concern(by=officer, concern=closed, version=closed.version, closed_on=uk_today(),
                         outcome=hostile("concern-outcome"), action_taken=hostile("closed-action"))
 
     details = directory.ServiceDetails(
@@ -149,7 +148,7 @@ def build_hostile_world() -> dict:
     location["addresses"][0].update(address_1=hostile("imported-address", 200), city=hostile("imported-city", 100, 1))
     oruk_import.import_file(by=manager, filename="services.json", content=json.dumps([record]).encode())
 
-    extract = f"person_id,date,activity_type,count\n{episode.person.nhs_number},{date.today()},gp_surgery,2\n"
+    extract = f"person_id,date,activity_type,count\n{episode.person.nhs_number},{uk_today()},gp_surgery,2\n"
     activity_import.import_extract(by=manager, content=extract.encode(), filename=hostile("upload-filename", 255))
     from app.services.comparison import import_cohort  # the comparison cohort page lists its file name
     import_cohort(by=manager, content=b"person_id,referral_date\n9990000018,2024-03-04\n",

@@ -2,18 +2,19 @@
 when none), the same content in the Composition and the PDF, and the practice's download."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fhir.resources.R4B.composition import Composition
 
 from app.extensions import db
 from app.fhir.composition import composition
 from app.models import GoalAction
+from app.models.base import uk_today
 from app.security import Role
 from app.services import discharge, gp_summary, goals, measures, summary_pdf
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 TITLES = ["Plan and requested actions", "Summary of support", "What matters to the person", "Needs",
           "What was done: onward referrals, linkages and peer support", "Wellbeing scores, first and last", "Risks"]
 

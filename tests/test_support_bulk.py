@@ -10,13 +10,13 @@ referrals and visits against is held still for both.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import Contact
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 
 PEOPLE = 24
 
@@ -107,7 +107,7 @@ def test_a_run_that_needs_a_decision_goes_through_the_services(app):
     from seed import support_contacts
     from tests import factories
 
-    first = date.today() - timedelta(days=30)
+    first = uk_today() - timedelta(days=30)
     episode = factories.episode(factories.user(Role.LINK_OFFICER), status="first_contact", first_contact_on=first)
     drawn = _Fixed([7, "phone", 30, "Talked it through", 3, "video", 20, "Checked in again"])
     run, last = support_contacts.draw(drawn, first, first + timedelta(days=12), utcnow())

@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Goal, Need, OnwardReferral, WellbeingMeasure
+from app.models.base import uk_today
 from app.security import Role
 from app.services.errors import RuleBroken
 from seed import support_goals, support_measures, support_needs, support_onward
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 FIRST = TODAY - timedelta(days=30)
 ONS4 = {"life_satisfaction": 5, "worthwhile": 6, "happiness": 4, "anxiety": 7}
 UCLA = {"ucla_companionship": 2, "ucla_left_out": 3, "ucla_isolated": 2}

@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Contact, OnwardReferral, ReferralEvent, WellbeingMeasure
+from app.models.base import uk_today
 from app.models.onward import OnwardStatus
 from app.security import Role
 from app.services import contacts, discharge, goals, measures, needs, onward, peer, visits
 from app.services.errors import RuleBroken, StaleEdit
 from tests import factories
 
-TODAY = date.today()
+TODAY = uk_today()
 
 
 @pytest.fixture

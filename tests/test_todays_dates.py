@@ -5,12 +5,14 @@ import sys
 import types
 from datetime import date, timedelta
 
+from app.models.base import uk_today
 from tests import todays_dates
 
 SOURCE = '''
 from datetime import date, timedelta
+from app.models.base import uk_today
 START = date(2026, 3, 1)
-TODAY = date.today()
+TODAY = uk_today()
 FIRST = TODAY - timedelta(days=30)
 LATER = START + timedelta(days=1)
 '''
@@ -31,7 +33,7 @@ def test_constants_of_today_are_worked_out_again_when_the_date_moves_on(tmp_path
     module.TODAY, module.FIRST = date(2026, 12, 6), date(2026, 11, 6)  # as if imported the day before
     tomorrow = date(2026, 12, 7)
     assert todays_dates.refresh(module, today=tomorrow) == ["TODAY", "FIRST"]  # its first test
-    assert (module.TODAY, module.FIRST) == (date.today(), date.today() - timedelta(days=30))
+    assert (module.TODAY, module.FIRST) == (uk_today(), uk_today() - timedelta(days=30))
     assert module.START == date(2026, 3, 1) and module.LATER == date(2026, 3, 2)  # fixed dates kept
     assert todays_dates.refresh(module, today=tomorrow) == []  # the same day: nothing again
     assert todays_dates.refresh(module, today=tomorrow + timedelta(days=1)) == ["TODAY", "FIRST"]

@@ -1,5 +1,5 @@
-"""Test modules name dates relative to today in constants (`TODAY = date.today()`,
-`YESTERDAY = date.today() - timedelta(days=1)`), worked out when the module is imported. A run
+"""Test modules name dates relative to today in constants (`TODAY = uk_today()`,
+`YESTERDAY = uk_today() - timedelta(days=1)`), worked out when the module is imported. A run
 that crosses midnight would leave them a day behind the app, which asks for today's date when it
 runs: 42 tests failed in a run started at 23:47 ("The discharge date cannot be before support
 began"). `refresh` works those constants out again when the date has changed since."""
@@ -10,13 +10,19 @@ import inspect
 from datetime import date
 from types import ModuleType
 
+from app.models.base import uk_today
+
 #: Each module seen: the day its constants were last worked out, and their statements.
 _seen: dict[str, tuple[date | None, list[ast.Assign]]] = {}
 
 
 def _calls_today(node: ast.AST) -> bool:
-    return any(isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "today"
-               for call in ast.walk(node))
+    """Whether `node` asks for today's date: `uk_today()` (the UK's day, as the app counts it)
+    or a `.today()` of any kind."""
+    return any(isinstance(call, ast.Call) and (
+        isinstance(call.func, ast.Name) and call.func.id == "uk_today"
+        or isinstance(call.func, ast.Attribute) and call.func.attr in ("today", "uk_today"))
+        for call in ast.walk(node))
 
 
 def constants_of_today(module: ModuleType) -> list[ast.Assign]:
@@ -39,7 +45,7 @@ def refresh(module: ModuleType, today: date | None = None) -> list[str]:
     """Work the module's constants of today out again if the date may have moved on since they
     were: at its first test (the module was imported at collection, perhaps the day before) and
     whenever the date has changed since. Returns the names set again."""
-    today = today or date.today()
+    today = today or uk_today()
     if module.__name__ not in _seen:
         _seen[module.__name__] = (None, constants_of_today(module))
     day, statements = _seen[module.__name__]

@@ -27,6 +27,7 @@ from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
 from app.analytics.suppression import THRESHOLD
+from app.models.base import uk_today
 from outcomes.balance import cohort_balance
 from outcomes.definitions import ACTIVITY_TYPES
 
@@ -68,7 +69,7 @@ def start_reading(filters: Filters, *, window_months: int = 12, windowed: bool =
     if cohort is None:
         return None
     if windowed:
-        as_of = as_of or source.latest_activity_date() or date.today()
+        as_of = as_of or source.latest_activity_date() or uk_today()
     cohort_id = cohort.id
     return cohort, in_background(lambda: _cohort_frames(cohort_id, filters, window_months=window_months,
                                                         windowed=windowed, as_of=as_of))

@@ -18,7 +18,7 @@ from app.analytics import cache, comparison, counts, reach, records, records_sto
 from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.report import engine_inputs
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 
 log = logging.getLogger(__name__)
 WAIT_BANDS = ((0, 7, "Within a week"), (8, 14, "8 to 14 days"), (15, 28, "15 to 28 days"),
@@ -187,7 +187,7 @@ def warm_views(today: date | None = None) -> list[Filters]:
     from app.models import Locality, Practice
 
     periods = [("all", None)]
-    choices = period_choices(today or date.today(), date(1900, 1, 1))
+    choices = period_choices(today or uk_today(), date(1900, 1, 1))
     if len(choices) > 1:
         periods.append((choices[1][0], financial_year(choices[1][0])))
     localities = db.session.scalars(select(Locality.name).order_by(Locality.name)).all()

@@ -9,6 +9,7 @@ from app.analytics.filters import Filters
 from app.analytics.parallel import in_background
 from app.analytics.records import Records
 from app.models.activity_window import WINDOW_MONTHS
+from app.models.base import uk_today
 
 
 def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anchor: str = "referral",
@@ -27,7 +28,7 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
     if records is not None:
         if not stored:
             raise ValueError("kept records hold the dashboard's 12-month referral windows only")
-        as_of = as_of or records.as_of or date.today()
+        as_of = as_of or records.as_of or uk_today()
         return {"referrals": source.referrals_frame(records.people),
                 "activity": source.stored_window_activity(records.people, as_of=as_of),
                 "measures": records.measures, "onward": records.onward,
@@ -39,7 +40,7 @@ def engine_inputs(filters: Filters = Filters(), *, window_months: int = 12, anch
     # The measures and onward referrals of those people, on a reader thread meanwhile.
     others = in_background(lambda: (source.measures(filters, people), source.onward(filters, people)))
     if windowed:
-        as_of = as_of or source.latest_activity_date() or date.today()
+        as_of = as_of or source.latest_activity_date() or uk_today()
         if stored:
             activity = source.stored_window_activity(people, as_of=as_of)
         else:

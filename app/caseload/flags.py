@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import holidays
 
+from app.models.base import uk_today
+
 
 @lru_cache(maxsize=32)
 def bank_holidays(region: str, year: int) -> frozenset[date]:
@@ -56,7 +58,7 @@ class FlagRules:
 
     @classmethod
     def from_config(cls, config, today: date | None = None) -> FlagRules:
-        today = today or date.today()
+        today = today or uk_today()
         return cls(today=today, no_contact_days=config["NO_CONTACT_FLAG_DAYS"],
                    first_contact_by=latest_flagged_allocation(today, config["FIRST_CONTACT_WORKING_DAYS"],
                                                               config["BANK_HOLIDAY_REGION"]))

@@ -14,7 +14,7 @@ in app/caseload/flags.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, bindparam, case, func, or_, select, true
@@ -25,6 +25,7 @@ from app.analytics.dates_sql import is_postgres
 from app.caseload.flags import FlagRules, bank_holidays, working_days_between  # noqa: F401 (re-exported)
 from app.extensions import db
 from app.models import Contact, Episode, HomeVisit, Locality, Need, Person, Practice, User
+from app.models.base import uk_local, utc_of_uk
 from app.models.risk import PersonRisk, risk_label
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
@@ -94,7 +95,7 @@ def _counted():
 
 
 def _flag_params(rules: FlagRules) -> dict:
-    return {"allocated_before": datetime.combine(rules.first_contact_by + timedelta(days=1), time()),
+    return {"allocated_before": utc_of_uk(rules.first_contact_by + timedelta(days=1)),
             "contact_before": rules.last_contact_before}
 
 
@@ -202,7 +203,7 @@ def _rows(found, rules: FlagRules, risks_in_rows: bool) -> list[CaseloadRow]:
          practice, locality, next_on, open_needs, *rest) in found:
         pairs = (rest[-1] if risks_in_rows else risks.get(person_id)) or ()
         shown = tuple(risk_label(risk, other_text) for risk, other_text in pairs)
-        allocated_on = allocated_at.date()
+        allocated_on = uk_local(allocated_at).date()
         cards.append(CaseloadRow(
             episode_id, person_id, f"{given_name} {family_name}", f"{locality} · {practice}", seen_at is None,
             allocated_on, first_on, last_on, next_on, open_needs or 0, shown, today,

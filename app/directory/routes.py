@@ -1,7 +1,7 @@
 """Directory pages: search, a service's doorstep page, add/edit, corrections, upload, demand."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,11 +12,12 @@ from app.directory import bp
 from app.directory.forms import CorrectionForm, DecisionForm, DemandForm, EmptyForm, ImportForm, SearchForm, ServiceForm
 from app.extensions import db
 from app.form_errors import attach_rule_error
-from app.pagination import link_args, page_arg
+from app.models.base import uk_today
 from app.models.directory import STALE_AFTER, Service
 from app.models.directory_places import Location, ServiceAtLocation, ServiceContact
 from app.models.directory_taxonomy import DirectoryCorrection
 from app.models.org import Locality
+from app.pagination import link_args, page_arg
 from app.security import ALL_STAFF, Role, requires
 from app.services import directory as directory_service
 from app.services import directory_corrections as corrections
@@ -52,7 +53,7 @@ def index():
     query = DirectoryQuery(words=form.q.data or "", need_area=form.need.data or "", locality_id=form.locality.data or None,
                            sector=form.sector.data or "", open_now=bool(form.open_now.data))
     if form.review.data:
-        query.checked_before = date.today() - STALE_AFTER
+        query.checked_before = uk_today() - STALE_AFTER
     results = search(query, page=page_arg())
     args = link_args(request.args, keep=("q", "need", "locality", "sector", "open_now", "review"))
     return render_template("directory/index.html", form=form, results=results, args=args,
@@ -186,7 +187,7 @@ def upload():
 def demand():
     form = DemandForm(request.args)
     form.validate()  # a date it cannot read, or outside 1900 to 2100, is shown as an error and not used
-    end = (None if form.end.errors else form.end.data) or date.today()
+    end = (None if form.end.errors else form.end.data) or uk_today()
     start = (None if form.start.errors else form.start.data) or end - timedelta(days=365)
     form.start.data, form.end.data = start, end
     return render_template("directory/demand.html", form=form, report=demand_between(start, end))

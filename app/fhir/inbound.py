@@ -25,6 +25,7 @@ from app.fhir.codes import (EVENT_REQUEST, MESSAGE_EVENTS_SYSTEM, REFERRAL_TO_SO
 from app.fhir.outcome import FhirError
 from app.fhir.patient import ods_code_of, read_patient
 from app.fhir.service_request import CONTACT_TIMES_NOTE
+from app.models.base import uk_today
 
 CONSENT_SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
 MAX_LIST = 50  # more need areas, flags or notes than this is not a referral
@@ -254,9 +255,9 @@ def _referrer(entries: _Entries, request) -> dict:
     meeting = authored.date() if isinstance(authored, datetime) else authored
     if not isinstance(meeting, date):
         raise FhirError(400, "invalid", "ServiceRequest.authoredOn must be a full date", "ServiceRequest.authoredOn")
-    if meeting > date.today():
+    if meeting > uk_today():
         raise FhirError(400, "invalid", "The MDT meeting date must be today or in the past", "ServiceRequest.authoredOn")
-    if meeting < date.today() - timedelta(days=366):
+    if meeting < uk_today() - timedelta(days=366):
         raise FhirError(400, "invalid", "The MDT meeting date must be within the last year",
                         "ServiceRequest.authoredOn")
     return {"referrer_name": _limited(" ".join(full.split()), 120, "Practitioner.name"),

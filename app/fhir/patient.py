@@ -14,6 +14,7 @@ from datetime import date
 from app.fhir.codes import (ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NHS_NUMBER_SYSTEM, ODS_SYSTEM,
                             ODS_SYSTEMS, profile)
 from app.fhir.outcome import FhirError
+from app.models.base import uk_today
 from app.validators import FIRST_YEAR, normalise_nhs_number, normalise_phone, normalise_postcode
 
 INTERPRETER_EXTENSION = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
@@ -98,7 +99,7 @@ def _check_birth_date(born: date) -> None:
 
     from app.validators import age_on
 
-    today = date.today()
+    today = uk_today()
     if born > today:
         problem = "Date of birth must be in the past"
     elif age_on(born, today) < 18:

@@ -18,6 +18,12 @@ def uk_local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None)
 
 
+def uk_today() -> date:
+    """Today as the UK calendar has it: from midnight to 1am in British Summer Time, the UTC day
+    is still yesterday. Dates people type, defaults, overdue tags and ages all count from this."""
+    return uk_local(utcnow()).date()
+
+
 def utc_of_uk(day: date, clock: time = time(0)) -> datetime:
     """The stored (timezone-naive UTC) moment of a UK clock time on a UK day: midnight of a
     summer's day is 23:00 UTC the day before."""

@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.org import Locality
 from app.models.vocab import NeedArea, Sector
 
@@ -147,7 +147,7 @@ class Service(db.Model):
 
     def is_stale(self, today: date | None = None) -> bool:
         """Not checked for 12 months (or never): flagged for review."""
-        today = today or date.today()
+        today = today or uk_today()
         return self.last_checked_on is None or today - self.last_checked_on > STALE_AFTER
 
     @property

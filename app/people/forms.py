@@ -1,13 +1,12 @@
 """Forms for the support record's sections. Each form owns its validation messages."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.fields import DateInputField, DateRequired
+from app.models.base import uk_today
 from app.models.person import DischargeReason
 from app.models.support import GoalStatus, NeedStatus, Severity
 from app.models.vocab import choices, need_areas_by_dimension
@@ -75,7 +74,7 @@ class DischargeForm(VersionedForm):
                         validators=[InputRequired("Choose the reason support is ending")])
     summary = TextAreaField("Summary for the practice", validators=[
         InputRequired("Write a summary for the practice"), Length(max=4000)])
-    on = DateInputField("Date support ended", validators=[DateRequired()], default=date.today,
+    on = DateInputField("Date support ended", validators=[DateRequired()], default=uk_today,
                         required_message="Enter the date support ended")
 
 
@@ -91,7 +90,7 @@ def stage_field() -> RadioField:
 
 class Ons4Form(FlaskForm):
     stage = stage_field()
-    taken_on = DateInputField("Date asked", validators=[DateRequired()], default=date.today)
+    taken_on = DateInputField("Date asked", validators=[DateRequired()], default=uk_today)
     life_satisfaction = score_field("Overall, how satisfied are you with your life nowadays?", 0, 10)
     worthwhile = score_field("Overall, to what extent do you feel the things you do in your life are worthwhile?", 0, 10)
     happiness = score_field("Overall, how happy did you feel yesterday?", 0, 10)
@@ -108,7 +107,7 @@ def ucla_field(label: str) -> RadioField:
 
 class UclaForm(FlaskForm):
     stage = stage_field()
-    taken_on = DateInputField("Date asked", validators=[DateRequired()], default=date.today)
+    taken_on = DateInputField("Date asked", validators=[DateRequired()], default=uk_today)
     ucla_companionship = ucla_field("How often do you feel that you lack companionship?")
     ucla_left_out = ucla_field("How often do you feel left out?")
     ucla_isolated = ucla_field("How often do you feel isolated from others?")

@@ -1,14 +1,13 @@
 """Forms for contacts, home visits, onward support and peer support."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.fields import DateRequired
+from app.models.base import uk_today
 from app.models.contact import ContactKind
 from app.models.onward import OnwardKind, OnwardStatus
 from app.models.support import PeerKind
@@ -22,7 +21,7 @@ class ContactForm(FlaskForm):
                         validators=[InputRequired("Say whether the contact happened or is planned")])
     kind = RadioField("Kind of contact", choices=choices(ContactKind),
                       validators=[InputRequired("Choose the kind of contact")])
-    contact_on = DateInputField("Date", validators=[DateRequired()], default=date.today,
+    contact_on = DateInputField("Date", validators=[DateRequired()], default=uk_today,
                                 required_message="Enter the date of the contact")
     at_time = TimeField("Time (optional)", validators=[Optional()])
     duration_minutes = IntegerField("How long, in minutes", validators=[
@@ -76,7 +75,7 @@ class OnwardForm(FlaskForm):
 
 class OnwardMoveForm(VersionedForm):
     to = RadioField("What has happened?", choices=[], validators=[InputRequired("Choose what has happened")])
-    on = DateInputField("Date", validators=[DateRequired()], default=date.today)
+    on = DateInputField("Date", validators=[DateRequired()], default=uk_today)
 
     def set_choices(self, current: OnwardStatus) -> None:
         from app.models.onward import ONWARD_MOVES
@@ -87,7 +86,7 @@ class OnwardMoveForm(VersionedForm):
 class PeerForm(VersionedForm):
     kind = RadioField("What did the person start?", choices=choices(PeerKind),
                       validators=[InputRequired("Choose a peer-led activity or volunteering")])
-    started_on = DateInputField("Date they started", validators=[DateRequired()], default=date.today)
+    started_on = DateInputField("Date they started", validators=[DateRequired()], default=uk_today)
     where = StringField("Where", validators=[InputRequired("Say where: the group, organisation or venue"),
                                              Length(max=200)])
     notes = TextAreaField("Notes (optional)", validators=[Optional(), Length(max=2000)])

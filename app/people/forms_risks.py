@@ -2,13 +2,12 @@
 the rules that need the database (a risk already in force, dates in order) are the service's."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.fields import DateInputField, DateRequired
+from app.models.base import uk_today
 from app.models.risk import OTHER_RISK
 from app.models.vocab import HomeVisitRisk, choices
 from app.people.forms import VersionedForm
@@ -42,7 +41,7 @@ class NoKnownRisksForm(FlaskForm):
 
 
 class ConcernForm(FlaskForm):
-    raised_on = DateInputField("Date the concern was raised", validators=[DateRequired()], default=date.today,
+    raised_on = DateInputField("Date the concern was raised", validators=[DateRequired()], default=uk_today,
                                required_message="Enter the date the concern was raised")
     concern = TextAreaField("What is the concern?",
                             validators=[InputRequired("Describe the concern"), Length(max=4000)])
@@ -57,5 +56,5 @@ class ConcernCloseForm(VersionedForm):
     action_taken = TextAreaField("What was done?", validators=[InputRequired("Say what was done"), Length(max=4000)])
     outcome = TextAreaField("Outcome", validators=[InputRequired("Say what the outcome was"), Length(max=4000)],
                             description="For example: the local authority closed its enquiry with a care package")
-    closed_on = DateInputField("Date closed", validators=[DateRequired()], default=date.today,
+    closed_on = DateInputField("Date closed", validators=[DateRequired()], default=uk_today,
                                required_message="Enter the date the concern was closed")

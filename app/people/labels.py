@@ -1,8 +1,7 @@
 """Labels for stored values, for the support record's templates (one definition per list)."""
 from __future__ import annotations
 
-from datetime import date
-
+from app.models.base import uk_today
 from app.models.contact import ContactKind, ContactStatus
 from app.models.onward import OnwardKind, OnwardStatus
 from app.models.person import DischargeReason
@@ -46,5 +45,5 @@ def _suggestions_partial() -> str | None:
 
 
 def template_helpers() -> dict:
-    return {"label": label, "labels": labels, "today": date.today(), "suggestions_for": _suggestions_for,
+    return {"label": label, "labels": labels, "today": uk_today(), "suggestions_for": _suggestions_for,
             "suggestions_partial": _suggestions_partial()}

@@ -1,7 +1,7 @@
 """The referral form used at or straight after a GP MDT meeting."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
@@ -13,6 +13,7 @@ from app.fields import DateInputField, DateRequired, MultiCheckboxField
 from app.forms_equality import (EqualityFields, carer_field, ethnic_category_field, interpreter_needed_field,
                                 preferred_language_field, reasonable_adjustments_field,
                                 reasonable_adjustments_flag_field, sex_field)
+from app.models.base import uk_today
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, ReferralSource, choices
 from app.validators import Normalised, age_on, normalise_nhs_number, normalise_phone, normalise_postcode
 
@@ -20,23 +21,23 @@ ADULT_AGE = 18
 
 
 def _not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > uk_today():
         raise ValidationError(f"{field.label.text} must be today or in the past")
 
 
 def _adult(form, field):
     if field.data is None:
         return
-    if field.data > date.today():
+    if field.data > uk_today():
         raise ValidationError("Date of birth must be in the past")
-    if age_on(field.data, date.today()) < ADULT_AGE:
+    if age_on(field.data, uk_today()) < ADULT_AGE:
         raise ValidationError("The link service supports adults: the person must be 18 or over")
-    if field.data < date.today() - timedelta(days=365 * 120):
+    if field.data < uk_today() - timedelta(days=365 * 120):
         raise ValidationError("Date of birth must be within the last 120 years")
 
 
 def _recent_meeting(form, field):
-    if field.data and field.data < date.today() - timedelta(days=366):
+    if field.data and field.data < uk_today() - timedelta(days=366):
         raise ValidationError("MDT meeting date must be within the last year")
 
 
@@ -98,7 +99,7 @@ class AnswerForm(FlaskForm):
 
 
 def _recent_referral(form, field):
-    if field.data and field.data < date.today() - timedelta(days=366):
+    if field.data and field.data < uk_today() - timedelta(days=366):
         raise ValidationError("The date the referral was made must be within the last year")
 
 

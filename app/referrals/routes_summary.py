@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import Response, abort, current_app
 from flask_login import current_user
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.referrals import bp, queries
 from app.security import Role, requires
 from app.services import audit, gp_summary, referral_export, summary_pdf
@@ -42,5 +42,5 @@ def export_csv():
                  detail=audit.shown(referrals=[referral.id for referral in referrals]))
     db.session.commit()
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="referrals-{current_user.practice.ods_code}-{date.today()}.csv"',
+        "Content-Disposition": f'attachment; filename="referrals-{current_user.practice.ods_code}-{uk_today()}.csv"',
         "Cache-Control": "no-store"})

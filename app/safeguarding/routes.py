@@ -2,11 +2,10 @@
 view audited with the people it showed."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 from flask_login import current_user
 
+from app.models.base import uk_today
 from app.pagination import page_arg
 from app.safeguarding import bp
 from app.security import Role, requires
@@ -17,7 +16,7 @@ from app.services import audit, risk_summary
 @requires(Role.MANAGER)
 def index():
     page = risk_summary.open_concerns(page_arg("page"))
-    html = render_template("safeguarding/index.html", page=page, today=date.today())
+    html = render_template("safeguarding/index.html", page=page, today=uk_today())
     audit.viewed(by=current_user, action="safeguarding.list", subject_type="safeguarding_concerns",
                  subject_id="open", detail=f"page {page.page}: "
                  + audit.shown(people=[concern.person_id for concern in page.items]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.models.base import uk_today
 from app.models.vocab import Sex
 
 FIRST_BIRTH_YEAR = 1880
@@ -29,7 +30,7 @@ def read_year_of_birth(text: str | None, *, today: date | None = None) -> int | 
     words = (text or "").strip()
     if not words:
         return None
-    last = (today or date.today()).year
+    last = (today or uk_today()).year
     if not (len(words) == 4 and words.isascii() and words.isdigit()) or not FIRST_BIRTH_YEAR <= int(words) <= last:
         raise ValueError(f"'{words[:40]}' is not a year of birth from {FIRST_BIRTH_YEAR} to {last}")
     return int(words)

@@ -5,6 +5,7 @@ from datetime import date, time
 
 from app.extensions import db
 from app.models import Contact, Episode, User
+from app.models.base import uk_today
 from app.models.contact import ContactKind, ContactStatus
 from app.services import casework
 from app.services.errors import RuleBroken
@@ -21,7 +22,7 @@ def _kind(value: str) -> ContactKind:
 
 
 def _check_held(on: date, duration_minutes: int | None) -> None:
-    if on > date.today():
+    if on > uk_today():
         raise RuleBroken("A contact that has happened cannot be in the future; plan it instead", field="contact_on")
     if not duration_minutes or duration_minutes < 1 or duration_minutes > MAX_MINUTES:
         raise RuleBroken("Enter how long the contact lasted, in minutes (1 to 720)", field="duration_minutes")
@@ -41,7 +42,7 @@ def record(*, by: User, episode: Episode, kind: str, status: str, on: date, at_t
     if status_ is ContactStatus.HELD:
         _check_held(on, duration_minutes)
     elif status_ is ContactStatus.PLANNED:
-        if on < date.today():
+        if on < uk_today():
             raise RuleBroken("A planned contact must be today or later", field="contact_on")
         duration_minutes = None
     else:

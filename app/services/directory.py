@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.directory import Organization, Service
 from app.models.org import Locality, User
 from app.oruk import terms
@@ -176,7 +176,7 @@ def create(*, by: User | None, details: ServiceDetails, checked_on: date | None 
     """Add a service (and its organisation if new); it counts as checked today (or on checked_on)."""
     service_id = service_id or str(uuid.uuid4())
     raw, problems = _merge({}, details, service_id)
-    raw["assured_date"] = (checked_on or date.today()).isoformat()
+    raw["assured_date"] = (checked_on or uk_today()).isoformat()
     record = _check(raw, problems)
     terms.ensure_taxonomies()
     service = write_service(record)
@@ -193,7 +193,7 @@ def update(*, by: User, service: Service, details: ServiceDetails, version) -> S
     check_version(service, version, what="this service")
     base = current_record(service)
     raw, problems = _merge(base, details, service.id)
-    raw["assured_date"] = date.today().isoformat()
+    raw["assured_date"] = uk_today().isoformat()
     record = _check(raw, problems)
     terms.ensure_taxonomies()
     write_service(record)
@@ -206,7 +206,7 @@ def update(*, by: User, service: Service, details: ServiceDetails, version) -> S
 
 def mark_checked(*, by: User, service: Service) -> None:
     """A manager confirmed the entry is still right: it stops being flagged for review."""
-    service.last_checked_on = date.today()
+    service.last_checked_on = uk_today()
     audit.record(by=by, action="directory.service.checked", subject_type="service", subject_id=service.id)
     db.session.commit()
 

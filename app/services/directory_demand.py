@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 
 from app.extensions import db
+from app.models.base import utc_of_uk
 from app.models.onward import OnwardReferral, OnwardStatus
 from app.models.vocab import Sector
 
@@ -51,7 +52,7 @@ class DemandReport:
 
 def demand_between(start: date, end: date) -> DemandReport:
     """Onward referrals made in [start, end] (by made_on, or the day recorded when not yet made)."""
-    start_at, end_at = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    start_at, end_at = utc_of_uk(start), utc_of_uk(end + timedelta(days=1))
     rows = db.session.execute(select(OnwardReferral.organisation_name, OnwardReferral.service_name,
                                      OnwardReferral.sector, OnwardReferral.status).where(or_(
         and_(OnwardReferral.made_on.is_not(None), OnwardReferral.made_on >= start, OnwardReferral.made_on <= end),

@@ -7,9 +7,10 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Contact, Episode, HomeVisit, User
+from app.models.base import uk_local, uk_today
 from app.models.contact import ContactStatus
-from app.models.person import DischargeReason
 from app.models.outbox import OutboxEvent
+from app.models.person import DischargeReason
 from app.models.referral import ReferralStatus
 from app.services import casework, outbox, referral_status
 from app.services.errors import RuleBroken
@@ -29,9 +30,9 @@ def discharge(*, by: User, episode: Episode, reason: str, summary: str, on: date
     if not summary.strip():
         raise RuleBroken("Write a summary for the practice: what support was given and where the person was "
                          "linked to", field="summary")
-    if on > date.today():
+    if on > uk_today():
         raise RuleBroken("The discharge date cannot be in the future", field="on")
-    if on < episode.opened_at.date():
+    if on < uk_local(episode.opened_at).date():
         raise RuleBroken("The discharge date cannot be before support began", field="on")
     if any(visit.checked_out_at is None for visit in db.session.query(HomeVisit).filter_by(episode_id=episode.id)):
         raise RuleBroken("A home visit to this person is still checked in. Check out of it first.")

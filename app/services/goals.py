@@ -5,6 +5,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, Goal, GoalAction, User
+from app.models.base import uk_today
 from app.models.support import GoalStatus
 from app.models.vocab import NeedArea
 from app.services import casework
@@ -27,7 +28,7 @@ def add(*, by: User, episode: Episode, description: str, review_on: date | None,
     casework.require_open(episode)
     if not description.strip():
         raise RuleBroken("Write the goal, in the person's own words", field="description")
-    on = on or date.today()
+    on = on or uk_today()
     if review_on is not None and review_on < on:
         raise RuleBroken("The review date must be today or later", field="review_on")
     if need_area:
@@ -75,7 +76,7 @@ def update(*, by: User, goal: Goal, description: str, status: str, review_on: da
     except ValueError:
         raise RuleBroken("Choose where the goal has got to", field="status")
     if status_ is GoalStatus.ACHIEVED and goal.achieved_on is None:
-        goal.achieved_on = on or date.today()
+        goal.achieved_on = on or uk_today()
     elif status_ is not GoalStatus.ACHIEVED:
         goal.achieved_on = None
     goal.description, goal.status, goal.review_on = description.strip(), status_.value, review_on
@@ -86,6 +87,6 @@ def update(*, by: User, goal: Goal, description: str, status: str, review_on: da
 
 def complete_action(*, by: User, action: GoalAction, on: date | None = None) -> None:
     casework.require_open(action.goal.episode)
-    action.done_on = on or date.today()
+    action.done_on = on or uk_today()
     casework.record(by=by, episode=action.goal.episode, action="goal.action_done", detail=f"action {action.id}")
     db.session.commit()

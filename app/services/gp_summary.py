@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.models import Episode, Referral
+from app.models.base import uk_local
 from app.models.onward import OnwardKind, OnwardStatus
 from app.models.person import DischargeReason
 from app.models.support import GoalStatus, NeedStatus, PeerKind
@@ -131,9 +132,9 @@ def _risks(referral: Referral, episode: Episode) -> list[str]:
         return [risk.label for risk in summary.active]
     statement = summary.no_known_risks
     if statement is not None:
-        return [f"No known risks (recorded {_day(statement.recorded_at.date())})"]
+        return [f"No known risks (recorded {_day(uk_local(statement.recorded_at).date())})"]
     if summary.ended:
-        return ["No risks in force"] + [f"Ended: {risk.label} (ended {_day(risk.ended_at.date())})"
+        return ["No risks in force"] + [f"Ended: {risk.label} (ended {_day(uk_local(risk.ended_at).date())})"
                                         for risk in summary.ended]
     return ["No known risks recorded"]
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, User, WellbeingMeasure
+from app.models.base import uk_today
 from app.models.wellbeing import ONS4_ITEMS, UCLA_ITEMS, Instrument, Stage
 from app.services import casework
 from app.services.errors import RuleBroken
@@ -32,7 +33,7 @@ def record(*, by: User, episode: Episode, instrument: str, stage: str, taken_on:
         if value is None or not isinstance(value, int) or not low <= value <= high:
             raise RuleBroken(f"Answer every question with a whole number from {low} to {high}", field=item)
         values[item] = value
-    if taken_on > date.today():
+    if taken_on > uk_today():
         raise RuleBroken("The date cannot be in the future", field="taken_on")
     if stage_ is not Stage.REVIEW:
         for existing in episode.measures:

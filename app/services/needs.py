@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Need, User
+from app.models.base import uk_today
 from app.models.support import NEED_STATUS_DATE, NeedStatus, Severity
 from app.models.vocab import NeedArea
 from app.services import casework
@@ -44,7 +45,7 @@ def add(*, by: User, episode: Episode, area: str, severity: str, notes: str = ""
     casework.require_open(episode)
     area_ = _area(area)
     severity_ = _severity(severity)
-    on = on or date.today()
+    on = on or uk_today()
     existing = db.session.scalar(select(Need).where(Need.episode_id == episode.id, Need.area == area_.value))
     if existing:
         raise RuleBroken(f"{area_.label} is already recorded (since {existing.identified_on:%d %B %Y}); "
@@ -83,7 +84,7 @@ def update(*, by: User, need: Need, severity: str, status: str, notes: str, vers
         raise RuleBroken(f"A need that is '{current.label}' cannot become '{target.label}'", field="status")
     changes = []
     if target is not current:
-        _set_status(need, target, on or date.today())
+        _set_status(need, target, on or uk_today())
         changes.append(f"{current.value} -> {target.value}")
     if severity_.value != need.severity:
         changes.append(f"severity {need.severity} -> {severity_.value}")

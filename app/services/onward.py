@@ -10,6 +10,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, OnwardReferral, OnwardReferralNeed
+from app.models.base import uk_today
 from app.models.onward import STATUS_DATE_COLUMN, OnwardKind, OnwardStatus
 from app.models.vocab import NeedArea, Sector
 from app.services import casework
@@ -55,9 +56,9 @@ def create(*, by, episode: Episode, service_id: str | None, organisation_name: s
                              field="consent_to_share")
         if consent_recorded_on is None:
             raise RuleBroken("Enter the date the person gave written consent to share", field="consent_recorded_on")
-        if consent_recorded_on > date.today():
+        if consent_recorded_on > uk_today():
             raise RuleBroken("The consent date cannot be in the future", field="consent_recorded_on")
-    today = date.today()
+    today = uk_today()
     onward = OnwardReferral(
         episode=episode, service_id=(service_id or None), organisation_name=organisation_name.strip()[:200],
         service_name=service_name.strip()[:200], sector=sector_.value, kind=kind_.value, status=status_.value,
@@ -84,7 +85,7 @@ def move(*, by, onward: OnwardReferral, to: OnwardStatus, on: date, version: int
     to = OnwardStatus(to)
     if not current.can_move_to(to):
         raise RuleBroken(f"Onward support that is '{current.label}' cannot become '{to.label}'", field="status")
-    if on > date.today():
+    if on > uk_today():
         raise RuleBroken("The date cannot be in the future", field="on")
     earliest = max((d for d in (getattr(onward, c) for c in STATUS_DATE_COLUMN.values()) if d), default=None)
     if earliest and on < earliest:

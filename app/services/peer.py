@@ -5,6 +5,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, PeerSupport, User
+from app.models.base import uk_today
 from app.models.support import PeerKind
 from app.services import casework
 from app.services.errors import RuleBroken
@@ -18,7 +19,7 @@ def _checked(kind: str, started_on: date, where: str) -> PeerKind:
         raise RuleBroken("Choose a peer-led activity or volunteering", field="kind")
     if not where.strip():
         raise RuleBroken("Say where: the group, organisation or venue", field="where")
-    if started_on > date.today():
+    if started_on > uk_today():
         raise RuleBroken("The start date cannot be in the future", field="started_on")
     return kind_
 

@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Contact, Referral, User
+from app.models.base import uk_local, uk_today
 from app.models.contact import ContactStatus
 from app.models.outbox import OutboxEvent
 from app.models.person import DischargeReason
@@ -44,16 +45,16 @@ def record(*, by: User, referral: Referral, version, on: date | None, reason: st
         raise RuleBroken(f"Keep the reason to {MAX_REASON} characters or fewer", field="reason")
     if on is None:
         raise RuleBroken("Enter the date the person declined", field="on")
-    if on > date.today():
+    if on > uk_today():
         raise RuleBroken("The date the person declined cannot be in the future", field="on")
-    if on < referral.received_at.date():
-        arrived = referral.received_at
+    arrived = uk_local(referral.received_at).date()
+    if on < arrived:
         raise RuleBroken(f"The date cannot be before the referral arrived ({arrived.day} {arrived:%B %Y})",
                          field="on")
     referral.decline_reason, referral.person_declined_on = reason, on
     episode = referral.episode
     if episode is not None and episode.is_open:
-        episode.discharged_on = max(on, episode.opened_at.date())
+        episode.discharged_on = max(on, uk_local(episode.opened_at).date())
         episode.discharge_reason = DischargeReason.CHOSE_TO_END.value
         episode.discharge_summary = f"Declined social prescribing before first contact: {reason}"
         db.session.execute(update(Contact).where(Contact.episode_id == episode.id,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Person, Referral, User
-from app.models.base import utcnow
+from app.models.base import uk_today, utcnow
 from app.models.risk import OTHER_RISK, ConcernStatus, NoKnownRisks, PersonRisk, SafeguardingConcern
 from app.models.vocab import HomeVisitRisk
 from app.services import audit, casework
@@ -136,7 +136,7 @@ def copy_from_referral(*, by: User | None, person: Person, referral: Referral) -
 def _day(value: date | None, *, field: str, what: str) -> date:
     if value is None:
         raise RuleBroken(f"Enter the date {what}", field=field)
-    if value > date.today():
+    if value > uk_today():
         raise RuleBroken(f"The date {what} cannot be in the future", field=field)
     return value
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.config import REPO_ROOT
+from app.models.base import uk_today
 from app.services.gp_summary import GpSummary
 
 TEMPLATE = "summary/gp_summary.html"
@@ -34,7 +35,7 @@ def _environment() -> Environment:
 def render_html(summary: GpSummary, *, service_name: str = "Hearthlink") -> str:
     nhs = summary.nhs_number
     return _environment().get_template(TEMPLATE).render(
-        s=summary, service_name=service_name, produced_on=date.today(),
+        s=summary, service_name=service_name, produced_on=uk_today(),
         nhs_spaced=f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}" if len(nhs) == 10 and nhs.isdigit() else "")
 
 

@@ -2,12 +2,12 @@
 person with a debt need, finds that service among the suggestions and makes a formal referral."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.base import uk_today
 from app.models.onward import OnwardReferral
 from app.security import Role
 from tests import factories
@@ -36,7 +36,7 @@ def world(live_app):
         Need = None
     if Need is not None:
         db.session.add(Need(episode_id=episode.id, area="debt", severity="high", status="identified",
-                            identified_on=date.today(), from_referral=True))
+                            identified_on=uk_today(), from_referral=True))
         db.session.commit()
     return {"officer": officer, "clinic": clinic, "episode": episode, "stourbridge": stourbridge}
 
@@ -89,7 +89,7 @@ def test_officer_turns_a_suggestion_into_a_formal_referral(new_page, world, live
     page.wait_for_load_state()
     assert page.input_value("#organisation_name") == "Stourbridge Citizens Advice"
     page.check("#consent_to_share")
-    today = date.today()
+    today = uk_today()
     page.fill("input[name='consent_recorded_on-day']", str(today.day))
     page.fill("#consent_recorded_on-month", str(today.month))
     page.fill("#consent_recorded_on-year", str(today.year))

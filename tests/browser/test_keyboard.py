@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Referral
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 from tests.browser.conftest import DESKTOP, sign_in
@@ -137,7 +138,7 @@ def test_practice_sends_a_referral_with_the_keyboard_alone(live_app, new_page):
     keys.tick("input[name='risks'][value='dog']")
     keys.type_into("#referrer_name", "Dr Priya Shah")
     keys.type_into("#referrer_role", "GP partner")
-    _type_date(keys, "mdt_meeting_date", date.today() - timedelta(days=1))
+    _type_date(keys, "mdt_meeting_date", uk_today() - timedelta(days=1))
     keys.tick("#consent_to_referral")
     keys.tick("#consent_to_share")
     keys.tab_to("form button[type='submit']:not([name='another'])")  # Send referral

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import ReferralEvent
-from app.models.base import uk_local, utcnow
+from app.models.base import uk_local, uk_today, utcnow
 from app.security import Role
 from app.services import contacts
 from tests import factories
@@ -48,7 +48,7 @@ def _world():
                                                                           given_name=name, family_name="Green"),
                                     seen=True)
         contacts.record(by=officer, episode=ongoing, kind="phone", status="held",
-                        on=date.today() - timedelta(days=days), duration_minutes=20)
+                        on=uk_today() - timedelta(days=days), duration_minutes=20)
     referral = factories.referral(practice, status="allocated", given_name="Edna", family_name="Whitehouse",
                                   needs=("loneliness",), risks=("dog",))
     referral.risk_notes = "Two dogs; ask for them to be shut in the kitchen."
@@ -103,7 +103,7 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
     go(page, "a:has-text('Add a goal')")
     page.fill("#description", "Get to the Thursday lunch club")
     page.select_option("#need_area", "loneliness")
-    _fill_date(page, "review_on", date.today() + timedelta(days=28))
+    _fill_date(page, "review_on", uk_today() + timedelta(days=28))
     page.fill("#action", "Go along together the first time")
     page.fill("#action_by", "Link officer")
     go(page, "button:has-text('Add goal')")
@@ -136,7 +136,7 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
     assert page.input_value("#organisation_name") == "Citizens Advice Dudley"
     screenshot(page, "onward-refused-768")
     page.check("#consent_to_share")
-    _fill_date(page, "consent_recorded_on", date.today())
+    _fill_date(page, "consent_recorded_on", uk_today())
     go(page, "button:has-text('Save')")
     go(page, "text=Link or refer to an organisation")
     page.fill("#organisation_name", "St Thomas's Church")
@@ -192,7 +192,7 @@ def test_officer_visits_assesses_links_and_discharges_and_practice_sees_summary(
 def test_caseload_and_record_sections_at_desktop_width(new_page, live_app):
     officer, manager, gp, episode = _world()
     contacts.record(by=officer, episode=episode, kind="home_visit", status="planned",
-                    on=date.today() + timedelta(days=3))
+                    on=uk_today() + timedelta(days=3))
     page = new_page(DESKTOP)
     sign_in(page, officer.email, factories.PASSWORD)
     page.goto("/caseload/")

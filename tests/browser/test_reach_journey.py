@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import DeprivationArea
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, sign_in
@@ -71,7 +72,7 @@ def _table(page, name: str) -> dict[str, list[str]]:
 
 def test_who_is_reached_after_referrals_risks_and_a_self_referral(new_page, live_app):
     world = _world()
-    meeting = date.today() - timedelta(days=1)
+    meeting = uk_today() - timedelta(days=1)
 
     # The practice: Maureen with sex and ethnic group given, Stanley with neither.
     gp = new_page(DESKTOP)

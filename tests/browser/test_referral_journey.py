@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, TABLET, screenshot, sign_in
@@ -43,7 +44,7 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     gp = factories.user(Role.GP_PRACTICE, practice_=practice)
     manager = factories.user(Role.MANAGER)
     officer = factories.user(Role.LINK_OFFICER, name="Olu Adeyemi", locality_=locality)
-    meeting = date.today() - timedelta(days=1)
+    meeting = uk_today() - timedelta(days=1)
     first_nhs, second_nhs = factories.nhs_number(101), factories.nhs_number(102)
 
     # The practice: a bad NHS number is refused beside the field, and nothing typed is lost.

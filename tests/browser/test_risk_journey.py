@@ -4,8 +4,7 @@ thing each time; a safeguarding concern reaches the manager's list. Screenshots:
 at 768×1024, the forms at 320, the safeguarding list at 1280."""
 from __future__ import annotations
 
-from datetime import date
-
+from app.models.base import uk_today
 from app.security import Role
 from tests import factories
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, TABLET, go, screenshot, sign_in
@@ -24,7 +23,7 @@ def _no_sideways_scroll(page) -> None:
 
 
 def _today() -> str:
-    today = date.today()
+    today = uk_today()
     return f"{today.day} {today:%B %Y}"
 
 
