@@ -5,6 +5,12 @@
 // text (ticks, legend) is kept out of the accessibility tree.
 document.querySelectorAll(".hl-chart").forEach(function (element) {
   var spec = JSON.parse(document.getElementById("chart-data-" + element.dataset.chart).textContent);
+  // The box keeps the chart's own height: Plotly fits a chart to its box whenever the box's width
+  // changes (a figure widens while its table is open), and without a height of its own the box
+  // had shrunk to its minimum, squashing the chart over its caption.
+  if (spec.layout && spec.layout.height) {
+    element.style.height = spec.layout.height + "px";
+  }
   Plotly.newPlot(element, spec.data, spec.layout, {
     responsive: true,
     displaylogo: false,
@@ -15,3 +21,4 @@ document.querySelectorAll(".hl-chart").forEach(function (element) {
     });
   });
 });
+

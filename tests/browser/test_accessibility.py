@@ -2,8 +2,8 @@
 
 Each role opens every page it may use (built from the app's URL map and one of everything made through
 the services), then submits every form empty so the error state is audited too. A critical or serious
-axe violation, a page wider than the 320 px viewport, or a stacked table cell at 320 px whose value is
-split into pieces side by side fails the test and names the page, width, rule and elements; moderate
+axe violation, a page wider than the 320 px viewport, a stacked table cell at 320 px whose value is
+split into pieces side by side, or a table that scrolls sideways at 1280 px fails the test and names the page, width, rule and elements; moderate
 ones and best practice are printed (run with -s to read them).
 
 axe-core comes from npm (package.json, `npm ci`), so no network is needed.
@@ -124,6 +124,9 @@ class Audit:
             self._settle()
             self._axe(name, viewport["width"])
             self.audited += 1
+            if viewport == WIDE:
+                for table in self.page.evaluate(_SCROLLING_TABLES):
+                    self.failures.append(f"{self.label} {name} @1280: a table scrolls sideways on a desktop: {table}")
             if viewport == NARROW:
                 width = self.page.evaluate("document.documentElement.scrollWidth")
                 if width > NARROW["width"]:
@@ -210,6 +213,13 @@ _WIDEST = """(() => {
          (element.className && element.className.baseVal === undefined ? '.' + element.className.trim().split(/\\s+/).join('.') : '') +
          ' right edge ' + Math.round(right) + 'px';
 })()"""
+
+
+# A table in a sideways-scrolling box (.hl-table-scroll) may scroll on a phone, never on a desktop:
+# at 1280 px a reader should see every column. A box inside a closed "Show as table" is not shown.
+_SCROLLING_TABLES = """[...document.querySelectorAll('.hl-table-scroll')]
+  .filter(region => region.checkVisibility() && region.scrollWidth > region.clientWidth + 1)
+  .map(region => `${region.getAttribute('aria-label') || '?'} (${region.scrollWidth}px in ${region.clientWidth}px)`)"""
 
 
 # A table that stacks at 320 px (nhsuk-table-responsive) lays each cell out as a flex row: its column's
@@ -346,3 +356,22 @@ def test_the_walks_stacked_cell_check_names_a_value_split_into_pieces(browser):
     finally:
         context.close()
     assert split == ['3 pieces side by side under "Referred": Referred 6 December 2026From a voluntary organisation']
+
+
+def test_the_walks_desktop_table_check_names_a_table_that_scrolls_sideways(browser):
+    """The check itself: at 1280 px, a table wider than its scrolling box is named; one that fits,
+    and one as wide but inside a closed "Show as table", pass."""
+    wide_table = '<table style="width: 1400px"><tr><td>Many columns</td></tr></table>'
+    content = (f'<div class="hl-table-scroll" aria-label="Demand" style="overflow-x: auto">{wide_table}</div>'
+               '<div class="hl-table-scroll" aria-label="Fits" style="overflow-x: auto"><table><tr><td>1</td></tr>'
+               '</table></div>'
+               f'<details><summary>Show as table</summary><div class="hl-table-scroll" aria-label="Closed" '
+               f'style="overflow-x: auto">{wide_table}</div></details>')
+    context = browser.new_context(viewport=WIDE)
+    try:
+        page = context.new_page()
+        page.set_content(content)
+        scrolling = page.evaluate(_SCROLLING_TABLES)
+    finally:
+        context.close()
+    assert scrolling == ["Demand (1400px in 1264px)"]  # the page's 8 px margins either side

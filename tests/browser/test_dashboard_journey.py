@@ -58,3 +58,43 @@ def test_commissioner_reads_filters_downloads_and_prints_the_dashboard(live_app,
     tablet.goto("/dashboard/")
     tablet.wait_for_function("document.querySelectorAll('.hl-chart .main-svg').length >= 4")
     screenshot(tablet, "dashboard-commissioner-768")
+
+
+_OVERFLOWING = """figure => [...figure.querySelectorAll('.hl-table-scroll')]
+  .filter(region => region.scrollWidth > region.clientWidth + 1).length"""
+_CHART_AND_BOX = """figure => { const chart = figure.querySelector('.hl-chart');
+  return [chart.getBoundingClientRect().height, chart.querySelector('.main-svg').getBoundingClientRect().height]; }"""
+
+
+def test_a_charts_table_opened_on_a_desktop_takes_the_whole_width_and_fits(live_app, new_page):
+    """At 1280 px the charts sit two to a row. Each chart's "Show as table", opened, widens its figure
+    to the row so its table (up to nine columns) fits without scrolling sideways; the chart is
+    redrawn at the new width and keeps its height, and both come back when the table is closed."""
+    from seed.demo import load
+
+    load(people=120, seed=7)
+    page = new_page(DESKTOP)
+    sign_in(page, "commissioner@hearthlink.example", "hearthlink-demo")
+    page.goto("/dashboard/")
+    page.wait_for_function("[...document.querySelectorAll('.hl-chart')].every(chart => chart.querySelector('.main-svg'))")
+    figures = page.locator(".hl-chart-grid > .hl-chart-figure:has(.hl-chart)")
+    assert figures.count() >= 8
+    widened = 0
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        figure.scroll_into_view_if_needed()  # as a reader scrolls down to it
+        half = figure.bounding_box()["width"]
+        chart_height, drawn_height = figure.evaluate(_CHART_AND_BOX)
+        assert chart_height == drawn_height
+        figure.locator("summary").click()
+        page.wait_for_timeout(600)  # Plotly redraws a chart after its box changes
+        assert figure.bounding_box()["width"] > 1.9 * half
+        assert figure.evaluate(_OVERFLOWING) == 0, figure.locator("h3").inner_text()
+        assert figure.evaluate(_CHART_AND_BOX) == [chart_height, chart_height], figure.locator("h3").inner_text()
+        widened += 1
+        figure.locator("summary").click()
+        page.wait_for_timeout(600)
+        assert figure.bounding_box()["width"] == half
+        assert figure.evaluate(_CHART_AND_BOX) == [chart_height, chart_height]
+    assert widened == figures.count()
+    screenshot(page, "dashboard-table-open-1280")

@@ -2,7 +2,6 @@
 person with a debt need, finds that service among the suggestions and makes a formal referral."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 
@@ -99,3 +98,27 @@ def test_officer_turns_a_suggestion_into_a_formal_referral(new_page, world, live
     made = db.session.scalars(select(OnwardReferral).where(OnwardReferral.episode_id == episode.id)).all()
     assert [(m.service_id, m.kind, m.consent_to_share) for m in made] == [(clinic.id, "formal_referral", True)]
     assert "Stourbridge Citizens Advice" in page.locator("main").inner_text()
+
+
+def test_the_demand_table_shows_every_column_on_a_desktop(live_app, new_page):
+    """A manager reads the demand on each organisation's services at 1280 px: nine columns, long
+    names of organisations and services, and no scrolling sideways to reach "In progress"."""
+    officer = factories.user(Role.LINK_OFFICER)
+    episode = factories.episode(officer)
+    names = [("Black Country Healthcare NHS Foundation Trust", "Diabetes self-management education course"),
+             ("Dudley Council for Voluntary Service", "Volunteer befriending by telephone (Halesowen)"),
+             ("Citizens Advice Dudley and Wolverhampton", "Benefits check and form filling (Stourbridge)")]
+    for organisation, service_name in names:
+        service = factories.directory_service(service_name, organisation=organisation)
+        db.session.add(OnwardReferral(episode=episode, service_id=service.id, organisation_name=organisation,
+                                      service_name=service_name, sector="social_enterprise", kind="linkage",
+                                      status="did_not_attend", made_on=uk_today()))
+    db.session.commit()
+    page = new_page(DESKTOP)
+    sign_in(page, factories.user(Role.MANAGER).email, factories.PASSWORD)
+    page.goto("/directory/demand")
+    region = page.locator(".hl-table-scroll")
+    assert region.locator("tbody tr").count() == 4  # three services and "All"
+    assert region.evaluate("region => region.scrollWidth <= region.clientWidth")
+    assert page.get_by_role("columnheader", name="In progress").is_visible()
+    screenshot(page, "directory-demand-1280")
