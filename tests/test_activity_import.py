@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Activity
+from app.models.activity import ActivityImport
 from app.security import Role
 from app.services.activity_import import ExtractRejected, import_extract
 from tests import factories
@@ -149,3 +151,14 @@ def test_commissioners_and_officers_cannot_upload_activity(app, client, sign_in)
         sign_in.as_role(role)
         assert client.get("/activity/").status_code == 403
         sign_in.out()
+
+
+def test_recent_uploads_group_their_counts_in_thousands(app, client, sign_in):
+    db.session.add(ActivityImport(filename="big-extract.csv", rows=26029, matched_rows=2067, inserted=1949,
+                                  updated=1012))
+    db.session.commit()
+    sign_in.as_role(Role.MANAGER)
+    page = client.get("/activity/").get_data(as_text=True)
+    row = page.split("big-extract.csv")[1].split("</tr>")[0]
+    assert [cell.split("</span>")[-1] for cell in re.findall(r"heading\">\w+ </span>[\d,]+", row)] == [
+        "26,029", "2,067", "1,949", "1,012"]
