@@ -90,3 +90,10 @@ def test_a_password_reset_signs_the_user_out_everywhere(app, sign_in, no_csrf):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     db.session.refresh(officer)
     assert officer.check_password("a brand new password")
+
+
+def test_the_user_list_breaks_an_email_address_after_its_at_sign_and_escapes_both_parts(app, client, sign_in):
+    factories.user(Role.LINK_OFFICER, email="o'brien.<b>@hearthlink.example")
+    sign_in.as_role(Role.ADMIN)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "<span>o&#39;brien.&lt;b&gt;@<wbr>hearthlink.example</span>" in page
