@@ -195,15 +195,22 @@ def _close_needs(rng, officer, episode, made, end: date) -> None:
     need_run.move(officer, episode, [move for move in ends if move[1] != "being_addressed"], bulk=BULK)
 
 
+def event_moment(day: date, now: datetime) -> datetime:
+    """When a status move of `day` is dated: at the end of that working day (17:00), or now if that is
+    still to come (a discharge recorded this morning must not read '17:00')."""
+    return min(datetime.combine(day, time(17, 0)), now)
+
+
 def _backdate_events(episode) -> None:
     """The status moves the services made 'now' happened on the days of the work."""
+    now = utcnow()
     dates = {"first_contact": episode.first_contact_on,
              "in_support": episode.first_contact_on, "discharged": episode.discharged_on}
     events = db.session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == episode.referral_id,
                                                             ReferralEvent.to_status.in_(list(dates)))).all()
     for event in events:
         if dates[event.to_status]:
-            event.at = datetime.combine(dates[event.to_status], time(17, 0))
+            event.at = event_moment(dates[event.to_status], now)
     db.session.commit()
 
 

@@ -1,12 +1,15 @@
 """The demo data set: reproducible, synthetic, and loading it twice changes nothing."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (Contact, Episode, HomeVisit, Locality, Need, OnwardReferral, PeerSupport, Practice, Referral,
-                        User, WellbeingMeasure)
+                        ReferralEvent, User, WellbeingMeasure)
+from app.models.base import uk_today, utcnow
 from tests.conftest import demo_loaded_once
 
 pytestmark = pytest.mark.usefixtures("landing_view_only")  # tests/conftest.py
@@ -78,3 +81,18 @@ def test_the_same_seed_gives_the_same_people(app, runner, tmp_path):
                                     .order_by(Referral.nhs_number)).all()
         db.session.remove()
     assert first == second
+
+
+def test_a_demo_status_move_is_dated_at_the_end_of_its_day_and_never_after_now():
+    from seed.support import event_moment
+
+    morning = datetime(2026, 12, 7, 7, 48)
+    assert event_moment(date(2026, 12, 7), morning) == morning  # recorded this morning
+    assert event_moment(date(2026, 12, 6), morning) == datetime(2026, 12, 6, 17, 0)
+
+
+def test_nothing_in_the_demo_happened_after_it_was_loaded(loaded):
+    now = utcnow()
+    assert db.session.scalar(select(func.max(ReferralEvent.at))) <= now
+    assert db.session.scalar(select(func.max(HomeVisit.checked_in_at))) <= now
+    assert db.session.scalar(select(func.max(Contact.contact_on)).where(Contact.status == "held")) <= uk_today()
