@@ -69,17 +69,29 @@ def _stage(rng, age_days: int) -> str:
     return "discharged" if rng.random() < 0.85 else "in_support"
 
 
-def _backdate(referral: Referral, received: datetime) -> None:
-    """Spread the referral's history over the days after `received`."""
+STEP = timedelta(days=2, hours=1)  # between one status move and the next, when there has been time
+
+
+def history_moments(received: datetime, now: datetime, moves: int) -> list[datetime]:
+    """When each of a referral's `moves` status moves happened (its arrival first): every two days
+    or so, or, for a referral received in the last few days, evenly between then and `now`."""
+    step = min(STEP, (now - received) / max(moves, 3))
+    return [received + index * step for index in range(max(moves, 3))]
+
+
+def _backdate(referral: Referral, received: datetime, now: datetime) -> None:
+    """Spread the referral's history over the days after `received`, never after `now`."""
     referral.received_at = received
     events = db.session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)
                                 .order_by(ReferralEvent.id)).all()
-    for step, event in enumerate(events):
-        event.at = received + timedelta(days=2 * step, hours=step)
+    moments = history_moments(received, now, len(events))  # received, accepted, allocated at least
+    for event, moment in zip(events, moments):
+        event.at = moment
     if referral.episode is not None:
-        referral.episode.opened_at = received + timedelta(days=2)
+        full = moments[1] - received == STEP
+        referral.episode.opened_at = received + timedelta(days=2) if full else moments[1]
         if referral.episode.allocated_at:
-            referral.episode.allocated_at = received + timedelta(days=4, hours=2)
+            referral.episode.allocated_at = moments[2]
             referral.episode.officer_seen_at = None
 
 
@@ -119,7 +131,7 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
             continue  # loaded before: loading twice changes nothing
         referral = referrals.submit(**details)
         episode = _decide(referral, stage, manager, officer, reason)
-        _backdate(referral, received)
+        _backdate(referral, received, now)
         if episode is not None:
             episode.demo_stage = stage if stage in ("first_contact", "in_support", "discharged") else "allocated"
             episodes.append(episode)

@@ -1,7 +1,7 @@
 """The demo data set: reproducible, synthetic, and loading it twice changes nothing."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -96,3 +96,25 @@ def test_nothing_in_the_demo_happened_after_it_was_loaded(loaded):
     assert db.session.scalar(select(func.max(ReferralEvent.at))) <= now
     assert db.session.scalar(select(func.max(HomeVisit.checked_in_at))) <= now
     assert db.session.scalar(select(func.max(Contact.contact_on)).where(Contact.status == "held")) <= uk_today()
+
+
+def test_each_demo_referrals_history_runs_forwards_from_its_arrival(loaded):
+    """A referral received this morning has its moves between then and now, in order."""
+    events = db.session.execute(select(ReferralEvent.referral_id, ReferralEvent.at, Referral.received_at)
+                                .join(Referral, Referral.id == ReferralEvent.referral_id)
+                                .order_by(ReferralEvent.referral_id, ReferralEvent.id)).all()
+    assert all(at >= received for _, at, received in events)
+    assert all(later.at >= earlier.at for earlier, later in zip(events, events[1:])
+               if later.referral_id == earlier.referral_id)
+    recent = [at for _, at, received in events if utcnow() - received < timedelta(days=3)]
+    assert recent and max(recent) <= utcnow()
+
+
+def test_a_recent_referrals_history_is_spread_up_to_now_and_an_older_ones_every_two_days():
+    from seed.referrals import history_moments
+
+    now = datetime(2026, 12, 7, 7, 48)
+    received = datetime(2026, 12, 6, 7, 48)  # yesterday: four moves in the 24 hours since
+    assert history_moments(received, now, 4) == [received + timedelta(hours=6 * step) for step in range(4)]
+    old = datetime(2026, 10, 1, 9, 0)
+    assert history_moments(old, now, 2) == [old, datetime(2026, 10, 3, 10, 0), datetime(2026, 10, 5, 11, 0)]
