@@ -336,6 +336,17 @@ def test_the_walks_axe_check_names_a_serious_violation_and_where_it_is(browser):
                    for line in audit.failures), audit.failures
 
 
+def _check_on(browser, viewport: dict, content: str, check: str):
+    """One of the walk's page checks (a script), run on `content` at `viewport`."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.set_content(content)
+        return page.evaluate(check)
+    finally:
+        context.close()
+
+
 def test_the_walks_stacked_cell_check_names_a_value_split_into_pieces(browser):
     """The check itself: at 320 px, a stacked cell whose value is a date, a line break and a line of
     detail side by side is named with its column's heading; the same value wrapped in one element,
@@ -348,13 +359,7 @@ def test_the_walks_stacked_cell_check_names_a_value_split_into_pieces(browser):
                "<span>5 December 2026<br><span>From the practice</span></span></td>"
                '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading">Status </span>'
                "<strong>Accepted</strong></td></tr></tbody></table>")
-    context = browser.new_context(viewport=NARROW)
-    try:
-        page = context.new_page()
-        page.set_content(stacked)
-        split = page.evaluate(_SPLIT_CELLS)
-    finally:
-        context.close()
+    split = _check_on(browser, NARROW, stacked, _SPLIT_CELLS)
     assert split == ['3 pieces side by side under "Referred": Referred 6 December 2026From a voluntary organisation']
 
 
@@ -367,11 +372,5 @@ def test_the_walks_desktop_table_check_names_a_table_that_scrolls_sideways(brows
                '</table></div>'
                f'<details><summary>Show as table</summary><div class="hl-table-scroll" aria-label="Closed" '
                f'style="overflow-x: auto">{wide_table}</div></details>')
-    context = browser.new_context(viewport=WIDE)
-    try:
-        page = context.new_page()
-        page.set_content(content)
-        scrolling = page.evaluate(_SCROLLING_TABLES)
-    finally:
-        context.close()
+    scrolling = _check_on(browser, WIDE, content, _SCROLLING_TABLES)
     assert scrolling == ["Demand (1400px in 1264px)"]  # the page's 8 px margins either side
