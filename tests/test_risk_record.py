@@ -429,3 +429,15 @@ def test_risk_record_any_typed_risk_is_a_known_kind_or_a_refusal_by_its_field(ri
         assert other == other_text.strip() and other
     else:
         assert kind in {known.value for known in HomeVisitRisk} and other is None
+
+
+def test_the_records_home_visits_section_names_its_risks_once(client, sign_in, officer, episode):
+    """The section's own heading says "Risks for home visits"; the callout under it does not repeat it."""
+    risks.record(by=officer, person=episode.person, risk="dog")
+    sign_in.as_user(officer)
+    page = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    visits = page.split('id="safety"')[1].split("</section>")[0]
+    assert visits.count("Risks for home visits") == 1
+    assert "In force now" in visits and "Dog or other animal in the home" in visits
+    first_section = page.split('id="risks"')[1].split("</section>")[0]
+    assert "Risks for home visits" in first_section and "In force now" not in first_section
