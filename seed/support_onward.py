@@ -42,7 +42,8 @@ class Drawn:
 
 
 def draw(rng, organisations, made, first: date, end: date) -> list[Drawn]:
-    """Onward support for one to three of the episode's needs, made within three weeks of `first`."""
+    """Onward support for one to three of the episode's needs, made within three weeks of `first`, each
+    moving on a step every 3 to 21 days until `end` (today, or the day support ended)."""
     drawn = []
     for need in rng.sample(made, k=min(len(made), rng.choice([1, 1, 2, 3]))):
         organisation = plan.organisation_for(rng, organisations, need.area)
@@ -51,8 +52,9 @@ def draw(rng, organisations, made, first: date, end: date) -> list[Drawn]:
         accompanied = not formal and rng.random() < 0.4
         steps, day = [], on
         for step in plan.onward_path(rng):
-            day = min(end, day + timedelta(days=rng.randint(3, 21)))
-            steps.append((step, day))
+            day += timedelta(days=rng.randint(3, 21))
+            if day <= end:  # a step still to come is left out: the referral rests where it has got to
+                steps.append((step, day))
         drawn.append(Drawn(organisation, need.area, formal, on, accompanied, tuple(steps)))
     return drawn
 

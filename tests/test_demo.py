@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -118,3 +120,23 @@ def test_a_recent_referrals_history_is_spread_up_to_now_and_an_older_ones_every_
     assert history_moments(received, now, 4) == [received + timedelta(hours=6 * step) for step in range(4)]
     old = datetime(2026, 10, 1, 9, 0)
     assert history_moments(old, now, 2) == [old, datetime(2026, 10, 3, 10, 0), datetime(2026, 10, 5, 11, 0)]
+
+
+@given(st.integers(0, 10_000), st.integers(0, 60))
+def test_demo_onward_support_moves_only_on_days_that_have_come(seed, days_to_end):
+    """Each step of a drawn onward referral falls on its own day, 3 to 21 days after the last, and
+    none after `end`: a step still to come is left out, not crowded onto `end`."""
+    import random
+    from types import SimpleNamespace
+
+    from seed.support_onward import draw
+
+    rng = random.Random(seed)
+    organisations = [{"sector": "voluntary", "areas": ["debt"], "organisation_name": "Advice", "service_name": "Debt",
+                      "service_id": None}]
+    first = date(2026, 10, 1)
+    end = first + timedelta(days=days_to_end)
+    for item in draw(rng, organisations, [SimpleNamespace(area="debt")], first, end):
+        days = [item.on] + [day for _, day in item.steps]
+        assert all(3 <= (later - earlier).days <= 21 for earlier, later in zip(days[1:], days[2:]))
+        assert all(day <= end for day in days) and days == sorted(set(days))
