@@ -24,6 +24,12 @@ TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
+# A table in a sideways-scrolling box (.hl-table-scroll) may scroll on a phone, never on a desktop:
+# at 1280 px a reader should see every column. A box inside a closed "Show as table" is not shown.
+SCROLLING_TABLES = """[...document.querySelectorAll('.hl-table-scroll')]
+  .filter(region => region.checkVisibility() && region.scrollWidth > region.clientWidth + 1)
+  .map(region => `${region.getAttribute('aria-label') || '?'} (${region.scrollWidth}px in ${region.clientWidth}px)`)"""
+
 
 def _require_chromium():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

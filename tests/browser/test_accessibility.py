@@ -25,6 +25,7 @@ from app.auth import mfa
 from app.extensions import db
 from app.security import PUBLIC, Role, declared_access
 from tests import factories
+from tests.browser.conftest import SCROLLING_TABLES
 from tests.conftest import SignIn, make_app
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -125,7 +126,7 @@ class Audit:
             self._axe(name, viewport["width"])
             self.audited += 1
             if viewport == WIDE:
-                for table in self.page.evaluate(_SCROLLING_TABLES):
+                for table in self.page.evaluate(SCROLLING_TABLES):
                     self.failures.append(f"{self.label} {name} @1280: a table scrolls sideways on a desktop: {table}")
             if viewport == NARROW:
                 width = self.page.evaluate("document.documentElement.scrollWidth")
@@ -213,13 +214,6 @@ _WIDEST = """(() => {
          (element.className && element.className.baseVal === undefined ? '.' + element.className.trim().split(/\\s+/).join('.') : '') +
          ' right edge ' + Math.round(right) + 'px';
 })()"""
-
-
-# A table in a sideways-scrolling box (.hl-table-scroll) may scroll on a phone, never on a desktop:
-# at 1280 px a reader should see every column. A box inside a closed "Show as table" is not shown.
-_SCROLLING_TABLES = """[...document.querySelectorAll('.hl-table-scroll')]
-  .filter(region => region.checkVisibility() && region.scrollWidth > region.clientWidth + 1)
-  .map(region => `${region.getAttribute('aria-label') || '?'} (${region.scrollWidth}px in ${region.clientWidth}px)`)"""
 
 
 # A table that stacks at 320 px (nhsuk-table-responsive) lays each cell out as a flex row: its column's
@@ -372,5 +366,5 @@ def test_the_walks_desktop_table_check_names_a_table_that_scrolls_sideways(brows
                '</table></div>'
                f'<details><summary>Show as table</summary><div class="hl-table-scroll" aria-label="Closed" '
                f'style="overflow-x: auto">{wide_table}</div></details>')
-    scrolling = _check_on(browser, WIDE, content, _SCROLLING_TABLES)
+    scrolling = _check_on(browser, WIDE, content, SCROLLING_TABLES)
     assert scrolling == ["Demand (1400px in 1264px)"]  # the page's 8 px margins either side
