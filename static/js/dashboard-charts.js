@@ -20,5 +20,15 @@ document.querySelectorAll(".hl-chart").forEach(function (element) {
       drawing.setAttribute("aria-hidden", "true");
     });
   });
+  // On a desktop an opened "Show as table" widens its figure to the whole row (hearthlink.css), and
+  // closing it narrows it again: the chart is redrawn to the figure's new width. Plotly itself
+  // refits only when the window changes size.
+  var figure = element.closest(".hl-chart-figure");
+  var table = figure && figure.querySelector("details");
+  if (table) {
+    table.addEventListener("toggle", function () {
+      Plotly.Plots.resize(element);
+    });
+  }
 });
 

@@ -62,6 +62,12 @@ def test_commissioner_reads_filters_downloads_and_prints_the_dashboard(live_app,
 
 _CHART_AND_BOX = """figure => { const chart = figure.querySelector('.hl-chart');
   return [chart.getBoundingClientRect().height, chart.querySelector('.main-svg').getBoundingClientRect().height]; }"""
+_DRAWN_WIDTH = "figure => figure.querySelector('.main-svg').getBoundingClientRect().width"
+
+
+def _wait_until_drawn(page, figure, test: str) -> None:
+    """Wait (up to 5 s) until the chart's drawing is as wide as `test` ("w => w > 800") says."""
+    page.wait_for_function(f"figure => ({test})(({_DRAWN_WIDTH})(figure))", arg=figure.element_handle(), timeout=5000)
 
 
 def test_a_charts_table_opened_on_a_desktop_takes_the_whole_width_and_fits(live_app, new_page):
@@ -80,16 +86,16 @@ def test_a_charts_table_opened_on_a_desktop_takes_the_whole_width_and_fits(live_
     for index in range(figures.count()):
         figure = figures.nth(index)
         figure.scroll_into_view_if_needed()  # as a reader scrolls down to it
-        half = figure.bounding_box()["width"]
+        half, drawn = figure.bounding_box()["width"], figure.evaluate(_DRAWN_WIDTH)
         chart_height, drawn_height = figure.evaluate(_CHART_AND_BOX)
         assert chart_height == drawn_height
         figure.locator("summary").click()
-        page.wait_for_timeout(600)  # Plotly redraws a chart after its box changes
+        _wait_until_drawn(page, figure, f"w => w > {1.9 * drawn}")  # redrawn across the whole row
         assert figure.bounding_box()["width"] > 1.9 * half
         assert page.evaluate(SCROLLING_TABLES) == [], figure.locator("h3").inner_text()
         assert figure.evaluate(_CHART_AND_BOX) == [chart_height, chart_height], figure.locator("h3").inner_text()
         figure.locator("summary").click()
-        page.wait_for_timeout(600)
+        _wait_until_drawn(page, figure, f"w => w === {drawn}")
         assert figure.bounding_box()["width"] == half
         assert figure.evaluate(_CHART_AND_BOX) == [chart_height, chart_height]
     screenshot(page, "dashboard-table-open-1280")
