@@ -94,6 +94,20 @@ def test_suggestions_partial_offers_linkage_and_formal_referral(app):
         assert "kind=formal_referral" in html and "kind=linkage" in html and f"service_id={service.id}" in html
 
 
+def test_each_suggestions_actions_name_its_service_to_a_screen_reader(app):
+    """Five cards each with "Make a linkage": in a screen reader's list of links, each names its
+    service (hidden from sight), escaped like any other text."""
+    episode = _person_in(factories.locality("Wordsley"))
+    factories.directory_service("Debt <b>clinic</b>", need_areas=("debt",))
+    factories.directory_service("Money advice", need_areas=("debt",))
+    with app.test_request_context():
+        html = render_template("directory/_suggestions.html", suggestions=suggest_for(episode), episode=episode)
+    assert "people.new_onward" in app.view_functions  # the support record is installed here
+    for name in ("Debt &lt;b&gt;clinic&lt;/b&gt;", "Money advice"):
+        for action in ("Make a linkage", "Make a formal referral"):
+            assert f'{action}<span class="nhsuk-u-visually-hidden"> to {name}</span></a>' in html
+
+
 def test_suggestions_cost_the_same_however_many_services_are_ranked(app):
     """Every candidate is loaded with what ranks it; the organisation, contacts and phones the cards
     print are loaded for the shown five only, into the same objects (nothing loads lazily later)."""

@@ -163,3 +163,21 @@ def test_allocating_to_someone_who_is_not_an_officer_is_refused(app, no_csrf):
         triage.accept(by=manager, referral=referral, version=referral.version, officer=manager)
     db.session.rollback()
     assert db.session.scalar(select(func.count(Episode.id))) == 0
+
+
+def test_the_waiting_list_names_three_needs_whole_and_counts_the_rest(app, client, sign_in):
+    """Each waiting referral shows its first three needs' names whole, then how many more: a name
+    is never cut off mid-word ("Managing a...")."""
+    factories.referral(given_name="Many", needs=("debt", "family", "loneliness", "long_term_condition", "food"))
+    factories.referral(given_name="Two", needs=("housing", "debt"))
+    sign_in.as_role(Role.MANAGER)
+    page = client.get("/triage/").get_data(as_text=True)
+
+    def needs_of(name):
+        start = page.index(f">{name} ")
+        cell = page[page.index('hl-block">', start) + len('hl-block">'):]
+        return cell[:cell.index("</span>")]
+
+    assert needs_of("Many") == "Debt and money, Family relationships, Food and 2 more"
+    assert needs_of("Two") == "Debt and money, Housing"
+    assert "..." not in page
