@@ -20,7 +20,7 @@ from app.models.base import uk_today, utcnow
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals, triage
-from seed.identities import nhs_numbers, postcode
+from seed.identities import nhs_numbers, postcode, street_address
 
 HISTORY_DAYS = 548  # 18 months
 # Prevalence of each need area at referral (Integrated Plus, seed 004: over 70% of people over
@@ -115,8 +115,8 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
         meeting = (received - timedelta(days=rng.randint(0, 3))).date()
         details = dict(
             by=gp_by_practice[practice.id], practice=practice, given_name=given, family_name=fake.last_name(),
-            date_of_birth=born, nhs_number=next(numbers), address=f"{fake.building_number()} {fake.street_name()}\n"
-            f"{practice.locality.name}", postcode=postcode(rng, practice.locality.name),
+            date_of_birth=born, nhs_number=next(numbers), address=f"{street_address(fake)}\n{practice.locality.name}",
+            postcode=postcode(rng, practice.locality.name),
             phone=f"01384 {rng.randint(100000, 999999)}", contact_method=rng.choice(list(ContactMethod)).value,
             contact_times=rng.choice(["", "Mornings", "Afternoons", "Not on Wednesdays (dialysis)"]),
             accessibility_needs=rng.choice(["", "", "", "Punjabi interpreter", "Hard of hearing", "Uses a wheelchair"]),

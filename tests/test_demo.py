@@ -1,6 +1,7 @@
 """The demo data set: reproducible, synthetic, and loading it twice changes nothing."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from app.extensions import db
 from app.models import (Contact, Episode, HomeVisit, Locality, Need, OnwardReferral, PeerSupport, Practice, Referral,
                         ReferralEvent, User, WellbeingMeasure)
 from app.models.base import uk_today, utcnow
+from seed.identities import STREET_ENDINGS, street_address
+from seed.safeguarding import CONCERNS
 from tests.conftest import demo_loaded_once
 
 pytestmark = pytest.mark.usefixtures("landing_view_only")  # tests/conftest.py
@@ -49,6 +52,58 @@ def test_demo_nhs_numbers_are_valid_and_from_the_test_range(loaded):
     numbers = db.session.scalars(select(Referral.nhs_number)).all()
     assert len(numbers) == 80 and len(set(numbers)) == 80
     assert all(n.startswith("999") and is_valid(n) for n in numbers)
+
+
+BRITISH_FIRST_LINE = re.compile(r"[1-9][0-9]{0,2} [A-Z][A-Za-z' -]* (" + "|".join(STREET_ENDINGS) + ")")
+
+
+def test_demo_addresses_read_as_british_streets(loaded):
+    """No "049 Hughes spurs" or "0 Zoe loaf": a house number from 1, a name and a British ending."""
+    first_lines = [address.split("\n")[0] for address in db.session.scalars(select(Referral.address))]
+    assert len(first_lines) == 80
+    assert [line for line in first_lines if not BRITISH_FIRST_LINE.fullmatch(line)] == []
+
+
+@given(seed=st.integers(0, 10_000))
+def test_a_street_address_takes_fakers_two_draws_and_reads_as_british(seed):
+    """The same two draws as before (so the rest of a seeded demo is unchanged): the name Faker
+    draws next is the one it would have drawn after a number and a street name."""
+    from faker import Faker
+
+    ours, theirs = Faker("en_GB"), Faker("en_GB")
+    ours.seed_instance(seed)
+    theirs.seed_instance(seed)
+    line = street_address(ours)
+    number, street = theirs.building_number(), theirs.street_name()
+    assert BRITISH_FIRST_LINE.fullmatch(line), line
+    assert line.startswith(f"{max(int(number), 1)} {street.rsplit(' ', 1)[0]} ")
+    assert ours.first_name() == theirs.first_name()
+
+
+def test_demo_safeguarding_concerns_fall_within_support_and_a_few_recent_ones_are_open(loaded):
+    """About 1 in 20 people whose support began had a concern raised during it; two or three, raised
+    in the last three weeks by people still in support, are open; the rest were closed 3 to 20 days
+    after they were raised, never after the support ended or today."""
+    from app.models.risk import SafeguardingConcern
+
+    today = uk_today()
+    concerns = db.session.scalars(select(SafeguardingConcern)).all()
+    begun = db.session.scalar(select(func.count(Episode.id)).where(Episode.first_contact_on.is_not(None)))
+    assert len(concerns) == max(3, round(begun / 20))
+    open_ = [c for c in concerns if c.is_open]
+    assert 2 <= len(open_) <= 3
+    assert len({c.concern for c in concerns}) == min(len(concerns), len(CONCERNS))  # none told twice while one is untold
+    assert "safeguarding concerns: " in loaded.config["DEMO_LOAD_OUTPUT"].lower()
+    for concern in concerns:
+        episode = db.session.scalar(select(Episode).where(Episode.person_id == concern.person_id)
+                                    .order_by(Episode.opened_at.desc()).limit(1))
+        assert episode.first_contact_on <= concern.raised_on <= today
+        assert concern.raised_by_id == episode.officer_id
+        if concern.is_open:
+            assert episode.discharged_on is None and (today - concern.raised_on).days <= 21
+        else:
+            assert 0 <= (concern.closed_on - concern.raised_on).days <= 20
+            assert concern.closed_on <= min(episode.discharged_on or today, today) and concern.outcome
 
 
 def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):

@@ -137,6 +137,13 @@ def test_safeguarding_list_shows_25_a_page(client, sign_in, officer, episode):
     assert client.get("/safeguarding/?page=abc").status_code == 200
 
 
+def test_safeguarding_an_empty_list_says_so_once(client, sign_in):
+    sign_in.as_role(Role.MANAGER)
+    page = client.get("/safeguarding/").get_data(as_text=True)
+    assert "There are no open safeguarding concerns." in page
+    assert "open concerns." not in page  # not "0 open concerns." above it
+
+
 @pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN])
 def test_safeguarding_list_is_for_managers_only(client, sign_in, officer, episode, role):
     _raise(officer, episode)
