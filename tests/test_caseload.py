@@ -185,6 +185,41 @@ def test_risk_flags_show_on_the_caseload(client, sign_in, officer):
                      "Ended": ["Safeguarding concern"], "Calm": []}
 
 
+def _red_tags_by_name(html: str) -> dict[str, list[str]]:
+    cards = {}
+    for card in re.split(r'<li class="hl-case(?: hl-case--new)?">', html)[1:]:
+        name = re.search(r'class="hl-caseload__name"[^>]*>(\w+) Caseload<', card).group(1)
+        cards[name] = re.findall(r'nhsuk-tag--red">([^<]+)<', card)
+    return cards
+
+
+def test_an_open_safeguarding_concern_shows_on_its_card_until_it_is_closed(client, sign_in, officer):
+    """The officer and the manager see whose safeguarding concern is still open among the card's
+    flags; it is not one of the contact flags the heading counts, and closing it takes it away."""
+    from app.services import risks
+
+    worried = _episode(officer, "Worried", first_contact_days_ago=2)
+    _episode(officer, "Settled", first_contact_days_ago=2)
+    closed = _episode(officer, "Closed", first_contact_days_ago=2)
+    concern = risks.raise_concern(by=officer, person=worried.person, raised_on=TODAY, concern="Bruising",
+                                  action_taken="Reported to adult social care")
+    old = risks.raise_concern(by=officer, person=closed.person, raised_on=TODAY, concern="Debt collector",
+                              action_taken="Reported")
+    risks.close_concern(by=officer, concern=old, version=old.version, closed_on=TODAY, outcome="Resolved",
+                        action_taken="Reported")
+    sign_in.as_user(officer)
+    html = client.get("/caseload/").get_data(as_text=True)
+    assert _red_tags_by_name(html) == {"Worried": ["Open safeguarding concern"], "Settled": [], "Closed": []}
+    assert "3 people in support." in " ".join(html.split()) and "flagged" not in html
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    managers = client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True)
+    assert _red_tags_by_name(managers)["Worried"] == ["Open safeguarding concern"]
+    risks.close_concern(by=officer, concern=concern, version=concern.version, closed_on=TODAY, outcome="Safe",
+                        action_taken="Reported")
+    assert _red_tags_by_name(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))["Worried"] == []
+
+
 def test_manager_chooses_an_officer_and_sees_their_caseload(client, sign_in, officer):
     _episode(officer, "Managed", seen=False)
     sign_in.as_role(Role.MANAGER)

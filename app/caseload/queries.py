@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import BigInteger, Date, DateTime, Integer, and_, bindparam, case, exists, func, or_, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 
@@ -26,7 +26,7 @@ from app.caseload.flags import FlagRules, bank_holidays, working_days_between  #
 from app.extensions import db
 from app.models import Contact, Episode, HomeVisit, Locality, Need, Person, Practice, User
 from app.models.base import uk_local, utc_of_uk
-from app.models.risk import PersonRisk, risk_label
+from app.models.risk import ConcernStatus, PersonRisk, SafeguardingConcern, risk_label
 from app.models.contact import ContactStatus
 from app.models.support import OPEN_NEED_STATUSES
 from app.pagination import Page
@@ -48,6 +48,13 @@ def open_need_count(episode_id=Episode.id):
     return (select(func.count(Need.id))
             .where(Need.episode_id == episode_id, Need.status.in_([s.value for s in OPEN_NEED_STATUSES]))
             .scalar_subquery())
+
+
+def concern_open(person_id=Episode.person_id):
+    """Whether the person (`person_id`: the column it correlates to) has a safeguarding concern still
+    open: an index probe (safeguarding_concern.person_id)."""
+    return exists().where(SafeguardingConcern.person_id == person_id,
+                          SafeguardingConcern.status == ConcernStatus.OPEN.value)
 
 
 def _officer_id():
@@ -134,6 +141,7 @@ class CaseloadRow:
     last_contact_on: date | None
     next_contact_on: date | None
     open_needs: int
+    concern_open: bool  # a safeguarding concern not yet closed (shown among the flags, not counted)
     risks: tuple[str, ...]
     today: date
     no_contact_flag: bool
@@ -178,7 +186,7 @@ def caseload_query(one_officer: bool, postgresql: bool):
                    func.coalesce(Episode.allocated_at, Episode.opened_at).label("allocated_at"),
                    Episode.first_contact_on, Episode.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"),
-                   next_on, open_need_count().label("open_needs"), *risks)
+                   next_on, open_need_count().label("open_needs"), concern_open().label("concern_open"), *risks)
             .join(Person, Person.id == Episode.person_id).join(Practice, Practice.id == Person.practice_id)
             .join(Locality, Locality.id == Practice.locality_id)
             .where(_open(one_officer))
@@ -198,15 +206,15 @@ def _rows(found, rules: FlagRules, risks_in_rows: bool) -> list[CaseloadRow]:
     cards = []
     today, no_contact, first_contact = rules.today, rules.no_contact, rules.first_contact
     # The columns of caseload_query() and _paged(), which select them in this order (_paged() adds
-    # the whole caseload's counts after them); on PostgreSQL the risks come last.
+    # the whole caseload's counts after the open concern); on PostgreSQL the risks come last.
     for (episode_id, person_id, _referral_id, seen_at, allocated_at, first_on, last_on, given_name, family_name,
-         practice, locality, next_on, open_needs, *rest) in found:
+         practice, locality, next_on, open_needs, concern, *rest) in found:
         pairs = (rest[-1] if risks_in_rows else risks.get(person_id)) or ()
         shown = tuple(risk_label(risk, other_text) for risk, other_text in pairs)
         allocated_on = uk_local(allocated_at).date()
         cards.append(CaseloadRow(
             episode_id, person_id, f"{given_name} {family_name}", f"{locality} · {practice}", seen_at is None,
-            allocated_on, first_on, last_on, next_on, open_needs or 0, shown, today,
+            allocated_on, first_on, last_on, next_on, open_needs or 0, bool(concern), shown, today,
             no_contact(last_on or first_on), first_contact(first_on, allocated_on)))
     return cards
 
@@ -278,7 +286,7 @@ def _paged(postgresql: bool):
                    shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
                    open_need_count(shown.c.id).label("open_needs"),
-                   shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"), *risks)
+                   concern_open(shown.c.person_id).label("concern_open"), shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"), *risks)
             .join_from(shown, Person, Person.id == shown.c.person_id)
             .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
             .order_by(shown.c.new_first, shown.c.next_on.nulls_last(), shown.c.allocated_sort, shown.c.id))
