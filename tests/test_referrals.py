@@ -148,6 +148,17 @@ def test_save_and_refer_another_keeps_the_meeting_and_referrer(app, client, sign
     assert 'value="Maureen"' not in page
 
 
+def test_the_meeting_date_says_what_it_takes_beside_the_date_of_birth_example(app, client, sign_in):
+    """The MDT meeting date, like the date of birth, has a hint with an example, which its fields
+    point to (aria-describedby)."""
+    import re
+
+    sign_in.as_role(Role.GP_PRACTICE)
+    page = client.get("/referrals/new").get_data(as_text=True)
+    hint = re.search(r'<div class="nhsuk-hint" id="([\w-]+)"\s*>\s*In the last year, for example 27 3 2026\s*</div>', page)
+    assert hint and f'aria-describedby="{hint.group(1)}' in page
+
+
 def test_practice_cannot_see_other_practice_referral(app, client, sign_in):
     mine = factories.practice()
     theirs = factories.referral(factories.practice(), given_name="Hidden")
