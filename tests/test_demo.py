@@ -92,7 +92,8 @@ def test_demo_safeguarding_concerns_fall_within_support_and_a_few_recent_ones_ar
     assert len(concerns) == max(3, round(begun / 20))
     open_ = [c for c in concerns if c.is_open]
     assert 2 <= len(open_) <= 3
-    assert len({c.concern for c in concerns}) == min(len(concerns), len(CONCERNS))  # none told twice while one is untold
+    # none told twice while another is untold
+    assert len({c.concern for c in concerns}) == min(len(concerns), len(CONCERNS))
     assert "safeguarding concerns: " in loaded.config["DEMO_LOAD_OUTPUT"].lower()
     for concern in concerns:
         episode = db.session.scalar(select(Episode).where(Episode.person_id == concern.person_id)

@@ -155,7 +155,8 @@ def test_the_meeting_date_says_what_it_takes_beside_the_date_of_birth_example(ap
 
     sign_in.as_role(Role.GP_PRACTICE)
     page = client.get("/referrals/new").get_data(as_text=True)
-    hint = re.search(r'<div class="nhsuk-hint" id="([\w-]+)"\s*>\s*In the last year, for example 27 3 2026\s*</div>', page)
+    hint = re.search(r'<div class="nhsuk-hint" id="([\w-]+)"\s*>\s*In the last year, for example 27 3 2026\s*</div>',
+                     page)
     assert hint and f'aria-describedby="{hint.group(1)}' in page
 
 

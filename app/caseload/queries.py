@@ -286,7 +286,8 @@ def _paged(postgresql: bool):
                    shown.c.first_contact_on, shown.c.last_contact_on, Person.given_name, Person.family_name,
                    Practice.name.label("practice"), Locality.name.label("locality"), shown.c.next_on,
                    open_need_count(shown.c.id).label("open_needs"),
-                   concern_open(shown.c.person_id).label("concern_open"), shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"), *risks)
+                   concern_open(shown.c.person_id).label("concern_open"),
+                   shown.c.total, shown.c.new, shown.c.flagged, _open_visit().label("open_visit_id"), *risks)
             .join_from(shown, Person, Person.id == shown.c.person_id)
             .join(Practice, Practice.id == Person.practice_id).join(Locality, Locality.id == Practice.locality_id)
             .order_by(shown.c.new_first, shown.c.next_on.nulls_last(), shown.c.allocated_sort, shown.c.id))

@@ -24,12 +24,14 @@ _CELLS = """() => {
   return [...document.querySelectorAll('table.hl-audit tbody tr')].map(row => [0, 1, 2, 5].map(index => {
     const cell = row.cells[index];
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT, {acceptNode: node =>
-      node.parentElement.closest('.nhsuk-table-responsive__heading') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+      node.parentElement.closest('.nhsuk-table-responsive__heading')
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
     const whole = document.createRange(); const split = []; let first = null, last = null;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       first = first || node; last = node;
       for (const run of node.textContent.matchAll(/[A-Za-z0-9]+/g)) {
-        const range = document.createRange(); range.setStart(node, run.index); range.setEnd(node, run.index + run[0].length);
+        const range = document.createRange();
+        range.setStart(node, run.index); range.setEnd(node, run.index + run[0].length);
         if (lines(range) > 1) split.push(run[0]);
       }
     }
