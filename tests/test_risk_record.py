@@ -287,6 +287,27 @@ def test_risk_record_check_in_lists_the_risks_in_force_not_the_ended_ones(client
     assert "Dog or other animal" not in html
 
 
+def test_risk_record_check_in_shows_an_open_safeguarding_concern_not_a_closed_one(client, sign_in, officer, episode):
+    """Before a home visit the officer reads any safeguarding concern still open, with what was done;
+    a closed one is history, on the record only."""
+    open_one = risks.raise_concern(by=officer, person=episode.person, raised_on=uk_today(),
+                                   concern="Son takes her <pension>", action_taken="Reported to adult social care")
+    old = risks.raise_concern(by=officer, person=episode.person, raised_on=uk_today() - timedelta(days=30),
+                              concern="Unpaid rent letters", action_taken="Referred to Citizens Advice")
+    risks.close_concern(by=officer, concern=old, version=old.version, closed_on=uk_today(), outcome="Paid",
+                        action_taken="Referred to Citizens Advice")
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}/visits/check-in").get_data(as_text=True)
+    assert "Open safeguarding concern</span>" in html and "Open safeguarding concerns" not in html
+    assert f"Raised {open_one.raised_on.day} {open_one.raised_on:%B %Y} by Olive Officer:" in html
+    assert "Son takes her &lt;pension&gt;" in html and "Reported to adult social care" in html
+    assert "Unpaid rent letters" not in html
+    risks.close_concern(by=officer, concern=open_one, version=open_one.version, closed_on=uk_today(),
+                        outcome="Safe", action_taken="Reported")
+    assert "safeguarding concern" not in client.get(f"/people/{episode.person_id}/visits/check-in").get_data(
+        as_text=True).lower()
+
+
 def test_risk_record_was_recorded_now_not_in_the_future(officer, episode):
     before = utcnow() - timedelta(seconds=1)
     risk = risks.record(by=officer, person=episode.person, risk="access")
