@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Referral, User
+from app.models.base import long_date
 from app.models.vocab import ReferralSource
 from app.security import Role
 
@@ -87,7 +88,7 @@ def _other_source(rng: random.Random, referral: Referral, manager: User) -> None
     first = referral.events[0] if referral.events else None
     if first is not None:
         first.by = manager
-        first.note = (f"Referred by {referral.source_description} on {referral.mdt_meeting_date:%d %B %Y}, "
+        first.note = (f"Referred by {referral.source_description} on {long_date(referral.mdt_meeting_date)}, "
                       "entered by the link service")
 
 

@@ -154,3 +154,31 @@ def test_a_person_cannot_decline_before_the_uk_day_their_referral_arrived(app, c
     person_declined.record(by=manager, referral=referral, version=referral.version, on=date(2026, 7, 1),
                            reason="Does not want support just now")
     assert referral.person_declined_on == date(2026, 7, 1)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_day_in_a_message_is_written_as_pages_write_it(day):
+    """`long_date`: "4 December 2026", never "04 December 2026"; a stored moment is read on the
+    UK's calendar."""
+    assert base.long_date(day) == f"{day.day} {day:%B} {day.year}"
+    assert not base.long_date(day).startswith("0")
+
+
+def test_a_stored_moment_in_a_message_is_its_uk_day():
+    assert base.long_date(SUMMER_NIGHT) == "1 July 2026"
+    assert base.long_date(datetime(2026, 12, 4, 23, 30)) == "4 December 2026"
+
+
+def test_the_services_messages_and_notes_write_days_without_a_leading_zero(app, officer, clock):
+    """A risk recorded at 00:30 BST on 1 July is "since 1 July 2026" (not the UTC day, not "01"),
+    and a first contact on 4 July is noted "First contact on 4 July 2026"."""
+    episode = factories.episode(officer)
+    dog = risks.record(by=officer, person=episode.person, risk="dog")
+    dog.recorded_at = SUMMER_NIGHT  # as stored: UTC, 30 June
+    db.session.commit()
+    with pytest.raises(RuleBroken, match=r"already recorded \(since 1 July 2026\)"):
+        risks.record(by=officer, person=episode.person, risk="dog")
+    clock(datetime(2026, 7, 4, 12, 0))
+    contacts.record(by=officer, episode=episode, kind="phone", status="held", on=date(2026, 7, 4), duration_minutes=5)
+    notes = [event.note for event in episode.referral.events]
+    assert "First contact on 4 July 2026" in notes

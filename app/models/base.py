@@ -30,6 +30,14 @@ def utc_of_uk(day: date, clock: time = time(0)) -> datetime:
     return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC).replace(tzinfo=None)
 
 
+def long_date(value: date | datetime) -> str:
+    """A day as every page writes it, "4 December 2026" (no leading zero), for the services'
+    messages and notes; a stored moment is read on the UK's calendar."""
+    if isinstance(value, datetime):
+        value = uk_local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
 def numbered_by_database(column) -> bool:
     """Whether `column` is a primary key the database numbers itself (a sequence on PostgreSQL,
     the rowid on SQLite), so rows written without it still get one."""

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Contact, Episode, Goal, Need, User
+from app.models.base import long_date
 from app.models.contact import ContactStatus
 from app.models.referral import ReferralStatus
 from app.services import audit, referral_status
@@ -25,7 +26,7 @@ from app.services.errors import RuleBroken
 
 def require_open(episode: Episode) -> None:
     if not episode.is_open:
-        raise RuleBroken(f"Support ended on {episode.discharged_on:%d %B %Y}; this record can no longer be changed. "
+        raise RuleBroken(f"Support ended on {long_date(episode.discharged_on)}; this record can no longer be changed. "
                          "If the person needs support again, the practice can make a new referral.")
 
 
@@ -94,7 +95,7 @@ def contact_held(*, by: User | None, episode: Episode, on: date) -> None:
         first = episode.first_contact_on is None
         episode.first_contact_on = on
         if first:
-            _move(by, episode, ReferralStatus.FIRST_CONTACT, f"First contact on {on:%d %B %Y}")
+            _move(by, episode, ReferralStatus.FIRST_CONTACT, f"First contact on {long_date(on)}")
     referral = episode.referral
     if referral.status_enum is ReferralStatus.IN_SUPPORT \
             or not referral.status_enum.can_move_to(ReferralStatus.IN_SUPPORT):

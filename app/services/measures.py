@@ -7,7 +7,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, User, WellbeingMeasure
-from app.models.base import uk_today
+from app.models.base import long_date, uk_today
 from app.models.wellbeing import ONS4_ITEMS, UCLA_ITEMS, Instrument, Stage
 from app.services import casework
 from app.services.errors import RuleBroken
@@ -39,7 +39,7 @@ def record(*, by: User, episode: Episode, instrument: str, stage: str, taken_on:
         for existing in episode.measures:
             if existing.instrument == instrument_.value and existing.stage == stage_.value:
                 raise RuleBroken(f"A {stage_.value} {instrument_.label} was already recorded on "
-                                 f"{existing.taken_on:%d %B %Y}; record a review instead", field="stage")
+                                 f"{long_date(existing.taken_on)}; record a review instead", field="stage")
     measure = WellbeingMeasure(episode=episode, instrument=instrument_.value, stage=stage_.value, taken_on=taken_on,
                                recorded_by_id=by.id if by else None, **values)
     if instrument_ is Instrument.UCLA3:

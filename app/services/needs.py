@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Need, User
-from app.models.base import uk_today
+from app.models.base import long_date, uk_today
 from app.models.support import NEED_STATUS_DATE, NeedStatus, Severity
 from app.models.vocab import NeedArea
 from app.services import casework
@@ -48,7 +48,7 @@ def add(*, by: User, episode: Episode, area: str, severity: str, notes: str = ""
     on = on or uk_today()
     existing = db.session.scalar(select(Need).where(Need.episode_id == episode.id, Need.area == area_.value))
     if existing:
-        raise RuleBroken(f"{area_.label} is already recorded (since {existing.identified_on:%d %B %Y}); "
+        raise RuleBroken(f"{area_.label} is already recorded (since {long_date(existing.identified_on)}); "
                          "update that need instead", field="area")
     need = Need(episode=episode, area=area_.value, severity=severity_.value, identified_on=on,
                 from_referral=area_.value in episode.referral.need_areas, notes=notes.strip(),

@@ -10,7 +10,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Episode, OnwardReferral, OnwardReferralNeed
-from app.models.base import uk_today
+from app.models.base import long_date, uk_today
 from app.models.onward import STATUS_DATE_COLUMN, OnwardKind, OnwardStatus
 from app.models.vocab import NeedArea, Sector
 from app.services import casework
@@ -89,7 +89,7 @@ def move(*, by, onward: OnwardReferral, to: OnwardStatus, on: date, version: int
         raise RuleBroken("The date cannot be in the future", field="on")
     earliest = max((d for d in (getattr(onward, c) for c in STATUS_DATE_COLUMN.values()) if d), default=None)
     if earliest and on < earliest:
-        raise RuleBroken(f"The date cannot be before the last step ({earliest:%d %B %Y})", field="on")
+        raise RuleBroken(f"The date cannot be before the last step ({long_date(earliest)})", field="on")
     onward.status = to.value
     setattr(onward, STATUS_DATE_COLUMN[to], on)
     casework.record(by=by, episode=onward.episode, action="onward.move",

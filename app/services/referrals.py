@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Person, Practice, Referral, ReferralEvent, ReferralNeed, ReferralRisk, User
+from app.models.base import long_date
 from app.models.referral import TERMINAL, ReferralStatus
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea, ReferralSource
 from app.services import audit, equality
@@ -122,8 +123,9 @@ def submit(*, by: User, practice: Practice, given_name: str, family_name: str, d
     referral.risks = [ReferralRisk(risk=HomeVisitRisk(risk).value) for risk in dict.fromkeys(risks)]
     db.session.add(referral)
     db.session.flush()
-    note = (f"Referred from the MDT meeting on {mdt_meeting_date:%d %B %Y}" if source_ is ReferralSource.GP_PRACTICE
-            else f"Referred by {referral.source_description} on {mdt_meeting_date:%d %B %Y}, entered by the link service")
+    note = (f"Referred from the MDT meeting on {long_date(mdt_meeting_date)}" if source_ is ReferralSource.GP_PRACTICE
+            else f"Referred by {referral.source_description} on {long_date(mdt_meeting_date)}, "
+                 "entered by the link service")
     db.session.add(ReferralEvent(referral=referral, by=by, from_status=None, to_status=ReferralStatus.RECEIVED.value,
                                  note=note))
     audit.record(by=by, action="referral.submit", subject_type="referral", subject_id=referral.id,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Episode, Person, Referral, User
-from app.models.base import uk_today, utcnow
+from app.models.base import long_date, uk_today, utcnow
 from app.models.risk import OTHER_RISK, ConcernStatus, NoKnownRisks, PersonRisk, SafeguardingConcern
 from app.models.vocab import HomeVisitRisk
 from app.services import audit, casework
@@ -58,7 +58,7 @@ def record(*, by: User, person: Person, risk: str, other_text: str = "", detail:
     kind, other = _kind(risk, other_text)
     for existing in _active(person.id):
         if kind != OTHER_RISK and existing.risk == kind:
-            raise RuleBroken(f"{existing.label} is already recorded (since {existing.recorded_at:%d %B %Y}); "
+            raise RuleBroken(f"{existing.label} is already recorded (since {long_date(existing.recorded_at)}); "
                              "review that risk instead", field="risk")
     item = PersonRisk(person_id=person.id, risk=kind, other_text=other, detail=detail.strip(),
                       recorded_at=utcnow(), recorded_by_id=by.id)
@@ -86,7 +86,7 @@ def end(*, by: User, risk: PersonRisk, version, reason: str) -> None:
     check_version(risk, version, what="this risk")
     _require_open_support(risk.person_id)
     if not risk.is_active:
-        raise RuleBroken(f"This risk already ended on {risk.ended_at:%d %B %Y}")
+        raise RuleBroken(f"This risk already ended on {long_date(risk.ended_at)}")
     if not reason.strip():
         raise RuleBroken("Say why this risk no longer applies", field="reason")
     by_id, ended_at = by.id, max(utcnow(), risk.recorded_at)
@@ -164,10 +164,10 @@ def close_concern(*, by: User, concern: SafeguardingConcern, version, closed_on:
     """Close a concern with its outcome; what was done may be brought up to date at the same time."""
     check_version(concern, version, what="this safeguarding concern")
     if not concern.is_open:
-        raise RuleBroken(f"This concern was already closed on {concern.closed_on:%d %B %Y}")
+        raise RuleBroken(f"This concern was already closed on {long_date(concern.closed_on)}")
     closed_on = _day(closed_on, field="closed_on", what="the concern was closed")
     if closed_on < concern.raised_on:
-        raise RuleBroken(f"The concern was raised on {concern.raised_on:%d %B %Y}; "
+        raise RuleBroken(f"The concern was raised on {long_date(concern.raised_on)}; "
                          "it cannot be closed before then", field="closed_on")
     if not outcome.strip():
         raise RuleBroken("Say what the outcome was", field="outcome")
