@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.models import Episode, Referral
-from app.models.base import uk_local
+from app.models.base import long_date
 from app.models.onward import OnwardKind, OnwardStatus
 from app.models.person import DischargeReason
 from app.models.support import GoalStatus, NeedStatus, PeerKind
@@ -24,9 +24,6 @@ from app.models.wellbeing import ONS4_ITEMS, Instrument
 NONE = "None"
 
 
-def _day(value: date) -> str:
-    """3 October 2026, as the rest of Hearthlink writes dates (no leading zero)."""
-    return f"{value.day} {value:%B %Y}"
 ONS4_SHORT = {"life_satisfaction": "Life satisfaction", "worthwhile": "Things done are worthwhile",
               "happiness": "Happiness yesterday", "anxiety": "Anxiety yesterday"}
 
@@ -71,7 +68,7 @@ def _plan(episode: Episode) -> list[str]:
         lines.append(f"Goal: {goal.description}" + (f" ({_area(goal.need_area)})" if goal.need_area else ""))
         for action in goal.actions:
             if action.done_on is None:
-                due = f", by {_day(action.due_on)}" if action.due_on else ""
+                due = f", by {long_date(action.due_on)}" if action.due_on else ""
                 lines.append(f"Action: {action.description} ({action.who}{due})")
     return lines or [NONE]
 
@@ -98,15 +95,15 @@ def _onward(episode: Episode) -> list[str]:
         lines.append(f"{Sector(item.sector).label} sector: {name}, {kind}, {OnwardStatus(item.status).label.lower()}")
     for peer in getattr(episode, "peer_support", []):
         lines.append(f"Peer support: {PeerKind(peer.kind).label.lower()} at {peer.where} "
-                     f"from {_day(peer.started_on)}")
+                     f"from {long_date(peer.started_on)}")
     return lines or [NONE]
 
 
 def _measure_line(measure) -> str:
     if measure.instrument == Instrument.ONS4.value:
         scores = ", ".join(f"{ONS4_SHORT[item]} {getattr(measure, item)}" for item in ONS4_ITEMS)
-        return f"ONS4 on {_day(measure.taken_on)}: {scores} (0 to 10)"
-    return f"UCLA loneliness on {_day(measure.taken_on)}: total {measure.ucla_total} (3 to 9, lower is less lonely)"
+        return f"ONS4 on {long_date(measure.taken_on)}: {scores} (0 to 10)"
+    return f"UCLA loneliness on {long_date(measure.taken_on)}: total {measure.ucla_total} (3 to 9, lower is less lonely)"
 
 
 def _wellbeing(episode: Episode) -> list[str]:
@@ -132,9 +129,9 @@ def _risks(referral: Referral, episode: Episode) -> list[str]:
         return [risk.label for risk in summary.active]
     statement = summary.no_known_risks
     if statement is not None:
-        return [f"No known risks (recorded {_day(uk_local(statement.recorded_at).date())})"]
+        return [f"No known risks (recorded {long_date(statement.recorded_at)})"]
     if summary.ended:
-        return ["No risks in force"] + [f"Ended: {risk.label} (ended {_day(uk_local(risk.ended_at).date())})"
+        return ["No risks in force"] + [f"Ended: {risk.label} (ended {long_date(risk.ended_at)})"
                                         for risk in summary.ended]
     return ["No known risks recorded"]
 

@@ -14,14 +14,14 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.config import REPO_ROOT
-from app.models.base import uk_today
+from app.models.base import long_date, uk_today
 from app.services.gp_summary import GpSummary
 
 TEMPLATE = "summary/gp_summary.html"
 
 
 def _longdate(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return long_date(value) if value else ""
 
 
 @lru_cache(maxsize=1)
