@@ -90,6 +90,19 @@ def test_each_card_prints_its_dates_and_counts_of_days_as_the_officer_reads_them
     assert "None yet" in card["Fresh"] and "None planned" in card["Fresh"]
 
 
+def test_a_card_says_today_and_the_same_day_rather_than_counting_none(client, sign_in, officer):
+    """Allocated today: "Allocated today", not "Waiting 0 days"; first contact made on the day of
+    allocation and today: "The same day" and "today", not "After 0 days" and "0 days ago"."""
+    _episode(officer, "New", allocated_days_ago=0)
+    _episode(officer, "Quick", allocated_days_ago=0, first_contact_days_ago=0)
+    sign_in.as_user(officer)
+    html = client.get("/caseload/").get_data(as_text=True)
+    card = {name: html.split(f"{name} Caseload")[1].split("</li>")[0] for name in ("New", "Quick")}
+    assert "<strong>Allocated today</strong>" in card["New"]
+    assert "The same day</div>" in card["Quick"] and '<span class="hl-muted hl-block">today</span>' in card["Quick"]
+    assert "0 day" not in html
+
+
 def test_no_contact_for_more_than_14_days_is_flagged(client, sign_in, officer):
     _episode(officer, "Quiet", allocated_days_ago=30, first_contact_days_ago=15)
     _episode(officer, "Recent", allocated_days_ago=30, first_contact_days_ago=14)

@@ -1,11 +1,13 @@
 """The manager's triage: decide, allocate fairly, re-allocate; each move is in the history."""
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Episode, Person, ReferralEvent
-from app.models.base import uk_local
+from app.models.base import uk_local, uk_today, utc_of_uk
 from app.security import Role
 from app.services import triage
 from tests import factories
@@ -181,3 +183,19 @@ def test_the_waiting_list_names_three_needs_whole_and_counts_the_rest(app, clien
     assert needs_of("Many") == "Debt and money, Family relationships, Food and 2 more"
     assert needs_of("Two") == "Debt and money, Housing"
     assert "..." not in page
+
+
+def test_days_waiting_are_the_uks_calendar_days_and_today_says_so(app, client, sign_in):
+    """A referral that arrived today waits "Today" (not "0 days"); one accepted yesterday was
+    "referred 1 day ago" (not "1 days ago"); the decision page says "received today"."""
+    fresh = factories.referral(given_name="Fresh", received_days_ago=0)
+    fresh.received_at = utc_of_uk(uk_today(), time(0, 5))  # five past midnight today, UK time
+    accepted = factories.referral(given_name="Accepted", status="accepted")
+    accepted.received_at = utc_of_uk(uk_today() - timedelta(days=1), time(23, 55))  # yesterday, late
+    db.session.commit()
+    sign_in.as_role(Role.MANAGER)
+    page = " ".join(client.get("/triage/").get_data(as_text=True).split())
+    assert "Waiting </span><strong>Today</strong>" in page and "0 days" not in page
+    assert "referred 1 day ago" in page and "days ago" not in page
+    caption = client.get(f"/triage/{fresh.id}").get_data(as_text=True)
+    assert "· received today</span>" in " ".join(caption.split())

@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.form_errors import attach_rule_error
 from app.models import Referral, User
-from app.models.base import utcnow
+from app.models.base import uk_local, uk_today
 from app.models.referral import IN_TRIAGE
 from app.pagination import page_arg
 from app.referrals.queries import referral_for
@@ -28,7 +28,9 @@ def officer_choices(blank: str | None = None) -> list[tuple[int, str]]:
 
 
 def days_since(moment: datetime) -> int:
-    return (utcnow() - moment).days
+    """Days on the UK's calendar since a stored moment: one that arrived yesterday evening has
+    waited a day this morning, and one that arrived today none."""
+    return (uk_today() - uk_local(moment).date()).days
 
 
 @bp.route("/")
