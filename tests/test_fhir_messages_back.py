@@ -151,8 +151,9 @@ def test_referral_by_api_accepted_then_discharged_sends_two_messages_and_waits_w
     assert composition["section"][0]["title"] == "Plan and requested actions"
     assert "None" in composition["section"][0]["text"]["div"]
     assert "Joined a walking group." in composition["section"][1]["text"]["div"]
-    pdf = base64.b64decode(resources["DocumentReference"][0]["content"][0]["attachment"]["data"])
-    assert pdf.startswith(b"%PDF-")
+    attachment = resources["DocumentReference"][0]["content"][0]["attachment"]
+    assert base64.b64decode(attachment["data"]).startswith(b"%PDF-")
+    assert attachment["creation"] == second["timestamp"]  # the moment, with its offset: no UTC-only day
     accepted = [obs for obs in resources["Observation"]
                 if obs["code"]["coding"][0] == {"system": SNOMED_SYSTEM, "code": REFERRAL_TO_SOCIAL_PRESCRIBING,
                                                 "display": "Referral to social prescribing service"}]

@@ -10,7 +10,7 @@ send the text rather than an unverified code).
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from html import escape
 
 from app.fhir.codes import profile
@@ -51,8 +51,10 @@ def composition(summary: GpSummary, *, patient_url: str, service_name: str,
 
 
 def pdf_document_reference(pdf: bytes, *, patient_url: str, composition_url: str, service_name: str,
-                           when: datetime | None = None, created: date | None = None) -> dict:
-    """The PDF inline (base64 `attachment.data`), so one message carries everything."""
+                           when: datetime | None = None) -> dict:
+    """The PDF inline (base64 `attachment.data`), so one message carries everything. Its creation
+    is the moment the message was made, with its offset: a date alone would be UTC's, a day early
+    in the UK between 11pm and midnight in summer."""
     when = when or datetime.now(timezone.utc)
     return {
         "resourceType": "DocumentReference",
@@ -67,5 +69,5 @@ def pdf_document_reference(pdf: bytes, *, patient_url: str, composition_url: str
         "content": [{"attachment": {"contentType": "application/pdf", "language": "en-GB",
                                     "data": base64.b64encode(pdf).decode("ascii"),
                                     "title": f"{DOCUMENT_TITLE}.pdf",
-                                    "creation": (created or when.date()).isoformat()}}],
+                                    "creation": when.isoformat(timespec="seconds")}}],
     }
