@@ -160,6 +160,17 @@ def test_the_meeting_date_says_what_it_takes_beside_the_date_of_birth_example(ap
     assert hint and f'aria-describedby="{hint.group(1)}' in page
 
 
+def test_an_nhs_number_is_never_broken_across_lines_on_the_list_or_the_referral(app, client, sign_in):
+    """"NHS 999 581 / 7365" had wrapped inside the number in the list's narrow column and in the
+    referral's caption at 320 px: the number is kept whole (the word "NHS" may still wrap)."""
+    practice = factories.practice()
+    referral = factories.referral(practice, nhs="9995817365")
+    sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
+    whole = 'NHS <span class="hl-nowrap">999 581 7365</span>'
+    assert whole in client.get("/referrals/").get_data(as_text=True)
+    assert whole in client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+
+
 def test_practice_cannot_see_other_practice_referral(app, client, sign_in):
     mine = factories.practice()
     theirs = factories.referral(factories.practice(), given_name="Hidden")
