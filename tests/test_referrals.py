@@ -162,13 +162,15 @@ def test_the_meeting_date_says_what_it_takes_beside_the_date_of_birth_example(ap
 
 def test_an_nhs_number_is_never_broken_across_lines_on_the_list_or_the_referral(app, client, sign_in):
     """"NHS 999 581 / 7365" had wrapped inside the number in the list's narrow column and in the
-    referral's caption at 320 px: the number is kept whole (the word "NHS" may still wrap)."""
+    referral's caption at 320 px: the list keeps "NHS" and the number on one line, the caption the
+    number whole."""
     practice = factories.practice()
     referral = factories.referral(practice, nhs="9995817365")
     sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
-    whole = 'NHS <span class="hl-nowrap">999 581 7365</span>'
-    assert whole in client.get("/referrals/").get_data(as_text=True)
-    assert whole in client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert '<span class="hl-muted nhsuk-body-s hl-nowrap">NHS 999 581 7365</span>' in client.get(
+        "/referrals/").get_data(as_text=True)
+    assert 'NHS <span class="hl-nowrap">999 581 7365</span>' in client.get(f"/referrals/{referral.id}").get_data(
+        as_text=True)
 
 
 def test_practice_cannot_see_other_practice_referral(app, client, sign_in):
