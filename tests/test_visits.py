@@ -80,6 +80,24 @@ def test_manager_panel_shows_overdue_visits_first_and_in_progress(client, sign_i
     assert "Colin Colleague" in rest.split("Visit history")[0]
 
 
+def test_a_visit_overdue_over_an_hour_says_hours_and_history_rows_name_their_last_column(
+        client, sign_in, officer, episode):
+    """"Overdue by 1 hr 33 min", not "93 min"; a finished visit's last cell is headed "Checked out"
+    where a phone shows each cell's heading beside it (it said "Status" over the time)."""
+    now = utcnow()
+    other = factories.episode(officer)
+    done = visits.check_in(by=officer, episode=other, expected_end_at=now - timedelta(hours=5),
+                           now=now - timedelta(hours=6))
+    visits.check_out(by=officer, visit=done, notes="Fine")
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=93, seconds=20),
+                    now=now - timedelta(hours=3))
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    assert "Overdue by 1 hr 33 min" in html and "93 min" not in html
+    history = html.split("Visit history")[1]
+    assert 'aria-hidden="true">Checked out </span>' in history and 'aria-hidden="true">Status </span>' not in history
+
+
 def test_within_the_grace_a_late_visit_is_not_yet_overdue(app, client, sign_in, officer, episode):
     now = utcnow()
     visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=10),
