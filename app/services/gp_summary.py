@@ -103,7 +103,8 @@ def _measure_line(measure) -> str:
     if measure.instrument == Instrument.ONS4.value:
         scores = ", ".join(f"{ONS4_SHORT[item]} {getattr(measure, item)}" for item in ONS4_ITEMS)
         return f"ONS4 on {long_date(measure.taken_on)}: {scores} (0 to 10)"
-    return f"UCLA loneliness on {long_date(measure.taken_on)}: total {measure.ucla_total} (3 to 9, lower is less lonely)"
+    return (f"UCLA loneliness on {long_date(measure.taken_on)}: total {measure.ucla_total} "
+            "(3 to 9, lower is less lonely)")
 
 
 def _wellbeing(episode: Episode) -> list[str]:
