@@ -1,6 +1,6 @@
 """The demo's people, in the order the service meets them: the directory they can be linked to,
-referrals from the practices, the support that follows, the safeguarding concerns raised during it,
-and the practices' activity data.
+referrals from the practices, the support that follows, the risk record and safeguarding concerns
+kept during it, and the practices' activity data.
 
 Each part lives in its own module and goes through the app's services where a user would.
 """
@@ -24,9 +24,9 @@ def load(*, seed: int, world: dict, people: int, summary) -> None:
 
     from faker import Faker
 
-    from seed import activity, directory, referrals, safeguarding, support
+    from seed import activity, directory, referrals, risk_statements, safeguarding, support
 
-    for part in (directory, referrals, support, safeguarding, activity):
+    for part in (directory, referrals, support, risk_statements, safeguarding, activity):
         name = part.__name__.rsplit(".", 1)[-1]
         fake = Faker("en_GB")
         fake.seed_instance(f"{seed}:{name}")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import (Contact, Episode, HomeVisit, Locality, Need, OnwardReferral, PeerSupport, Practice, Referral,
                         ReferralEvent, User, WellbeingMeasure)
-from app.models.base import uk_today, utcnow
+from app.models.base import uk_local, uk_today, utcnow
 from seed.identities import STREET_ENDINGS, street_address
 from seed.safeguarding import CONCERNS
 from tests.conftest import demo_loaded_once
@@ -105,6 +105,24 @@ def test_demo_safeguarding_concerns_fall_within_support_and_a_few_recent_ones_ar
         else:
             assert 0 <= (concern.closed_on - concern.raised_on).days <= 20
             assert concern.closed_on <= min(episode.discharged_on or today, today) and concern.outcome
+
+
+def test_demo_no_known_risks_were_recorded_at_first_contact_for_people_in_support_without_risks(loaded):
+    """The record's first section reads "No known risks (recorded <first contact>)" for most people in
+    support with no risk in force, as a service that asks at the first visit: each statement by the
+    person's officer, on the UK day of the first contact, never after the load; none beside a risk."""
+    from app.models.risk import NoKnownRisks, PersonRisk
+
+    statements = db.session.scalars(select(NoKnownRisks)).all()
+    assert statements
+    assert "no known risks recorded at first contact for" in loaded.config["DEMO_LOAD_OUTPUT"]
+    at_risk = set(db.session.scalars(select(PersonRisk.person_id).where(PersonRisk.ended_at.is_(None))))
+    for statement in statements:
+        episode = db.session.scalar(select(Episode).where(Episode.person_id == statement.person_id)
+                                    .order_by(Episode.opened_at.desc()).limit(1))
+        assert episode.discharged_on is None and statement.person_id not in at_risk
+        assert uk_local(statement.recorded_at).date() == episode.first_contact_on
+        assert statement.recorded_by_id == episode.officer_id and statement.recorded_at <= utcnow()
 
 
 def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):
