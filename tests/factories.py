@@ -52,7 +52,10 @@ def nhs_number(index: int | None = None) -> str:
     """A valid NHS number from the 999 range reserved for testing (check digit by nhs-number).
 
     Each index owns its own block of 16 stems, so two indexes never give the same number even
-    when a stem has no valid check digit."""
+    when a stem has no valid check digit. Numbers the factories draw themselves start at index
+    5001, so a test that names an index below 5000 never meets one of them: a referral made by
+    default had taken its worker's running count as its index, and once that count reached 301 it
+    was the reach journey's "Maureen", refused as a duplicate."""
     from nhs_number import is_valid
 
     number = index if index is not None else 5000 + next(_sequence)
@@ -72,7 +75,7 @@ def referral(practice_: Practice | None = None, *, status: str = "received", nee
     practice_ = practice_ or practice()
     number = next(_sequence)
     item = Referral(
-        practice=practice_, status=status, nhs_number=nhs or nhs_number(number), given_name=given_name,
+        practice=practice_, status=status, nhs_number=nhs or nhs_number(5000 + number), given_name=given_name,
         family_name=family_name or f"Testperson{number}", date_of_birth=date(1950, 5, 17),
         address="1 Test Street\nDudley", postcode=postcode, phone="01384 000000", contact_method="phone",
         referrer_name="Dr Test", referrer_role="GP", mdt_meeting_date=mdt_meeting_date or uk_today() - timedelta(days=7),
