@@ -10,7 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 
 from app.assets import NHSUK_VERSION
 from app.config import REPO_ROOT
-from app.models.base import uk_local
+from app.models.base import long_date, uk_local
 from app.models.vocab import HomeVisitRisk, NeedArea
 from app.oruk.checks import web_address
 
@@ -26,7 +26,7 @@ def format_date(value: date | datetime | None, style: str = "long") -> str:
         return value.strftime("%d/%m/%Y")
     if style == "stamp":  # to the second, for the audit log
         return value.strftime("%d/%m/%Y %H:%M:%S")
-    text = f"{value.day} {value.strftime('%B %Y')}"
+    text = long_date(value.date() if isinstance(value, datetime) else value)  # already on the UK's clock
     if isinstance(value, datetime) and style == "time":
         text += value.strftime(" at %H:%M")
     return text

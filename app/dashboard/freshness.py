@@ -14,7 +14,7 @@ from app.analytics import cache, filters as filtering, refresh
 from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import Locality, Practice
-from app.models.base import uk_local
+from app.models.base import long_date, uk_local
 from app.models.dashboard_cache import DashboardCache
 
 
@@ -48,7 +48,7 @@ def age_in_words(calculated_at: datetime, now: datetime) -> str:
         return f"yesterday at {clock_time(then)}"
     if days < 14:
         return f"{days} days ago"
-    return f"on {then.day} {then:%B %Y}"
+    return f"on {long_date(calculated_at)}"
 
 
 def calculated_in_words(computed_at: str, now: datetime) -> str:

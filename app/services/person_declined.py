@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Contact, Referral, User
-from app.models.base import uk_local, uk_today
+from app.models.base import long_date, uk_local, uk_today
 from app.models.contact import ContactStatus
 from app.models.outbox import OutboxEvent
 from app.models.person import DischargeReason
@@ -49,7 +49,7 @@ def record(*, by: User, referral: Referral, version, on: date | None, reason: st
         raise RuleBroken("The date the person declined cannot be in the future", field="on")
     arrived = uk_local(referral.received_at).date()
     if on < arrived:
-        raise RuleBroken(f"The date cannot be before the referral arrived ({arrived.day} {arrived:%B %Y})",
+        raise RuleBroken(f"The date cannot be before the referral arrived ({long_date(arrived)})",
                          field="on")
     referral.decline_reason, referral.person_declined_on = reason, on
     episode = referral.episode
@@ -63,7 +63,7 @@ def record(*, by: User, referral: Referral, version, on: date | None, reason: st
         audit.record(by=by, action="episode.person_declined", subject_type="person", subject_id=episode.person_id,
                      detail=f"episode {episode.id}")
     referral_status.move(by=by, referral=referral, to=ReferralStatus.DECLINED_BY_PERSON,
-                         note=f"The person declined on {on.day} {on:%B %Y}: {reason}")
+                         note=f"The person declined on {long_date(on)}: {reason}")
     outbox.add(referral=referral, event_=OutboxEvent.DECLINED_BY_PERSON)
     db.session.commit()
     return referral
