@@ -81,5 +81,9 @@ class IdentityDetails:
 
     @property
     def nhs_number_spaced(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
+        return spaced_nhs_number(self.nhs_number)
+
+
+def spaced_nhs_number(digits: str) -> str:
+    """An NHS number as people read and say it: 999 123 4560."""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Episode, Referral, ReferralEvent, User
+from app.referrals.search import Search
 from app.security import Role
 
 PAGE_SIZE = 25
@@ -24,7 +25,10 @@ def visible_referrals(user: User) -> Select:
     return query
 
 
-def filtered(query: Select, *, status: str | None, meeting: date | None, practice_id: int | None) -> Select:
+def filtered(query: Select, *, status: str | None, meeting: date | None, practice_id: int | None,
+             search: Search | None = None) -> Select:
+    if search:
+        query = query.where(search.condition())
     if status:
         query = query.where(Referral.status == status)
     if meeting:

@@ -14,7 +14,7 @@ from app.models.base import utcnow
 from app.models.referral import ReferralStatus
 from app.models.vocab import need_area_groups
 from app.pagination import page_arg, paginate
-from app.referrals import bp, queries
+from app.referrals import bp, queries, search
 from app.referrals.forms import AnswerForm, ReferralForm
 from app.security import Role, requires
 from app.services import audit, referrals
@@ -71,8 +71,16 @@ def index():
     status = status if status in {s.value for s in ReferralStatus} else None
     meeting = _parse_date(request.args.get("meeting"))
     practice_id = int_arg("practice") if current_user.role == Role.MANAGER else None
+    typed = request.args.get("q", "")
+    try:
+        wanted, search_error = search.parse(typed), None
+    except ValueError as error:  # shown by the field, with what was typed; nobody is listed
+        wanted, search_error = search.NOBODY, str(error)
     page = paginate(queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
-                                     practice_id=practice_id), page=page_arg(), per_page=queries.PAGE_SIZE)
+                                     practice_id=practice_id, search=wanted),
+                    page=page_arg(), per_page=queries.PAGE_SIZE)
+    if search_error:
+        wanted = None
     # What changed since the last look is shown, and the look recorded, on the first page only:
     # paging on through the list must not hide the changes before they were seen.
     first_page = page.page == 1
@@ -83,14 +91,17 @@ def index():
     html = render_template("referrals/index.html", page=page, changes=changes,
                            last_seen=current_user.referrals_seen_at, status=status, meeting=meeting,
                            practice_id=practice_id, practices=practices, statuses=list(ReferralStatus),
-                           changes_shown=queries.CHANGES_SHOWN,
-                           args={name: value for name, value in (("status", status), ("practice", practice_id),
+                           changes_shown=queries.CHANGES_SHOWN, typed=typed, search=wanted,
+                           search_error=search_error,
+                           args={name: value for name, value in (("q", typed.strip() if wanted else None),
+                                 ("status", status), ("practice", practice_id),
                                  ("meeting", meeting.isoformat() if meeting else None)) if value})
     if first_page:
         current_user.referrals_seen_at = utcnow()
     audit.record(by=current_user, action="referral.list", subject_type="referral_list",
                  subject_id=f"practice {current_user.practice_id}" if current_user.role == Role.GP_PRACTICE else "all",
-                 detail=audit.shown(referrals=[referral.id for referral in page.items] + list(changes)))
+                 detail=(f"searched for {wanted.described()}; " if wanted else "")
+                 + audit.shown(referrals=[referral.id for referral in page.items] + list(changes)))
     db.session.commit()
     return html
 

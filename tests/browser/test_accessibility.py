@@ -270,6 +270,8 @@ def test_every_page_a_role_can_open_passes_axe_and_reflows_at_320px(browser, aud
         _sign_in(audit.page, user.email)
         for url in _pages(app, role, {**world["values"], "_user": user}):
             audit.visit(url)
+        if role in (Role.GP_PRACTICE, Role.MANAGER):  # a search refused beside its field (a GET form)
+            audit.check("/referrals/ (search refused)", load=lambda: audit.page.goto("/referrals/?q=999+123"))
         audit.check("404 page", load=lambda: audit.page.goto("/no-such-page"))
         forbidden = "/admin/" if role is not Role.ADMIN else "/caseload/"
         audit.check(f"403 page ({forbidden})", load=lambda: audit.page.goto(forbidden))

@@ -112,3 +112,11 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     page.click("text=Maureen Hollis")
     assert "Allocated to Olu Adeyemi" in page.locator(".hl-timeline").inner_text()
     screenshot(page, "referral-detail-desktop")
+
+    # Months later someone asks after her: the practice finds her by her surname.
+    page.goto("/referrals/")
+    page.fill("input[name=q]", "HOLLIS")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/referrals/?q=HOLLIS*")
+    assert "Referrals matching the name “HOLLIS”: 1" in page.locator("main").inner_text()
+    assert page.locator("tbody tr").count() == 1 and "Maureen Hollis" in page.locator("tbody tr").inner_text()

@@ -1,0 +1,65 @@
+"""Finding a referral by the person's name or NHS number, on the referral list.
+
+A practice asked "what happened to Mrs Field's referral?" types "field" (or "mary field", or her
+NHS number) instead of paging through a year of referrals. An NHS number must be whole and valid:
+a part of one would let anyone go fishing through other people's numbers. A name is matched word
+by word: each word typed must be part of the first or the last name, whatever its case.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, false, func, or_
+
+from app.models import Referral
+from app.models.identity import spaced_nhs_number
+from app.validators import normalise_nhs_number
+
+LONGEST = 100
+_SEPARATORS = re.compile(r"[\s-]")
+_NUMBER = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What was searched for: an NHS number's 10 digits, or the lower-case words of a name."""
+    nhs_number: str | None = None
+    words: tuple[str, ...] = ()
+
+    def condition(self) -> ColumnElement[bool]:
+        if self is NOBODY:
+            return false()
+        if self.nhs_number:
+            return Referral.nhs_number == self.nhs_number
+        return and_(*[or_(func.lower(Referral.given_name).contains(word, autoescape=True),
+                           func.lower(Referral.family_name).contains(word, autoescape=True))
+                      for word in self.words])
+
+    @property
+    def nhs_number_spaced(self) -> str:
+        return spaced_nhs_number(self.nhs_number or "")
+
+    def described(self) -> str:
+        """For the audit log. Never holds a digit unless it is an NHS number, so typed text
+        cannot pass for the log's [person:N] markers."""
+        return f"NHS number {self.nhs_number}" if self.nhs_number else "name " + " ".join(self.words)
+
+
+#: What a search that could not be read finds: nobody (its error says what to type instead).
+NOBODY = Search()
+
+
+def parse(text: str | None) -> Search | None:
+    """The search typed, or None when nothing was; raises ValueError with what to type instead."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) > LONGEST:
+        raise ValueError(f"Enter no more than {LONGEST} characters")
+    compact = _SEPARATORS.sub("", text)
+    if _NUMBER.fullmatch(compact):
+        return Search(nhs_number=normalise_nhs_number(text))
+    if any(character.isdigit() for character in text):
+        raise ValueError("Enter a name, or a whole NHS number of 10 digits")
+    return Search(words=tuple(dict.fromkeys(word.lower() for word in text.split())))
