@@ -151,3 +151,20 @@ def test_an_nhs_number_is_found_however_it_is_spaced(index, separators):
     number = factories.nhs_number(index)
     typed = "".join(digit + (separators[i] if i < 9 and i % 3 == 2 else "") for i, digit in enumerate(number))
     assert search.parse(typed) == search.Search(nhs_number=number)
+
+
+def test_the_manager_goes_from_a_found_referral_to_the_persons_support_record(app, client, sign_in):
+    """A manager who finds someone's referral can open their support record from it; a practice
+    never sees the link (it may not open support records), nor is it there before acceptance."""
+    practice = factories.practice()
+    supported = factories.episode(factories.user(Role.LINK_OFFICER),
+                                  referral_=factories.referral(practice, given_name="Edna"))
+    waiting = factories.referral(practice, given_name="Waiting")
+    link = f'<a href="/people/{supported.person_id}">Support record for Edna '
+    sign_in.as_role(Role.MANAGER)
+    assert link in client.get(f"/referrals/{supported.referral_id}").get_data(as_text=True)
+    assert "Support record for" not in client.get(f"/referrals/{waiting.id}").get_data(as_text=True)
+    sign_in.out()
+    sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
+    page = client.get(f"/referrals/{supported.referral_id}").get_data(as_text=True)
+    assert "Edna" in page and "Support record for" not in page
