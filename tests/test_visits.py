@@ -2,6 +2,7 @@
 panel shows visits in progress with the overdue ones first."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contact, HomeVisit
-from app.models.base import uk_local, utcnow
+from app.models.base import long_date, uk_local, utcnow
 from app.security import Role
 from app.services import visits
 from app.services.errors import RuleBroken
@@ -185,3 +186,26 @@ def test_the_check_in_form_after_11pm_takes_a_time_after_midnight_as_tomorrows(c
                            data={"expected_end": "00:30", "risks_read": "y"}, follow_redirects=True)
     assert "Expected end 00:30 tomorrow" in response.get_data(as_text=True)
     assert db.session.scalar(select(HomeVisit.expected_end_at)) == datetime(2026, 12, 7, 0, 30)
+
+
+def test_the_records_visit_history_reads_one_line_a_visit_on_the_uk_clock(client, sign_in, officer, episode):
+    """The record lists each visit as its contacts are listed (it was a five-row stacked table a
+    visit on a tablet): the day, from check-in to check-out in UK time (with the day it ended, past
+    midnight), who and the expected end; a visit still going says so."""
+    summer = datetime(2026, 7, 14, 13, 30)  # 14:30 BST
+    done = visits.check_in(by=officer, episode=episode, expected_end_at=summer + timedelta(minutes=90), now=summer)
+    visits.check_out(by=officer, visit=done, now=summer + timedelta(minutes=78))
+    late = datetime(2026, 11, 24, 23, 10)  # GMT: the UK clock reads the same
+    night = visits.check_in(by=officer, episode=episode, expected_end_at=late + timedelta(hours=1), now=late)
+    visits.check_out(by=officer, visit=night, now=late + timedelta(minutes=70))
+    now = utcnow()
+    visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(hours=1), now=now)
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    history = html.split("<h3>Visit history</h3>")[1].split("</ul>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", history).split())
+    assert "14 July 2026 · 14:30 to 15:48 Olive Officer · expected to end by 16:00" in text
+    assert "24 November 2026 · 23:10 to 00:20 on 25 November 2026 Olive Officer · expected to end by 00:10" in text
+    assert (f"{long_date(uk_local(now).date())} · checked in at {uk_local(now):%H:%M} In progress Olive Officer"
+            f" · expected to end by {uk_local(now + timedelta(hours=1)):%H:%M}") in text
+    assert "<table" not in history
