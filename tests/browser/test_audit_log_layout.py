@@ -1,6 +1,6 @@
-"""The manager's audit log on a desktop: who, the action and the address it came from each read whole
-("manager@hearthli/nk.exampl/e", "triage.l/ist" and "127./0.0.1" had been broken mid-word), and the
-moment breaks only between its date and its time. Screenshot: screenshots/audit-log-1280.png."""
+"""The manager's audit log on a desktop: who, the action, the record and the address it came from
+each read whole ("manager@hearthli/nk.exampl/e", "triage.l/ist", "referral_lis/t" and "127./0.0.1"
+had been broken mid-word), and the moment breaks only between its date and its time. Screenshot: screenshots/audit-log-1280.png."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,12 +16,12 @@ from tests.browser.conftest import DESKTOP, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
-# Each row's cells but the record and the detail: [text, lines it takes, its runs of letters and
+# Each row's cells but the detail: [text, lines it takes, its runs of letters and
 # digits that are split across two lines]. A break at a space, "@", "." or "-" splits no run.
 _CELLS = """() => {
   const lines = range => { const tops = [...range.getClientRects()].map(r => r.top).sort((a, b) => a - b);
     return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 8).length; };
-  return [...document.querySelectorAll('table.hl-audit tbody tr')].map(row => [0, 1, 2, 5].map(index => {
+  return [...document.querySelectorAll('table.hl-audit tbody tr')].map(row => [0, 1, 2, 3, 5].map(index => {
     const cell = row.cells[index];
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT, {acceptNode: node =>
       node.parentElement.closest('.nhsuk-table-responsive__heading')
@@ -49,7 +49,7 @@ def test_on_a_desktop_each_audit_entry_reads_whole(live_app, new_page):
             ("officer.with.a.long.name@dudley-link-service.example", "safeguarding.raise"),
             (None, "deprivation.import"), ("gp.m85166@nhs.net", "auth.session_expired")]):
         db.session.add(AuditEvent(at=utcnow() - timedelta(minutes=10 + minutes), actor_email=email, action=action,
-                                  subject_type="deprivation_area", subject_id="deprivation_demo.csv",
+                                  subject_type="referral_list", subject_id="practice 12",
                                   detail=detail, remote_addr="203.0.113.254"))
     db.session.commit()
     page = new_page(DESKTOP)
@@ -57,10 +57,12 @@ def test_on_a_desktop_each_audit_entry_reads_whole(live_app, new_page):
     page.goto("/audit/")
     rows = page.evaluate(_CELLS)
     assert len(rows) >= 4
-    for when, who, action, address in rows:
+    for when, who, action, record, address in rows:
         assert when[1] <= 2 and when[2] == [], when  # the date, then the time under it at most
         assert action[1] == 1 and address[1] == 1, (action, address)
         assert who[2] == [], who  # a long address may break at its "@", "." or "-", never inside a word
-    assert any(who[0] == "gp.m85166@nhs.net" and who[1] == 1 for _, who, _, _ in rows)  # a usual one: a line
+        assert record[2] == [], record  # "Referral list practice 12": words, never split inside one
+    assert sum(record[0] == "Referral list practice 12" for _, _, _, record, _ in rows) == 4
+    assert any(who[0] == "gp.m85166@nhs.net" and who[1] == 1 for _, who, _, _, _ in rows)  # a usual one: a line
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "audit-log-1280")
