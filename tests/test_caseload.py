@@ -84,7 +84,8 @@ def test_each_card_prints_its_dates_and_counts_of_days_as_the_officer_reads_them
     last, planned = TODAY - timedelta(days=6), TODAY + timedelta(days=5)
     assert f"{last:%d/%m/%Y} <span" in card["Dated"] and "6 days ago" in card["Dated"]
     assert "After 2 days</div>" in card["Dated"]
-    assert f"{planned:%d/%m/%Y}</div>" in card["Dated"] and "Overdue" not in card["Dated"]
+    assert f'{planned:%d/%m/%Y} <span class="hl-muted hl-block">{planned:%A}</span></div>' in card["Dated"]
+    assert "Overdue" not in card["Dated"]
     assert "After 1 day</div>" in card["Single"] and "3 days ago" in card["Single"]
     assert "<strong>Waiting 1 day</strong>" in card["Fresh"]
     assert "None yet" in card["Fresh"] and "None planned" in card["Fresh"]
@@ -101,6 +102,39 @@ def test_a_card_says_today_and_the_same_day_rather_than_counting_none(client, si
     assert "<strong>Allocated today</strong>" in card["New"]
     assert "The same day</div>" in card["Quick"] and '<span class="hl-muted hl-block">today</span>' in card["Quick"]
     assert "0 day" not in html
+
+
+def test_a_card_says_when_the_next_planned_contact_is_as_a_week_is_planned(client, sign_in, officer):
+    """Beside the next planned contact's date: "tomorrow", the weekday within six days, "in 9 days";
+    an overdue one keeps its "Overdue" tag and no such word."""
+    for name, days in (("Tomorrow", 1), ("Later", 9), ("Late", -2)):
+        episode = _episode(officer, name, allocated_days_ago=20, first_contact_days_ago=10)
+        planned = contacts.record(by=officer, episode=episode, kind="phone", status="planned",
+                                  on=TODAY + timedelta(days=max(days, 1)))
+        if days < 0:  # planned in the past: a contact the officer has not yet recorded as held
+            planned.contact_on = TODAY + timedelta(days=days)
+            db.session.commit()
+    sign_in.as_user(officer)
+    html = client.get("/caseload/").get_data(as_text=True)
+    card = {name: html.split(f"{name} Caseload")[1].split("</li>")[0] for name in ("Tomorrow", "Later", "Late")}
+    assert '<span class="hl-muted hl-block">tomorrow</span>' in card["Tomorrow"]
+    assert '<span class="hl-muted hl-block">in 9 days</span>' in card["Later"]
+    assert "Overdue</strong></div>" in card["Late"]
+
+
+@given(st.integers(min_value=-30, max_value=400))
+def test_the_next_contact_reads_today_tomorrow_a_weekday_then_in_days(ahead):
+    from app.caseload.queries import CaseloadRow
+
+    today = date(2026, 12, 7)  # a Monday
+    row = CaseloadRow(episode_id=1, person_id=1, full_name="", place="", is_new=False, allocated_on=today,
+                      first_contact_on=today, last_contact_on=None, next_contact_on=today + timedelta(days=ahead),
+                      open_needs=0, concern_open=False, risks=(), today=today, no_contact_flag=False,
+                      first_contact_flag=False)
+    weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    expected = ("" if ahead < 0 else "today" if ahead == 0 else "tomorrow" if ahead == 1
+                else weekdays[ahead % 7] if ahead < 7 else f"in {ahead} days")
+    assert row.next_contact_when == expected
 
 
 def test_no_contact_for_more_than_14_days_is_flagged(client, sign_in, officer):

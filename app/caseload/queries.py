@@ -171,6 +171,17 @@ class CaseloadRow:
         return self.next_contact_on is not None and self.next_contact_on < self.today
 
     @property
+    def next_contact_when(self) -> str:
+        """When the next planned contact is, as an officer plans a week: "today", "tomorrow", the
+        day of the week within the next six days, then "in N days" ("" when none, or overdue)."""
+        ahead = (self.next_contact_on - self.today).days if self.next_contact_on else -1
+        if ahead < 0:
+            return ""
+        if ahead < 2:
+            return ("today", "tomorrow")[ahead]
+        return f"{self.next_contact_on:%A}" if ahead < 7 else f"in {ahead} days"
+
+    @property
     def flagged(self) -> bool:
         return self.no_contact_flag or self.first_contact_flag
 
