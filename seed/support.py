@@ -138,9 +138,13 @@ def _contacts_until(rng, officer, episode, first: date, end: date) -> date:
 
 
 def _plan_next(rng, officer, episode, today: date) -> None:
+    """The next contact, in the next fortnight, on a weekday (one drawn on a weekend moves to the
+    Monday after: the same draws, so the rest of the demo is unchanged)."""
+    on = today + timedelta(days=rng.randint(0, 14))
+    if on.weekday() >= 5:
+        on += timedelta(days=7 - on.weekday())
     contacts.record(by=officer, episode=episode, kind=rng.choice(["home_visit", "phone", "community_venue"]),
-                    status="planned", on=today + timedelta(days=rng.randint(0, 14)),
-                    at_time=time(rng.choice([9, 10, 11, 14, 15]), 0))
+                    status="planned", on=on, at_time=time(rng.choice([9, 10, 11, 14, 15]), 0))
 
 
 def _scores(rng, instrument: str, improvement: float, base: dict | None = None) -> dict:

@@ -125,6 +125,16 @@ def test_demo_no_known_risks_were_recorded_at_first_contact_for_people_in_suppor
         assert statement.recorded_by_id == episode.officer_id and statement.recorded_at <= utcnow()
 
 
+def test_demo_next_contacts_are_planned_on_weekdays_in_the_coming_fortnight(loaded):
+    """The caseload names the day of each next contact ("Friday"): none is planned on a weekend."""
+    from app.models import Contact
+
+    planned = db.session.scalars(select(Contact.contact_on).where(Contact.status == "planned")).all()
+    assert len(planned) >= 10
+    today = uk_today()
+    assert all(day.weekday() < 5 and 0 <= (day - today).days <= 16 for day in planned), sorted(planned)
+
+
 def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):
     runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
     before = _counts()
