@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Referral, ReferralEvent, User
-from app.models.base import uk_today, utcnow
+from app.models.base import uk_local, uk_today, utcnow
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals, triage
@@ -95,6 +95,14 @@ def _backdate(referral: Referral, received: datetime, now: datetime) -> None:
             referral.episode.officer_seen_at = None
 
 
+def _on_a_weekday(when):
+    """A day (or a stored moment, by the UK's calendar) on a Saturday or Sunday moved back to the
+    Friday before: practices hold their MDT meetings and send referrals in the working week. The
+    same draws, so the rest of the demo is unchanged."""
+    day = uk_local(when).date() if isinstance(when, datetime) else when
+    return when - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else when
+
+
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
     manager = db.session.scalar(select(User).where(User.role == Role.MANAGER.value))
     officers_by_locality: dict[int, list[User]] = {}
@@ -107,12 +115,12 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
     for index in range(people):
         practice = rng.choice(world["practices"])
         age_days = int(HISTORY_DAYS * (rng.random() ** 1.3))
-        received = now - timedelta(days=age_days, hours=rng.randint(0, 8))
+        received = _on_a_weekday(now - timedelta(days=age_days, hours=rng.randint(0, 8)))
         age = _age(rng)
         born = uk_today() - timedelta(days=365 * age + rng.randint(0, 364))
         sex = rng.choice(["female", "male"])
         given = fake.first_name_female() if sex == "female" else fake.first_name_male()
-        meeting = (received - timedelta(days=rng.randint(0, 3))).date()
+        meeting = _on_a_weekday(uk_local(received).date() - timedelta(days=rng.randint(0, 3)))
         details = dict(
             by=gp_by_practice[practice.id], practice=practice, given_name=given, family_name=fake.last_name(),
             date_of_birth=born, nhs_number=next(numbers), address=f"{street_address(fake)}\n{practice.locality.name}",

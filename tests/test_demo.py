@@ -185,14 +185,15 @@ def test_nothing_in_the_demo_happened_after_it_was_loaded(loaded):
 
 
 def test_each_demo_referrals_history_runs_forwards_from_its_arrival(loaded):
-    """A referral received this morning has its moves between then and now, in order."""
+    """A referral received in the last few days has its moves between then and now, in order (five
+    days: referrals arrive in the working week, so on a Monday the latest came on Friday)."""
     events = db.session.execute(select(ReferralEvent.referral_id, ReferralEvent.at, Referral.received_at)
                                 .join(Referral, Referral.id == ReferralEvent.referral_id)
                                 .order_by(ReferralEvent.referral_id, ReferralEvent.id)).all()
     assert all(at >= received for _, at, received in events)
     assert all(later.at >= earlier.at for earlier, later in zip(events, events[1:])
                if later.referral_id == earlier.referral_id)
-    recent = [at for _, at, received in events if utcnow() - received < timedelta(days=3)]
+    recent = [at for _, at, received in events if utcnow() - received < timedelta(days=5)]
     assert recent and max(recent) <= utcnow()
 
 
@@ -224,3 +225,15 @@ def test_demo_onward_support_moves_only_on_days_that_have_come(seed, days_to_end
         days = [item.on] + [day for _, day in item.steps]
         assert all(3 <= (later - earlier).days <= 21 for earlier, later in zip(days[1:], days[2:]))
         assert all(day <= end for day in days) and days == sorted(set(days))
+
+
+def test_demo_referrals_come_from_meetings_and_arrive_in_the_working_week(loaded):
+    """Practices hold their MDT meetings, and send referrals, Monday to Friday."""
+    from app.models import Referral
+
+    referrals = db.session.scalars(select(Referral)).all()
+    assert len(referrals) >= 40
+    assert all(r.mdt_meeting_date.weekday() < 5 and uk_local(r.received_at).weekday() < 5 for r in referrals), [
+        (r.mdt_meeting_date, r.received_at) for r in referrals
+        if r.mdt_meeting_date.weekday() >= 5 or uk_local(r.received_at).weekday() >= 5]
+    assert all(r.mdt_meeting_date <= uk_local(r.received_at).date() for r in referrals)
