@@ -66,7 +66,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         if stage == "allocated" or start >= today:
             continue
         counts["episodes"] += 1
-        first = min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11])))
+        first = contact_run.working_day(min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11]))),
+                                        start, today)
         episode.officer_seen_at = datetime.combine(start, time(9))
         _first_visit(rng, officer, episode, first)
         if stage == "first_contact":
@@ -84,7 +85,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
                            action_due=first + timedelta(days=14))
             for need in made[:rng.choice([1, 2, 2, 3])]], bulk=BULK)
         _baseline(rng, officer, episode, first)
-        end = today if stage != "discharged" else min(today, first + timedelta(days=rng.randint(40, 150)))
+        end = today if stage != "discharged" else contact_run.working_day(
+            min(today, first + timedelta(days=rng.randint(40, 150))), first, today)
         last = _contacts_until(rng, officer, episode, first, end)
         need_run.move(officer, episode, [(need, "being_addressed", min(end, first + timedelta(days=rng.randint(3, 20))))
                                          for need in made], bulk=BULK)

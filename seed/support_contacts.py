@@ -64,13 +64,28 @@ def visit(rng, day: date, notes: str, now: datetime) -> Drawn:
                  who_was_there=who)
 
 
+def working_day(day: date, earliest: date, latest: date) -> date:
+    """`day` if a weekday; a Saturday moves to the Friday before and a Sunday to the Monday after,
+    or the other of the two where that one is outside `earliest`..`latest` (if both are, the day
+    stays): officers work in the week."""
+    if day.weekday() < 5:
+        return day
+    friday, monday = day - timedelta(days=day.weekday() - 4), day + timedelta(days=7 - day.weekday())
+    for moved in ((friday, monday) if day.weekday() == 5 else (monday, friday)):
+        if earliest <= moved <= latest:
+            return moved
+    return day
+
+
 def draw(rng, first: date, end: date, now: datetime) -> tuple[list[Drawn], date]:
-    """A contact every 6 to 16 days after `first` up to `end`: (the run, the day of the last one)."""
+    """A contact every 6 to 16 days after `first` up to `end`, each on a working day (see
+    `working_day`): (the run, the day of the last one)."""
     day, last, run = first, first, []
     while True:
         day += timedelta(days=rng.randint(6, 16))
         if day > end:
             return run, last
+        day = working_day(day, last + timedelta(days=1), end)
         kind = rng.choices(_KINDS, weights=_KIND_WEIGHTS)[0]
         if kind == ContactKind.HOME_VISIT.value:
             run.append(visit(rng, day, rng.choice(plan.CONTACT_NOTES), now))

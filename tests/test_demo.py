@@ -237,3 +237,37 @@ def test_demo_referrals_come_from_meetings_and_arrive_in_the_working_week(loaded
         (r.mdt_meeting_date, r.received_at) for r in referrals
         if r.mdt_meeting_date.weekday() >= 5 or uk_local(r.received_at).weekday() >= 5]
     assert all(r.mdt_meeting_date <= uk_local(r.received_at).date() for r in referrals)
+
+
+def test_demo_officers_work_in_the_week(loaded):
+    """First contacts, held contacts and discharges fall Monday to Friday. (Days next to the load
+    are the exception: a home visit drawn for today before it could have happened is moved to the
+    day before, so a demo loaded on a Monday morning may have Sunday's; loaded at a weekend, a
+    first contact drawn for today, after an allocation the day before, has no working day to go to.)"""
+    from app.models import Contact
+
+    recent = {uk_today() - timedelta(days=back) for back in (0, 1)}
+    days = db.session.scalars(select(Contact.contact_on).where(Contact.status == "held")).all()
+    days += db.session.scalars(select(Episode.first_contact_on).where(Episode.first_contact_on.is_not(None))).all()
+    days += db.session.scalars(select(Episode.discharged_on).where(Episode.discharged_on.is_not(None))).all()
+    assert len(days) >= 100
+    assert [day for day in days if day.weekday() >= 5 and day not in recent] == []
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), st.integers(0, 3), st.integers(0, 3))
+def test_a_weekend_day_moves_to_the_nearest_working_day_within_its_bounds(day, before, after):
+    """Saturday to the Friday before, Sunday to the Monday after; the other of the two when the
+    nearer is out of bounds; the day itself when both are."""
+    from seed.support_contacts import working_day
+
+    earliest, latest = day - timedelta(days=before), day + timedelta(days=after)
+    moved = working_day(day, earliest, latest)
+    if day.weekday() < 5:
+        assert moved == day
+        return
+    friday = day - timedelta(days=day.weekday() - 4)
+    monday = friday + timedelta(days=3)
+    nearer, other = (friday, monday) if day.weekday() == 5 else (monday, friday)
+    inside = [d for d in (nearer, other) if earliest <= d <= latest]
+    assert moved == (inside[0] if inside else day)
+    assert moved == day or (moved.weekday() in (0, 4) and abs((moved - day).days) <= 2)
