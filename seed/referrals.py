@@ -97,8 +97,8 @@ def _backdate(referral: Referral, received: datetime, now: datetime) -> None:
 
 def _on_a_weekday(when):
     """A day (or a stored moment, by the UK's calendar) on a Saturday or Sunday moved back to the
-    Friday before: practices hold their MDT meetings and send referrals in the working week. The
-    same draws, so the rest of the demo is unchanged."""
+    Friday before: practices hold their MDT meetings and send referrals in the working week.
+    Nothing more is drawn: the referrals' people, needs and statuses are those of the same seed."""
     day = uk_local(when).date() if isinstance(when, datetime) else when
     return when - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else when
 
