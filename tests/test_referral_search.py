@@ -168,3 +168,25 @@ def test_the_manager_goes_from_a_found_referral_to_the_persons_support_record(ap
     sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
     page = client.get(f"/referrals/{supported.referral_id}").get_data(as_text=True)
     assert "Edna" in page and "Support record for" not in page
+
+
+def test_back_to_referrals_returns_to_the_list_as_it_was_left(app, client, sign_in):
+    """From a searched, filtered, paged list, "Back to referrals" goes back to that list; from
+    anywhere else (or from another site, or with no Referer) to the list itself."""
+    practice = factories.practice()
+    referral = factories.referral(practice, given_name="Edith", family_name="Cole")
+    sign_in.as_role(Role.GP_PRACTICE, practice_=practice)
+
+    def back_link(referer: str | None) -> str:
+        headers = {"Referer": referer} if referer else {}
+        page = client.get(f"/referrals/{referral.id}", headers=headers).get_data(as_text=True)
+        return re.search(r'<a class="nhsuk-back-link" href="([^"]*)">Back to referrals</a>', page).group(1)
+
+    assert back_link("http://localhost/referrals/?q=cole&status=received&page=2") == \
+        "/referrals/?q=cole&amp;status=received&amp;page=2"
+    assert back_link("http://localhost/referrals/?q=%3Cb%3E%22") == "/referrals/?q=%3Cb%3E%22"
+    assert back_link("http://localhost/referrals/") == "/referrals/"
+    assert back_link("http://localhost/caseload/?q=cole") == "/referrals/"
+    assert back_link("https://elsewhere.example/referrals/?q=cole") == "/referrals/"
+    assert back_link("javascript:alert(1)//localhost/referrals/?q=x") == "/referrals/"
+    assert back_link(None) == "/referrals/"

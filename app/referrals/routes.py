@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -120,7 +121,18 @@ def show(referral_id: int):
         allocate_form.officer_id.choices = officer_choices()
     same_meeting = queries.meeting_count(referral.practice_id, referral.mdt_meeting_date)
     return render_template("referrals/show.html", referral=referral, answer_form=answer_form,
-                           allocate_form=allocate_form, same_meeting=same_meeting)
+                           allocate_form=allocate_form, same_meeting=same_meeting, back=_back_to_list())
+
+
+def _back_to_list() -> str:
+    """The referral list as the user left it (its search, filters and page) when they came from it,
+    read from the browser's Referer (this site's own pages send it: Referrer-Policy same-origin);
+    otherwise the list. Only the list's own path is ever linked to."""
+    listed = url_for("referrals.index")
+    came_from = urlsplit(request.referrer or "")
+    if came_from.path == listed and came_from.netloc == request.host and came_from.query:
+        return f"{listed}?{came_from.query}"
+    return listed
 
 
 @bp.route("/<int:referral_id>/answer", methods=["POST"])
@@ -139,4 +151,4 @@ def answer(referral_id: int):
             return redirect(url_for("referrals.show", referral_id=referral.id), code=303)
     same_meeting = queries.meeting_count(referral.practice_id, referral.mdt_meeting_date)
     return render_template("referrals/show.html", referral=referral, answer_form=form, allocate_form=None,
-                           same_meeting=same_meeting), 400
+                           same_meeting=same_meeting, back=_back_to_list()), 400

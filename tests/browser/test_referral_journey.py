@@ -120,3 +120,7 @@ def test_practice_refers_manager_allocates_officer_sees_practice_follows(new_pag
     page.wait_for_url("**/referrals/?q=HOLLIS*")
     assert "Referrals matching the name “HOLLIS”: 1" in page.locator("main").inner_text()
     assert page.locator("tbody tr").count() == 1 and "Maureen Hollis" in page.locator("tbody tr").inner_text()
+    page.click("text=Maureen Hollis")
+    page.click("a.nhsuk-back-link:has-text('Back to referrals')")  # back to the search, not the whole list
+    page.wait_for_url("**/referrals/?q=HOLLIS*")
+    assert page.input_value("input[name=q]") == "HOLLIS" and page.locator("tbody tr").count() == 1
