@@ -277,6 +277,33 @@ def test_manager_chooses_an_officer_and_sees_their_caseload(client, sign_in, off
     assert f"{officer.name}&#39;s caseload" in html or f"{officer.name}'s caseload" in html
 
 
+def test_the_managers_overview_counts_each_officers_people_with_an_open_concern(client, sign_in, officer):
+    """"Open concerns": people of each officer's open caseload with a safeguarding concern not yet
+    closed, counted once however many they have; closed ones, and discharged people's, are not."""
+    from app.services import discharge, risks
+
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Zed Colleague")
+    twice, once, closed, gone = (_episode(officer, name, first_contact_days_ago=3)
+                                 for name in ("Twice", "Once", "Closed", "Gone"))
+    _episode(colleague, "Calm", first_contact_days_ago=3)
+    for episode, what in ((twice, "Bruising"), (twice, "Money taken"), (once, "Neglect"), (closed, "Debt"),
+                          (gone, "Scam")):
+        raised = risks.raise_concern(by=officer, person=episode.person, raised_on=TODAY, concern=what,
+                                     action_taken="Reported")
+        if episode is closed:
+            risks.close_concern(by=officer, concern=raised, version=raised.version, closed_on=TODAY,
+                                outcome="Resolved", action_taken="Reported")
+    discharge.discharge(by=officer, episode=gone, reason="moved_away", on=TODAY, version=gone.version,
+                        summary="Moved away")
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/caseload/").get_data(as_text=True)
+    rows = {name: " ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for name, row in re.findall(r'>([^<>]+)</a></td>(.*?)</tr>', html, flags=re.S)}
+    assert rows[officer.name].endswith("Open concerns 2")
+    assert '<strong class="nhsuk-tag nhsuk-tag--red">2</strong>' in html
+    assert rows["Zed Colleague"].endswith("Open concerns 0")
+
+
 def test_manager_asking_for_a_non_officer_gets_404(client, sign_in):
     manager = sign_in.as_role(Role.MANAGER)
     assert client.get(f"/caseload/?officer={manager.id}").status_code == 404

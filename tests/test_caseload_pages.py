@@ -114,9 +114,9 @@ def test_manager_summary_counts_each_officer_in_one_query(client, sign_in, offic
     sign_in.as_role(Role.MANAGER)
     html = client.get("/caseload/").get_data(as_text=True)
     row = html.split(f"officer={officer.id}\"")[1].split("</tr>")[0]
-    assert re.findall(r"</span>(\d+)</td>", row) == ["4", "1", "2"]
+    assert re.findall(r"</span>(\d+)</td>", row) == ["4", "1", "2", "0"]  # in support, new, flagged, open concerns
     other_row = html.split(f"officer={other.id}\"")[1].split("</tr>")[0]
-    assert re.findall(r"</span>(\d+)</td>", other_row) == ["0", "0", "0"]
+    assert re.findall(r"</span>(\d+)</td>", other_row) == ["0", "0", "0", "0"]
 
 
 def test_counted_flags_agree_with_each_rows_flags(app, officer):

@@ -320,13 +320,25 @@ class OfficerSummary:
     total: int
     new: int
     flagged: int
+    concerns: int = 0  # people in the open caseload with a safeguarding concern not yet closed
 
 
 def by_officer(rules: FlagRules) -> list[OfficerSummary]:
     """Every active officer with their open caseload's counts (for the manager), in one query."""
-    return [OfficerSummary(officer, total or 0, new or 0, flagged or 0)
-            for officer, total, new, flagged in db.session.execute(_summary(is_postgres(db.session)),
-                                                                   _flag_params(rules))]
+    return [OfficerSummary(officer, total or 0, new or 0, flagged or 0, concerns or 0)
+            for officer, total, new, flagged, concerns in db.session.execute(_summary(is_postgres(db.session)),
+                                                                             _flag_params(rules))]
+
+
+def _open_concerns():
+    """People of the officer's (`User.id`) open caseload with a safeguarding concern still open:
+    read from the few open concerns (the (status, raised_on) index), each joined to its person's
+    open episodes (episode.person_id), never from the officer's whole caseload."""
+    return (select(func.count(func.distinct(SafeguardingConcern.person_id)))
+            .join(Episode, Episode.person_id == SafeguardingConcern.person_id)
+            .where(SafeguardingConcern.status == ConcernStatus.OPEN.value, Episode.officer_id == User.id,
+                   Episode.discharged_on.is_(None))
+            .correlate(User).scalar_subquery())
 
 
 @cache
@@ -338,10 +350,11 @@ def _summary(postgresql: bool):
     joined."""
     if postgresql:
         counted = select(*_tallies()).where(_open(False), Episode.officer_id == User.id).lateral()
-        joined = select(User, counted.c.total, counted.c.new, counted.c.flagged).outerjoin(counted, true())
+        joined = (select(User, counted.c.total, counted.c.new, counted.c.flagged, _open_concerns())
+                  .outerjoin(counted, true()))
     else:
         grouped = _counted().subquery()
-        joined = (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged)
+        joined = (select(User, grouped.c.total, grouped.c.new, grouped.c.flagged, _open_concerns())
                   .outerjoin(grouped, grouped.c.officer_id == User.id))
     return (joined.where(User.role == "link_officer", User.active.is_(True))
             .options(joinedload(User.locality)).order_by(User.name, User.id))
