@@ -21,6 +21,7 @@ from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals, triage
 from seed.identities import nhs_numbers, postcode, street_address
+from seed.working_days import working_day
 
 HISTORY_DAYS = 548  # 18 months
 # Prevalence of each need area at referral (Integrated Plus, seed 004: over 70% of people over
@@ -100,7 +101,7 @@ def _on_a_weekday(when):
     Friday before: practices hold their MDT meetings and send referrals in the working week.
     Nothing more is drawn: the referrals' people, needs and statuses are those of the same seed."""
     day = uk_local(when).date() if isinstance(when, datetime) else when
-    return when - timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else when
+    return when - (day - working_day(day, day - timedelta(days=2), day))
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:

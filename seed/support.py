@@ -28,6 +28,7 @@ from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, peer, visits
 from seed import support_contacts as contact_run, support_goals as goal_run, support_measures as measure_run
 from seed import support_needs as need_run, support_onward as onward_run, support_plan as plan
+from seed.working_days import working_day
 
 # The run of contacts after the plan, the needs after the first, the goals, the wellbeing measures
 # and the onward support are written in bulk (False: through the services, as the equality test
@@ -66,7 +67,7 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         if stage == "allocated" or start >= today:
             continue
         counts["episodes"] += 1
-        first = contact_run.working_day(min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11]))),
+        first = working_day(min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11]))),
                                         start, today)
         episode.officer_seen_at = datetime.combine(start, time(9))
         _first_visit(rng, officer, episode, first)
@@ -85,7 +86,7 @@ def _load(*, rng, fake, world: dict, summary) -> None:
                            action_due=first + timedelta(days=14))
             for need in made[:rng.choice([1, 2, 2, 3])]], bulk=BULK)
         _baseline(rng, officer, episode, first)
-        end = today if stage != "discharged" else contact_run.working_day(
+        end = today if stage != "discharged" else working_day(
             min(today, first + timedelta(days=rng.randint(40, 150))), first, today)
         last = _contacts_until(rng, officer, episode, first, end)
         need_run.move(officer, episode, [(need, "being_addressed", min(end, first + timedelta(days=rng.randint(3, 20))))
@@ -142,9 +143,8 @@ def _contacts_until(rng, officer, episode, first: date, end: date) -> date:
 def _plan_next(rng, officer, episode, today: date) -> None:
     """The next contact, in the next fortnight, on a weekday (one drawn on a weekend moves to the
     Monday after: the same draws, so the rest of the demo is unchanged)."""
-    on = today + timedelta(days=rng.randint(0, 14))
-    if on.weekday() >= 5:
-        on += timedelta(days=7 - on.weekday())
+    drawn = today + timedelta(days=rng.randint(0, 14))
+    on = working_day(drawn, drawn, drawn + timedelta(days=2))
     contacts.record(by=officer, episode=episode, kind=rng.choice(["home_visit", "phone", "community_venue"]),
                     status="planned", on=on, at_time=time(rng.choice([9, 10, 11, 14, 15]), 0))
 

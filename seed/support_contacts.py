@@ -29,6 +29,7 @@ from app.models.contact import ContactKind, ContactStatus
 from app.models.referral import ReferralStatus
 from app.services import casework, contacts, visits
 from seed import support_plan as plan
+from seed.working_days import working_day
 
 EXPECTED_VISIT = timedelta(minutes=90)
 _KINDS = ["home_visit", "phone", "community_venue", "accompanied_visit", "group_session", "video"]
@@ -62,19 +63,6 @@ def visit(rng, day: date, notes: str, now: datetime) -> Drawn:
     who = rng.choice(["", "", "Their daughter"])
     return Drawn(ContactKind.HOME_VISIT.value, day, notes, start=start, stayed_minutes=rng.randint(40, 100),
                  who_was_there=who)
-
-
-def working_day(day: date, earliest: date, latest: date) -> date:
-    """`day` if a weekday; a Saturday moves to the Friday before and a Sunday to the Monday after,
-    or the other of the two where that one is outside `earliest`..`latest` (if both are, the day
-    stays): officers work in the week."""
-    if day.weekday() < 5:
-        return day
-    friday, monday = day - timedelta(days=day.weekday() - 4), day + timedelta(days=7 - day.weekday())
-    for moved in ((friday, monday) if day.weekday() == 5 else (monday, friday)):
-        if earliest <= moved <= latest:
-            return moved
-    return day
 
 
 def draw(rng, first: date, end: date, now: datetime) -> tuple[list[Drawn], date]:

@@ -258,7 +258,7 @@ def test_demo_officers_work_in_the_week(loaded):
 def test_a_weekend_day_moves_to_the_nearest_working_day_within_its_bounds(day, before, after):
     """Saturday to the Friday before, Sunday to the Monday after; the other of the two when the
     nearer is out of bounds; the day itself when both are."""
-    from seed.support_contacts import working_day
+    from seed.working_days import working_day
 
     earliest, latest = day - timedelta(days=before), day + timedelta(days=after)
     moved = working_day(day, earliest, latest)

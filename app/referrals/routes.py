@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from app.converters import int_arg
 from app.extensions import db
@@ -75,13 +75,13 @@ def index():
     typed = request.args.get("q", "")
     try:
         wanted, search_error = search.parse(typed), None
-    except ValueError as error:  # shown by the field, with what was typed; nobody is listed
-        wanted, search_error = search.NOBODY, str(error)
-    page = paginate(queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
-                                     practice_id=practice_id, search=wanted),
-                    page=page_arg(), per_page=queries.PAGE_SIZE)
-    if search_error:
-        wanted = None
+    except ValueError as error:
+        wanted, search_error = None, str(error)
+    listed = queries.filtered(queries.visible_referrals(current_user), status=status, meeting=meeting,
+                              practice_id=practice_id, search=wanted)
+    if search_error:  # shown by the field, with what was typed; nobody is listed
+        listed = listed.where(false())
+    page = paginate(listed, page=page_arg(), per_page=queries.PAGE_SIZE)
     # What changed since the last look is shown, and the look recorded, on the first page only:
     # paging on through the list must not hide the changes before they were seen.
     first_page = page.page == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 
 from app.models import Referral
 from app.models.identity import spaced_nhs_number
@@ -28,8 +28,6 @@ class Search:
     words: tuple[str, ...] = ()
 
     def condition(self) -> ColumnElement[bool]:
-        if self is NOBODY:
-            return false()
         if self.nhs_number:
             return Referral.nhs_number == self.nhs_number
         return and_(*[or_(func.lower(Referral.given_name).contains(word, autoescape=True),
@@ -44,10 +42,6 @@ class Search:
         """For the audit log. Never holds a digit unless it is an NHS number, so typed text
         cannot pass for the log's [person:N] markers."""
         return f"NHS number {self.nhs_number}" if self.nhs_number else "name " + " ".join(self.words)
-
-
-#: What a search that could not be read finds: nobody (its error says what to type instead).
-NOBODY = Search()
 
 
 def parse(text: str | None) -> Search | None:
