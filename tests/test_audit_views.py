@@ -183,6 +183,8 @@ AUDITED = {
         Expected("caseload.view", ("caseload", str(w.officer.id)), (f"[person:{w.person_id}]",))),
     "visits.index": lambda w, role: ("/visits/", Expected("visits.list", ("home_visits", "recent"),
                                                           (f"[person:{w.person_id}]",))),
+    "people.find": lambda w, role: (f"/people/find?q={w.episode.person.given_name}", Expected(
+        "person.search", ("person_search", "all"), (f"[person:{w.person_id}]",))),
     "audit.index": lambda w, role: (f"/audit/?person={w.episode.person.nhs_number}", Expected(
         "audit.search", ("person", str(w.person_id)))),
     "dashboard.export": lambda w, role: ("/dashboard/export/needs.csv",

@@ -1,4 +1,4 @@
-"""Finding a referral on the referral list by the person's name or NHS number (app/referrals/search.py)."""
+"""Finding a referral on the referral list by the person's name or NHS number (app/name_search.py)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.audit_log.routes import MARKERS
 from app.extensions import db
 from app.models import AuditEvent
-from app.referrals import queries, search
+from app import name_search as search
+from app.referrals import queries
 from app.security import Role
 from tests import factories
 

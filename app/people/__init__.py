@@ -12,6 +12,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 from app.people import routes, routes_contacts, routes_onward  # noqa: E402,F401
 from app.people import routes_about  # noqa: E402,F401
 from app.people import routes_risks  # noqa: E402,F401
+from app.people import routes_find  # noqa: E402,F401
 
 from app.people.labels import template_helpers  # noqa: E402
 

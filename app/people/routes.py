@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.form_errors import attach_rule_error
 from app.models import Goal, GoalAction, Need
 from app.models.vocab import NeedArea
+from app.navigation import came_from
 from app.people import bp, record
 from app.people.forms import (DischargeForm, GoalActionForm, GoalForm, GoalUpdateForm, NeedForm, NeedUpdateForm,
                               Ons4Form, UclaForm, WhatMattersForm)
@@ -36,7 +37,8 @@ def refused(form, error: RuleBroken, current_version=None) -> None:
 def view(person_id: int):
     loaded = record.load(person_id)  # 404 when there is no such person (nothing shown, nothing audited)
     html = render_template("people/view.html", record=loaded, NeedArea=NeedArea, changes=measures.changes,
-                           risk_summary=risk_summary.for_person(person_id, held=loaded.risks_held))
+                           risk_summary=risk_summary.for_person(person_id, held=loaded.risks_held),
+                           back_to_search=came_from("people.find") if request.referrer else None)
     # Audited once the page is made (one commit, and no loaded record expired before it is shown).
     casework.viewed(by=current_user, episode=loaded.episode)
     return html

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Episode, Referral, ReferralEvent, User
-from app.referrals.search import Search
+from app.name_search import Search
 from app.security import Role
 
 PAGE_SIZE = 25
@@ -28,7 +28,7 @@ def visible_referrals(user: User) -> Select:
 def filtered(query: Select, *, status: str | None, meeting: date | None, practice_id: int | None,
              search: Search | None = None) -> Select:
     if search:
-        query = query.where(search.condition())
+        query = query.where(search.condition(Referral))
     if status:
         query = query.where(Referral.status == status)
     if meeting:

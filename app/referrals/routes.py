@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import false, select
 
+from app import name_search as search
 from app.converters import int_arg
 from app.extensions import db
 from app.form_errors import attach_rule_error
@@ -14,8 +14,9 @@ from app.models import Practice
 from app.models.base import utcnow
 from app.models.referral import ReferralStatus
 from app.models.vocab import need_area_groups
+from app.navigation import came_from
 from app.pagination import page_arg, paginate
-from app.referrals import bp, queries, search
+from app.referrals import bp, queries
 from app.referrals.forms import AnswerForm, ReferralForm
 from app.security import Role, requires
 from app.services import audit, referrals
@@ -125,14 +126,9 @@ def show(referral_id: int):
 
 
 def _back_to_list() -> str:
-    """The referral list as the user left it (its search, filters and page) when they came from it,
-    read from the browser's Referer (this site's own pages send it: Referrer-Policy same-origin);
-    otherwise the list. Only the list's own path is ever linked to."""
-    listed = url_for("referrals.index")
-    came_from = urlsplit(request.referrer or "")
-    if came_from.path == listed and came_from.netloc == request.host and came_from.query:
-        return f"{listed}?{came_from.query}"
-    return listed
+    """The referral list as the user left it (its search, filters and page) when they came from it;
+    otherwise the list itself."""
+    return came_from("referrals.index") or url_for("referrals.index")
 
 
 @bp.route("/<int:referral_id>/answer", methods=["POST"])

@@ -272,6 +272,9 @@ def test_every_page_a_role_can_open_passes_axe_and_reflows_at_320px(browser, aud
             audit.visit(url)
         if role in (Role.GP_PRACTICE, Role.MANAGER):  # a search refused beside its field (a GET form)
             audit.check("/referrals/ (search refused)", load=lambda: audit.page.goto("/referrals/?q=999+123"))
+        if role in (Role.LINK_OFFICER, Role.MANAGER):  # people found (the world's are all "Ada"), and refused
+            audit.check("/people/find (people found)", load=lambda: audit.page.goto("/people/find?q=ada"))
+            audit.check("/people/find (search refused)", load=lambda: audit.page.goto("/people/find?q=999+123"))
         audit.check("404 page", load=lambda: audit.page.goto("/no-such-page"))
         forbidden = "/admin/" if role is not Role.ADMIN else "/caseload/"
         audit.check(f"403 page ({forbidden})", load=lambda: audit.page.goto(forbidden))

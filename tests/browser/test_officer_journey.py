@@ -209,3 +209,27 @@ def test_caseload_and_record_sections_at_desktop_width(new_page, live_app):
     manager_page.goto("/audit/")
     assert "person.view" in manager_page.inner_text("main")
     screenshot(manager_page, "audit-1280")
+
+
+def test_an_officer_covering_a_colleague_finds_their_person_and_comes_back_to_the_search(new_page, live_app):
+    """Olive is on leave and Edna Whitehouse rings the office: a colleague finds her record on the
+    tablet from the header's "Find a person", by her surname, and returns to the search."""
+    officer, manager, gp, episode = _world()
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Sam Okafor")
+    page = new_page(TABLET)
+    sign_in(page, colleague.email, factories.PASSWORD)
+    assert "Edna" not in page.inner_text("main")  # not on the colleague's own caseload
+    page.click("header a:text-is('Find a person')")
+    page.fill("input[name=q]", "whiteHOUSE")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/people/find?q=whiteHOUSE")
+    found = page.locator("main li.hl-contact")
+    assert found.count() == 1
+    assert "Edna Whitehouse" in found.inner_text() and "with Olive Adeyemi" in found.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    screenshot(page, "find-person-768")
+    page.click("text=Edna Whitehouse")
+    page.wait_for_url(f"**/people/{episode.person_id}")
+    page.click("a.nhsuk-back-link:has-text('Back to search results')")
+    page.wait_for_url("**/people/find?q=whiteHOUSE")
+    assert page.input_value("input[name=q]") == "whiteHOUSE" and page.locator("main li.hl-contact").count() == 1

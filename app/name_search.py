@@ -1,9 +1,11 @@
-"""Finding a referral by the person's name or NHS number, on the referral list.
+"""Finding someone by name or NHS number: the referral list's search and "Find a person".
 
 A practice asked "what happened to Mrs Field's referral?" types "field" (or "mary field", or her
-NHS number) instead of paging through a year of referrals. An NHS number must be whole and valid:
-a part of one would let anyone go fishing through other people's numbers. A name is matched word
-by word: each word typed must be part of the first or the last name, whatever its case.
+NHS number) instead of paging through a year of referrals; an officer covering a colleague's leave
+finds the person who rang the same way. An NHS number must be whole and valid: a part of one
+would let anyone go fishing through other people's numbers. A name is matched word by word: each
+word typed must be part of the first or the last name, whatever its case. A typographic
+apostrophe (O’Brien, as tablets and word processors type it) matches a plain one, both ways.
 """
 from __future__ import annotations
 
@@ -12,13 +14,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, or_
 
-from app.models import Referral
 from app.models.identity import spaced_nhs_number
 from app.validators import normalise_nhs_number
 
 LONGEST = 100
 _SEPARATORS = re.compile(r"[\s-]")
 _NUMBER = re.compile(r"[0-9]+")
+APOSTROPHE = "'"
+TYPOGRAPHIC_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")  # ’ ‘ ʼ
+_PLAIN_APOSTROPHES = str.maketrans(dict.fromkeys(TYPOGRAPHIC_APOSTROPHES, APOSTROPHE))
+
+
+def _plain(column) -> ColumnElement[str]:
+    """A name column in lower case with its typographic apostrophes made plain."""
+    folded = func.lower(column)
+    for typographic in TYPOGRAPHIC_APOSTROPHES:
+        folded = func.replace(folded, typographic, APOSTROPHE)
+    return folded
 
 
 @dataclass(frozen=True)
@@ -27,11 +39,12 @@ class Search:
     nhs_number: str | None = None
     words: tuple[str, ...] = ()
 
-    def condition(self) -> ColumnElement[bool]:
+    def condition(self, model) -> ColumnElement[bool]:
+        """Who matches, among `model`'s rows (Referral or Person: an NHS number and the names)."""
         if self.nhs_number:
-            return Referral.nhs_number == self.nhs_number
-        return and_(*[or_(func.lower(Referral.given_name).contains(word, autoescape=True),
-                           func.lower(Referral.family_name).contains(word, autoescape=True))
+            return model.nhs_number == self.nhs_number
+        return and_(*[or_(_plain(model.given_name).contains(word, autoescape=True),
+                           _plain(model.family_name).contains(word, autoescape=True))
                       for word in self.words])
 
     @property
@@ -56,4 +69,4 @@ def parse(text: str | None) -> Search | None:
         return Search(nhs_number=normalise_nhs_number(text))
     if any(character.isdigit() for character in text):
         raise ValueError("Enter a name, or a whole NHS number of 10 digits")
-    return Search(words=tuple(dict.fromkeys(word.lower() for word in text.split())))
+    return Search(words=tuple(dict.fromkeys(word.lower() for word in text.translate(_PLAIN_APOSTROPHES).split())))
