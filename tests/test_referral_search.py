@@ -40,6 +40,7 @@ def test_a_practice_finds_a_referral_by_any_part_of_a_name_whatever_its_case(app
     assert found("  mary   field ") == ["Mary Field"]  # every word, in the first or the last name
     assert found("mary") == ["Mary Field", "Mary Smith"]
     assert found("o'bri") == ["Billy O&#39;Brien"]
+    assert found("o\u2019bri") == ["Billy O&#39;Brien"]  # as a tablet's keyboard types it
     assert found("ary ith") == ["Mary Smith"]
     assert found("nobody") == []
     page = client.get("/referrals/", query_string={"q": "Mary Field"}).get_data(as_text=True)
