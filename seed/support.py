@@ -67,8 +67,10 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         if stage == "allocated" or start >= today:
             continue
         counts["episodes"] += 1
+        # At least the day after the allocation: a Saturday moved back to the Friday could have been
+        # the allocation's own day, its first contact dated 17:00 before an allocation at 17:03.
         first = working_day(min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11]))),
-                                        start, today)
+                            start + timedelta(days=1), today)
         episode.officer_seen_at = datetime.combine(start, time(9))
         _first_visit(rng, officer, episode, first)
         if stage == "first_contact":
