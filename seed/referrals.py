@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Referral, ReferralEvent, User
 from app.models.base import uk_local, uk_today, utcnow
+from app.models.risk import PersonRisk
 from app.models.vocab import ContactMethod, HomeVisitRisk, NeedArea
 from app.security import Role
 from app.services import referrals, triage
@@ -96,6 +97,15 @@ def _backdate(referral: Referral, received: datetime, now: datetime) -> None:
             referral.episode.officer_seen_at = None
 
 
+def _risks_from_the_referral_dated_as_it() -> None:
+    """Risks an accepted referral carried into the person's record are recorded at the referral's
+    arrival (app/services/risks.py, copy_from_referral), which `_backdate` moved after the service
+    had stamped it: "recorded 3 November from the referral", not the day of the load. One UPDATE."""
+    received = select(Referral.received_at).where(Referral.id == PersonRisk.from_referral_id).scalar_subquery()
+    db.session.execute(update(PersonRisk).where(PersonRisk.from_referral_id.is_not(None))
+                       .values(recorded_at=received).execution_options(synchronize_session=False))
+
+
 def _on_a_weekday(when):
     """A day (or a stored moment, by the UK's calendar) on a Saturday or Sunday moved back to the
     Friday before: practices hold their MDT meetings and send referrals in the working week.
@@ -145,6 +155,7 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:
             episode.demo_stage = stage if stage in ("first_contact", "in_support", "discharged") else "allocated"
             episodes.append(episode)
     db.session.flush()
+    _risks_from_the_referral_dated_as_it()
     world["episodes"] = episodes
     summary.extra.append(f"{people} referrals over the last 18 months; {len(episodes)} people allocated to officers.")
 

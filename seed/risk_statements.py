@@ -2,7 +2,9 @@
 has been made and who have no risk in force, their officer recorded at that first contact that there
 are no known risks, as a service that asks at the first visit would. Their record's first section
 then reads "No known risks (recorded <the first contact's day>)"; the rest, and everyone with a risk
-from the referral, read as before.
+from the referral, read as before. Everyone discharged without a risk in force had theirs recorded
+too (by seed/support.py, with `state_none_known`, while their support was open): by the end of
+support every officer has asked.
 
 Recorded through app/services/risks.py (with its audit event), then dated back to the first contact
 (services stamp "now"), never later than the load itself.
@@ -23,8 +25,9 @@ SHARE = 0.85
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:  # the parts share one signature
-    if db.session.scalar(select(func.count(NoKnownRisks.id))):
-        return  # loaded before: loading again changes nothing
+    if db.session.scalar(select(func.count(NoKnownRisks.id)).join(Episode, Episode.person_id == NoKnownRisks.person_id)
+                         .where(Episode.discharged_on.is_(None))):
+        return  # loaded before (discharged people's come from seed/support.py): loading again changes nothing
     today, now = uk_today(), utcnow()
     begun = db.session.scalars(select(Episode).where(Episode.officer_id.is_not(None), Episode.discharged_on.is_(None),
                                                       Episode.first_contact_on.is_not(None),
@@ -35,9 +38,20 @@ def load(*, rng, fake, world: dict, people: int, summary) -> None:  # the parts 
     for episode in begun:
         if episode.person_id in at_risk or rng.random() >= SHARE:
             continue
-        statement = risks.no_known_risks(by=episode.officer, person=episode.person)
-        clock = time(rng.randint(9, 15), rng.choice([0, 15, 30, 45]))
-        statement.recorded_at = min(utc_of_uk(episode.first_contact_on, clock), now)
+        state_none_known(episode, time(rng.randint(9, 15), rng.choice([0, 15, 30, 45])), now)
         made += 1
     db.session.commit()
     summary.extra.append(f"Risk record: no known risks recorded at first contact for {made} people in support.")
+
+
+def state_none_known(episode: Episode, clock: time, now) -> NoKnownRisks:
+    """The officer records that the person has no known risks, through the service (while their
+    support is open), dated back to the first contact at `clock` (never later than `now`)."""
+    statement = risks.no_known_risks(by=episode.officer, person=episode.person)
+    statement.recorded_at = min(utc_of_uk(episode.first_contact_on, clock), now)
+    return statement
+
+
+def has_risk_in_force(person_id: int) -> bool:
+    return db.session.scalar(select(PersonRisk.id).where(PersonRisk.person_id == person_id,
+                                                         PersonRisk.ended_at.is_(None)).limit(1)) is not None

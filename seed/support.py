@@ -26,6 +26,7 @@ from app.models import Contact, Need, ReferralEvent
 from app.models.base import uk_today, utcnow
 from app.models.vocab import VOLUNTARY_AND_COMMUNITY, Sector
 from app.services import contacts, discharge, goals, peer, visits
+from seed import risk_statements
 from seed import support_contacts as contact_run, support_goals as goal_run, support_measures as measure_run
 from seed import support_needs as need_run, support_onward as onward_run, support_plan as plan
 from seed.working_days import working_day
@@ -34,6 +35,8 @@ from seed.working_days import working_day
 # and the onward support are written in bulk (False: through the services, as the equality test
 # in tests/test_support_bulk.py compares).
 BULK = True
+# When a discharged person's "no known risks" is dated, on the day of their first contact.
+FIRST_VISIT_CLOCK = time(10, 30)
 
 
 def load(*, rng, fake, world: dict, people: int, summary) -> None:
@@ -67,8 +70,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
         if stage == "allocated" or start >= today:
             continue
         counts["episodes"] += 1
-        # At least the day after the allocation: a Saturday moved back to the Friday could have been
-        # the allocation's own day, its first contact dated 17:00 before an allocation at 17:03.
+        # At least the day after the allocation: a Saturday moved back to Friday could have been the
+        # allocation's own day, its first contact dated 17:00 before an allocation at 17:03.
         first = working_day(min(today, start + timedelta(days=rng.choice([1, 2, 3, 4, 6, 8, 11]))),
                             start + timedelta(days=1), today)
         episode.officer_seen_at = datetime.combine(start, time(9))
@@ -100,6 +103,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
             counts[kind] += 1
         if stage == "discharged":
             _close_needs(rng, officer, episode, made, end)
+            if not risk_statements.has_risk_in_force(episode.person_id):  # asked by the end, no draw
+                risk_statements.state_none_known(episode, FIRST_VISIT_CLOCK, utcnow())
             _measure(rng, officer, episode, "discharge", end, improvement=rng.uniform(0.3, 1.0))
             reason = rng.choices(plan.DISCHARGE_REASONS, weights=plan.DISCHARGE_WEIGHTS)[0]
             discharge.discharge(by=officer, episode=episode, reason=reason, on=end, version=episode.version,

@@ -107,22 +107,42 @@ def test_demo_safeguarding_concerns_fall_within_support_and_a_few_recent_ones_ar
             assert concern.closed_on <= min(episode.discharged_on or today, today) and concern.outcome
 
 
-def test_demo_no_known_risks_were_recorded_at_first_contact_for_people_in_support_without_risks(loaded):
+def test_demo_no_known_risks_were_recorded_at_first_contact_for_people_without_risks(loaded):
     """The record's first section reads "No known risks (recorded <first contact>)" for most people in
-    support with no risk in force, as a service that asks at the first visit: each statement by the
-    person's officer, on the UK day of the first contact, never after the load; none beside a risk."""
+    support with no risk in force, as a service that asks at the first visit, and for everyone
+    discharged without one (by the end of support every officer has asked): each statement by the
+    person's officer, on the UK day of the first contact, never after the load; none beside a risk.
+    A discharged person's record had read "Risks not yet assessed"."""
     from app.models.risk import NoKnownRisks, PersonRisk
 
-    statements = db.session.scalars(select(NoKnownRisks)).all()
-    assert statements
+    statements = {statement.person_id: statement for statement in db.session.scalars(select(NoKnownRisks))}
     assert "no known risks recorded at first contact for" in loaded.config["DEMO_LOAD_OUTPUT"]
     at_risk = set(db.session.scalars(select(PersonRisk.person_id).where(PersonRisk.ended_at.is_(None))))
-    for statement in statements:
-        episode = db.session.scalar(select(Episode).where(Episode.person_id == statement.person_id)
-                                    .order_by(Episode.opened_at.desc()).limit(1))
-        assert episode.discharged_on is None and statement.person_id not in at_risk
+    latest = {}
+    for episode in db.session.scalars(select(Episode).order_by(Episode.opened_at)):
+        latest[episode.person_id] = episode
+    for person_id, statement in statements.items():
+        episode = latest[person_id]
+        assert person_id not in at_risk
         assert uk_local(statement.recorded_at).date() == episode.first_contact_on
         assert statement.recorded_by_id == episode.officer_id and statement.recorded_at <= utcnow()
+    discharged = [episode for episode in latest.values() if episode.discharged_on and episode.first_contact_on]
+    in_support = [episode for episode in latest.values() if not episode.discharged_on and episode.first_contact_on
+                  and episode.first_contact_on <= uk_today()]
+    assert discharged and in_support
+    assert all(episode.person_id in statements for episode in discharged if episode.person_id not in at_risk)
+    assert any(episode.person_id in statements for episode in in_support)
+
+
+def test_demo_risks_from_a_referral_are_recorded_when_it_arrived(loaded):
+    """"Recorded 3 November 2026 from the referral": the referral's arrival, not the day of the load."""
+    from app.models.risk import PersonRisk
+
+    carried = db.session.execute(select(PersonRisk.recorded_at, Referral.received_at)
+                                 .join(Referral, Referral.id == PersonRisk.from_referral_id)).all()
+    assert len(carried) >= 5
+    assert all(recorded == received for recorded, received in carried)
+    assert len({recorded.date() for recorded, _ in carried}) > len(carried) // 2  # spread over the history
 
 
 def test_demo_next_contacts_are_planned_on_weekdays_in_the_coming_fortnight(loaded):
