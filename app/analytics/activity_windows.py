@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text
 
-from app.analytics.dates_sql import day_of, is_postgres, shift_months
+from app.analytics.dates_sql import is_postgres, shift_months, uk_day_of
 from app.extensions import db
 from app.models import Activity, ActivityImport, Episode, Referral
 from app.models.activity_window import (POST_COLUMNS, PRE_COLUMNS, WINDOW_MONTHS, activity_window,
@@ -46,7 +46,7 @@ def first_anchors():
     postgres = is_postgres(db.session)
     rank = func.row_number().over(partition_by=Episode.person_id, order_by=(Episode.opened_at, Episode.id))
     ranked = select(Episode.person_id, Episode.referral_id, rank.label("rank")).subquery("ranked")
-    anchor = day_of(Referral.received_at, postgres=postgres)
+    anchor = uk_day_of(Referral.received_at, postgres=postgres)
     return (select(ranked.c.person_id, anchor.label("anchor_day"),
                    shift_months(anchor, -WINDOW_MONTHS, postgres=postgres).label("start_day"),
                    shift_months(anchor, WINDOW_MONTHS, postgres=postgres).label("end_day"))

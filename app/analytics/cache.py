@@ -27,7 +27,8 @@ from app.models.deprivation import DeprivationArea
 from app.models.population import PopulationShare
 
 #: Bump when the figures' shape or definitions change, so old rows are not used.
-FIGURES_VERSION = "dashboard-figures-6"  # 4: the two estimates (comparison cohort); 5: who is reached; 6: local population
+FIGURES_VERSION = "dashboard-figures-7"  # 4: the two estimates (comparison cohort); 5: who is reached; 6: local
+# population; 7: a referral counts on the UK day it arrived, not the UTC day
 KEEP_FOR = timedelta(days=7)
 
 

@@ -16,6 +16,7 @@ from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import (Contact, Episode, Locality, PeerSupport, Person, Practice, Referral, ReferralNeed,
                         activity_window)
+from app.models.base import utc_of_uk
 from app.models.activity_window import POST_COLUMNS, PRE_COLUMNS
 
 COHORT_COLUMNS = ["episode_id", "person_id", "received_at", "first_contact_on", "discharged_on", "practice_code",
@@ -49,9 +50,9 @@ def first_episodes():
 def apply_filters(query, filters: Filters):
     """Restrict a query that already joins Referral, Practice and Locality."""
     if filters.start is not None:
-        query = query.where(Referral.received_at >= filters.start)
+        query = query.where(Referral.received_at >= utc_of_uk(filters.start))  # from the UK day's start
     if filters.end is not None:
-        query = query.where(Referral.received_at < filters.end)
+        query = query.where(Referral.received_at < utc_of_uk(filters.end))
     if filters.locality:
         query = query.where(Locality.name == filters.locality)
     if filters.practice:

@@ -25,6 +25,7 @@ from app.analytics.cohort_sql import cohort_episodes
 from app.analytics.dates_sql import is_postgres, shift_months
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
+from app.analytics.uk_days import uk_days
 from app.analytics.source import _two_rows_per_type
 from app.extensions import db
 from app.models import Episode, Locality, Person, Practice, Referral
@@ -67,7 +68,7 @@ def referred_people(filters: Filters = Filters()) -> pd.DataFrame:
     frame = fetch_frame(query, ["person_id", "referral_date", "practice_code", "locality", "sex", "born"],
                         numbers=("person_id",))
     frame["person_id"] = frame["person_id"].astype(np.int64).astype(str) if len(frame) else frame["person_id"]
-    frame["referral_date"] = pd.to_datetime(frame["referral_date"]).dt.normalize()
+    frame["referral_date"] = uk_days(frame["referral_date"])  # the UK day it arrived
     frame["year_of_birth"] = pd.to_datetime(frame.pop("born")).dt.year
     return frame
 

@@ -5,19 +5,35 @@ the month's last day: 31 January + 1 month = 28/29 February).  PostgreSQL's inte
 arithmetic does the same; SQLite's date() normalises overflow instead (31 January + 1 month
 = 2 or 3 March), so on SQLite the clip is written out: the earlier of "same day, N months on"
 and "last day of the month N months on".
+
+A stored moment (UTC) becomes a day on the UK's calendar, as every page reads it: a referral
+received at 23:30 UTC on 30 June arrived at 00:30 on 1 July in the UK, and counts in July.
+PostgreSQL converts with its time zone database; SQLite has none, so the UK's rule is written
+out (British Summer Time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+Sunday of October, the rule since 1996), checked against Python's zoneinfo by
+tests/test_uk_days.py.
 """
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, cast, func, literal
+from sqlalchemy import Date, Integer, and_, case, cast, func, literal
 
 
 def is_postgres(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def day_of(expression, *, postgres: bool):
-    """The calendar date of a timestamp column."""
-    return cast(expression, Date) if postgres else func.date(expression)
+def uk_day_of(expression, *, postgres: bool):
+    """The UK calendar day of a stored (timezone-naive UTC) timestamp column."""
+    if postgres:
+        return cast(func.timezone("Europe/London", func.timezone("UTC", expression)), Date)
+    # To the second, as stored ("YYYY-MM-DD HH:MM:SS.ffffff"): SQLite's date functions round to the
+    # millisecond, so 23:59:59.9995 would otherwise fall on the next day.
+    moment = func.datetime(func.substr(expression, 1, 19))
+    year = func.strftime("%Y", moment)
+    summer_starts = func.datetime(func.date(year.op("||")(literal("-03-25")), "weekday 0"), "+1 hour")
+    summer_ends = func.datetime(func.date(year.op("||")(literal("-10-25")), "weekday 0"), "+1 hour")
+    in_summer = and_(moment >= summer_starts, moment < summer_ends)
+    return case((in_summer, func.date(moment, "+1 hour")), else_=func.date(moment))
 
 
 def shift_months(day, months: int, *, postgres: bool):

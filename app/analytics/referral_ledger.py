@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.analytics.cohort_sql import apply_filters
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
+from app.analytics.uk_days import uk_days
 from app.models import Episode, Locality, Person, Practice, Referral
 from app.models.deprivation import DeprivationArea
 from app.models.vocab import ReferralSource
@@ -49,7 +50,7 @@ def read(filters: Filters) -> pd.DataFrame:
                         numbers=("imd_decile", "episode_id", "nhs_key", "episode_person_id"))
     for column in ("received_at", "first_contact_on", "discharged_on", "date_of_birth"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601")
-    frame["received_at"] = frame["received_at"].dt.normalize()
+    frame["received_at"] = uk_days(frame["received_at"])  # the UK day it arrived
     return frame
 
 

@@ -26,9 +26,10 @@ import pandas as pd
 from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, select
 
 from app.analytics.cohort_sql import COHORT_COLUMNS, WINDOW_COLUMNS, cohort_episodes, cohort_query
-from app.analytics.dates_sql import day_of, is_postgres, shift_months
+from app.analytics.dates_sql import is_postgres, shift_months, uk_day_of
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
+from app.analytics.uk_days import uk_days
 from app.extensions import db
 from app.models import Activity, OnwardReferral, WellbeingMeasure
 from app.models.activity_window import WINDOW_MONTHS
@@ -74,7 +75,7 @@ def cohort(filters: Filters = Filters(), *, with_windows: bool = False) -> pd.Da
     for column in _DATES:
         if column in frame.columns:
             frame[column] = pd.to_datetime(frame[column])
-    frame["received_at"] = frame["received_at"].dt.normalize()
+    frame["received_at"] = uk_days(frame["received_at"])  # the UK day it arrived
     frame["person_id"] = frame["person_id"].astype(str)
     frame["contacts"] = frame["contacts"].astype(np.int64)
     frame["age_band"] = age_bands(frame.pop("date_of_birth"), frame["received_at"]) if len(frame) else \
@@ -169,7 +170,7 @@ def activity_in_windows(filters: Filters, *, window_months: int, anchor: str, as
     """
     postgres = is_postgres(db.session)
     people = cohort_episodes(filters)
-    anchor_day = people.c.discharged_on if anchor == "discharge" else day_of(people.c.received_at, postgres=postgres)
+    anchor_day = people.c.discharged_on if anchor == "discharge" else uk_day_of(people.c.received_at, postgres=postgres)
     windows = (select(people.c.person_id, anchor_day.label("anchor_day"),
                       shift_months(anchor_day, -window_months, postgres=postgres).label("start_day"),
                       shift_months(anchor_day, window_months, postgres=postgres).label("end_day"))

@@ -16,7 +16,7 @@ from app.dashboard import charts
 from app.dashboard.reach_charts import reach_charts
 from app.extensions import db
 from app.models import Locality, Practice, Referral
-from app.models.base import uk_today
+from app.models.base import uk_local, uk_today
 
 
 @dataclass
@@ -53,7 +53,7 @@ def current_view(*, with_caseloads: bool) -> View:
               **all_tables(figures, caseload_rows=counts.caseloads() if with_caseloads else None),
               **estimate_tables.all_tables(figures), **reach_tables.all_tables(figures)}
     return View(chosen, chosen.describe({p[0]: p[1] for p in practices}), localities, practices,
-                filtering.period_choices(uk_today(), earliest.date() if earliest else None, chosen.period),
+                filtering.period_choices(uk_today(), uk_local(earliest).date() if earliest else None, chosen.period),
                 figures, items, tables)
 
 
