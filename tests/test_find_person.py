@@ -59,7 +59,9 @@ def test_an_officer_finds_anyone_with_a_support_record_on_any_caseload(app, clie
     assert 'value="field"' in page  # what was typed stays in the box
     lines = {name: page[page.index(f"<strong>{name}</strong>"):][:900] for name in
              ("Mary Field", "Anne Fielding", "Tom Fieldhouse", "Joan Afield")}
-    assert "In support" in lines["Mary Field"] and "with Tracey Davies" in lines["Mary Field"]
+    assert "In support" in lines["Mary Field"]
+    assert (f'with <a href="/caseload/?officer={colleague.id}">Tracey Davies'  # her caseload, to cover it
+            '<span class="nhsuk-u-visually-hidden">\'s caseload</span></a>') in lines["Mary Field"]
     assert "on your caseload" in lines["Anne Fielding"]
     assert "Waiting for an officer" in lines["Tom Fieldhouse"] and "not yet allocated" in lines["Tom Fieldhouse"]
     discharged = uk_today() - timedelta(days=40)
@@ -127,7 +129,8 @@ def test_a_returning_person_is_listed_once_with_their_latest_support(app, client
     sign_in.as_role(Role.MANAGER)
     page = client.get("/people/find?q=returning").get_data(as_text=True)
     assert ROW.findall(page) == [(str(first.person_id), "Ada Returning")]
-    assert "with Officer Now" in page and "Officer Before" not in page and "Discharged" not in page
+    assert f'with <a href="/caseload/?officer={now.id}">Officer Now<' in page
+    assert "Officer Before" not in page and "Discharged" not in page
 
 
 def test_typographic_apostrophes_match_plain_ones_both_ways(app, client, sign_in):

@@ -1,8 +1,10 @@
-"""The link officer's caseload; a manager can open any officer's."""
+"""The link officer's caseload; a manager can open any officer's, and so can an officer covering a
+colleague's leave (officers may open any person's record for the same reason: app/people)."""
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.caseload import bp, queries
 from app.caseload.flags import FlagRules
@@ -18,7 +20,8 @@ from app.services import audit, visits
 @requires(Role.LINK_OFFICER, Role.MANAGER)
 def index():
     rules = FlagRules.from_config(current_app.config)
-    if current_user.role == Role.LINK_OFFICER:
+    officer_role = current_user.role == Role.LINK_OFFICER
+    if officer_role and "officer" not in request.args:
         officer = current_user
     else:
         if "officer" not in request.args:
@@ -29,8 +32,13 @@ def index():
     page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
     open_visit = visits.in_progress_by_id(counts.open_visit_id) if counts.open_visit_id else None
     own = officer.id == current_user.id
+    # An officer's own caseload offers their colleagues' (to cover a leave): active officers only.
+    colleagues = db.session.scalars(select(User).where(User.role == Role.LINK_OFFICER.value, User.active.is_(True),
+                                                       User.id != officer.id).order_by(User.name)).all() \
+        if own and officer_role else []
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
+                           colleagues=colleagues, covering=officer_role and not own,
                            # One url_for for the page, not one per card: "/people/0" less its "0".
                            person_href=url_for("people.view", person_id=0)[:-1])
     shown = [row.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])

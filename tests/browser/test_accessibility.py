@@ -237,6 +237,12 @@ _SPLIT_CELLS = """(() => {
 })()"""
 
 
+def _found(page, url: str) -> None:
+    """Open a search that must list somebody (so the list itself is audited)."""
+    page.goto(url)
+    assert page.locator("main li.hl-contact").count() > 0, f"{url} listed nobody"
+
+
 def _sign_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("#email", email)
@@ -272,9 +278,13 @@ def test_every_page_a_role_can_open_passes_axe_and_reflows_at_320px(browser, aud
             audit.visit(url)
         if role in (Role.GP_PRACTICE, Role.MANAGER):  # a search refused beside its field (a GET form)
             audit.check("/referrals/ (search refused)", load=lambda: audit.page.goto("/referrals/?q=999+123"))
-        if role in (Role.LINK_OFFICER, Role.MANAGER):  # people found (the world's are all "Ada"), and refused
-            audit.check("/people/find (people found)", load=lambda: audit.page.goto("/people/find?q=ada"))
+        if role in (Role.LINK_OFFICER, Role.MANAGER):  # people found (every given name is "... given"), and refused
+            audit.check("/people/find (people found)", load=lambda: _found(audit.page, "/people/find?q=given"))
             audit.check("/people/find (search refused)", load=lambda: audit.page.goto("/people/find?q=999+123"))
+        if role is Role.LINK_OFFICER:  # a colleague's caseload, opened to cover their leave
+            colleague = factories.user(role=Role.LINK_OFFICER)
+            audit.check("/caseload/?officer= (a colleague's)",
+                        load=lambda: audit.page.goto(f"/caseload/?officer={colleague.id}"))
         audit.check("404 page", load=lambda: audit.page.goto("/no-such-page"))
         forbidden = "/admin/" if role is not Role.ADMIN else "/caseload/"
         audit.check(f"403 page ({forbidden})", load=lambda: audit.page.goto(forbidden))

@@ -233,3 +233,15 @@ def test_an_officer_covering_a_colleague_finds_their_person_and_comes_back_to_th
     page.click("a.nhsuk-back-link:has-text('Back to search results')")
     page.wait_for_url("**/people/find?q=whiteHOUSE")
     assert page.input_value("input[name=q]") == "whiteHOUSE" and page.locator("main li.hl-contact").count() == 1
+    # Covering the whole leave: from the search to Olive's caseload, and back to the colleague's own.
+    page.click("main li.hl-contact a:has-text('Olive Adeyemi')")
+    page.wait_for_url(f"**/caseload/?officer={officer.id}")
+    assert page.locator("h1").inner_text() == "Olive Adeyemi's caseload"
+    assert "Edna Whitehouse" in page.inner_text("main") and "Arthur Green" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    screenshot(page, "colleagues-caseload-768")
+    page.click("a.nhsuk-back-link:has-text('Back to my caseload')")
+    page.wait_for_url("**/caseload/")
+    page.select_option("#officer", label="Olive Adeyemi")  # the same caseload from one's own page
+    page.click("button:has-text('Open their caseload')")
+    page.wait_for_url(f"**/caseload/?officer={officer.id}")
