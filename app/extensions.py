@@ -31,6 +31,19 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")
+def _sqlite_functions(dbapi_connection, _record) -> None:
+    """SQLite's lower() folds only A to Z; searches by name fold every alphabet (app/name_search.py)."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        from app.name_search import SQLITE_LOWER
+
+        dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
+
+
+def _lower(text):
+    return text.lower() if isinstance(text, str) else text
+
+
+@event.listens_for(Engine, "connect")
 def _postgres_session_settings(dbapi_connection, _record) -> None:
     """Turn PostgreSQL's JIT compiler off for our connections, and give them our cursor.
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, String, and_, func, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.models.identity import spaced_nhs_number
 from app.validators import normalise_nhs_number
 
 LONGEST = 100
+SQLITE_LOWER = "hl_lower"  # registered on each SQLite connection (app/extensions.py)
 _SEPARATORS = re.compile(r"[\s-]")
 _NUMBER = re.compile(r"[0-9]+")
 APOSTROPHE = "'"
@@ -25,9 +28,28 @@ TYPOGRAPHIC_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")  # ’ ‘ ʼ
 _PLAIN_APOSTROPHES = str.maketrans(dict.fromkeys(TYPOGRAPHIC_APOSTROPHES, APOSTROPHE))
 
 
+class lower_case(FunctionElement):
+    """A text in lower case, whatever its alphabet: PostgreSQL's lower() (in a UTF-8 locale) folds
+    Ö and Ł as it folds A; SQLite's folds only A to Z, so "Öztürk" could not be found by typing it.
+    On SQLite this is Python's str.lower, which app/extensions.py gives each connection."""
+    type = String()
+    name = "lower_case"
+    inherit_cache = True
+
+
+@compiles(lower_case)
+def _lower_case(element, compiler, **kw) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower_case, "sqlite")
+def _lower_case_on_sqlite(element, compiler, **kw) -> str:
+    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
+
+
 def _plain(column) -> ColumnElement[str]:
     """A name column in lower case with its typographic apostrophes made plain."""
-    folded = func.lower(column)
+    folded = lower_case(column)
     for typographic in TYPOGRAPHIC_APOSTROPHES:
         folded = func.replace(folded, typographic, APOSTROPHE)
     return folded

@@ -187,3 +187,16 @@ def test_any_apostrophe_typed_is_searched_for_as_a_plain_one(text):
     assert name_search.parse(text) == name_search.parse(plain)
     searched = name_search.parse(text)
     assert searched is None or all(not set(word) & {"\u2019", "\u2018", "\u02bc"} for word in searched.words)
+
+
+def test_names_in_any_alphabet_are_found_whatever_their_case(app, client, sign_in):
+    """SQLite's own lower() folds only A to Z: "Öztürk" could not be found by typing it there."""
+    person_called("Łukasz", "Öztürk")
+    person_called("Émile", "Zoë")
+    person_called("Anna", "Smith")
+    sign_in.as_role(Role.LINK_OFFICER)
+    for typed in ("ÖZTÜRK", "öztürk", "Öz", "łukasz", "ŁUKASZ öztürk"):
+        assert found(client, typed) == ["Łukasz Öztürk"], typed
+    for typed in ("émile", "ÉMILE ZOË", "zoë"):
+        assert found(client, typed) == ["Émile Zoë"], typed
+    assert found(client, "ozturk") == []  # letters, not their look-alikes
