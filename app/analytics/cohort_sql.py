@@ -16,8 +16,8 @@ from app.analytics.filters import Filters
 from app.extensions import db
 from app.models import (Contact, Episode, Locality, PeerSupport, Person, Practice, Referral, ReferralNeed,
                         activity_window)
-from app.models.base import utc_of_uk
 from app.models.activity_window import POST_COLUMNS, PRE_COLUMNS
+from app.models.base import utc_of_uk
 
 COHORT_COLUMNS = ["episode_id", "person_id", "received_at", "first_contact_on", "discharged_on", "practice_code",
                   "locality", "primary_need", "date_of_birth", "contacts", "peer_support_date",

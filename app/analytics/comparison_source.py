@@ -25,8 +25,8 @@ from app.analytics.cohort_sql import cohort_episodes
 from app.analytics.dates_sql import is_postgres, shift_months
 from app.analytics.filters import Filters
 from app.analytics.read import fetch_frame
-from app.analytics.uk_days import uk_days
 from app.analytics.source import _two_rows_per_type
+from app.analytics.uk_days import uk_days
 from app.extensions import db
 from app.models import Episode, Locality, Person, Practice, Referral
 from app.models.comparison import ComparisonActivity, ComparisonCohort, ComparisonMember, ComparisonPerson

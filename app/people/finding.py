@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
-from app.extensions import db
 from app.models import Episode, Person, Practice, User
 from app.models.identity import spaced_nhs_number
-from app.name_search import Search
+from app.name_search import Search, lower_case
 from app.pagination import Page, paginate
 
 PER_PAGE = 25
@@ -58,7 +57,7 @@ def matching(search: Search) -> Select:
             .outerjoin(Episode, Episode.id == _latest_episode())
             .outerjoin(User, User.id == Episode.officer_id)
             .where(search.condition(Person))
-            .order_by(func.lower(Person.family_name), func.lower(Person.given_name), Person.id))
+            .order_by(lower_case(Person.family_name), lower_case(Person.given_name), Person.id))
 
 
 def page_of(search: Search, page: int) -> Page[FoundPerson]:
