@@ -37,7 +37,6 @@ def test_an_officer_opens_a_colleagues_caseload_to_cover_it(app, client, sign_in
     page = client.get(f"/caseload/?officer={colleague.id}").get_data(as_text=True)
     assert "<title>Tracey Davies&#39;s caseload" in page and _names(page) == ["Ann", "Bob"]
     assert re.search(r'<a class="nhsuk-back-link"[^>]*href="/caseload/"[^>]*>.*?Back to my caseload', page, re.S)
-    assert "Covering for a colleague?" not in page  # offered on one's own caseload only
 
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "caseload.view")
                                .order_by(AuditEvent.id.desc())).first()
@@ -45,17 +44,20 @@ def test_an_officer_opens_a_colleagues_caseload_to_cover_it(app, client, sign_in
     assert all(f"[person:{episode.person_id}]" in event.detail for episode in theirs)
 
 
-def test_an_officers_own_caseload_offers_each_active_colleague_and_nobody_else(app, client, sign_in):
+def test_an_officer_covering_chooses_among_each_active_colleague_and_nobody_else(app, client, sign_in):
     me = factories.user(Role.LINK_OFFICER, name="Harriet Smith")
-    factories.user(Role.LINK_OFFICER, name="Zoe Young")
-    factories.user(Role.LINK_OFFICER, name="Amir Khan")
+    zoe = factories.user(Role.LINK_OFFICER, name="Zoe Young")
+    amir = factories.user(Role.LINK_OFFICER, name="Amir Khan")
     factories.user(Role.LINK_OFFICER, name="Left Already", active=False)
     factories.user(Role.MANAGER, name="Maria Manager")
     sign_in.as_user(me)
-    page = client.get("/caseload/").get_data(as_text=True)
-    form = page[page.index("Covering for a colleague?"):]
-    assert re.findall(r'<option value="\d+">([^<]+)</option>', form) == ["Amir Khan", "Zoe Young"]
-    assert 'action="/caseload/"' in page and 'name="officer"' in form
+    assert 'href="/caseload/colleagues">Covering for a colleague?' in client.get("/caseload/").get_data(as_text=True)
+    page = client.get("/caseload/colleagues").get_data(as_text=True)
+    assert re.findall(r'<a href="/caseload/\?officer=(\d+)">([^<]+)<', page) == [
+        (str(amir.id), "Amir Khan"), (str(zoe.id), "Zoe Young")]
+    assert 'href="/caseload/?officer=' in page and "Back to my caseload" in page
+    colleague = client.get(f"/caseload/?officer={zoe.id}").get_data(as_text=True)
+    assert "Covering for a colleague?" not in colleague  # offered on one's own caseload only
 
 
 def test_only_a_link_officers_caseload_can_be_opened(app, client, sign_in):

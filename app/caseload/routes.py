@@ -32,16 +32,23 @@ def index():
     page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
     open_visit = visits.in_progress_by_id(counts.open_visit_id) if counts.open_visit_id else None
     own = officer.id == current_user.id
-    # An officer's own caseload offers their colleagues' (to cover a leave): active officers only.
-    colleagues = db.session.scalars(select(User).where(User.role == Role.LINK_OFFICER.value, User.active.is_(True),
-                                                       User.id != officer.id).order_by(User.name)).all() \
-        if own and officer_role else []
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
-                           colleagues=colleagues, covering=officer_role and not own,
+                           covering=officer_role and not own,
                            # One url_for for the page, not one per card: "/people/0" less its "0".
                            person_href=url_for("people.view", person_id=0)[:-1])
     shown = [row.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])
     audit.viewed(by=current_user, action="caseload.view", subject_type="caseload", subject_id=officer.id,
                  detail=audit.shown(people=shown))
     return html
+
+
+@bp.get("/colleagues")
+@requires(Role.LINK_OFFICER)
+def colleagues():
+    """Covering for a colleague: the other active officers, each a link to their caseload (kept off
+    the caseload page itself, which an officer opens many times a day)."""
+    others = db.session.execute(select(User.id, User.name).where(
+        User.role == Role.LINK_OFFICER.value, User.active.is_(True), User.id != current_user.id)
+        .order_by(User.name)).all()
+    return render_template("caseload/colleagues.html", colleagues=others)

@@ -242,6 +242,7 @@ def test_an_officer_covering_a_colleague_finds_their_person_and_comes_back_to_th
     screenshot(page, "colleagues-caseload-768")
     page.click("a.nhsuk-back-link:has-text('Back to my caseload')")
     page.wait_for_url("**/caseload/")
-    page.select_option("#officer", label="Olive Adeyemi")  # the same caseload from one's own page
-    page.click("button:has-text('Open their caseload')")
+    page.click("text=Covering for a colleague? Open their caseload")  # the same caseload from one's own page
+    page.wait_for_url("**/caseload/colleagues")
+    page.click("main a:has-text('Olive Adeyemi')")
     page.wait_for_url(f"**/caseload/?officer={officer.id}")
