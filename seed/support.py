@@ -60,7 +60,7 @@ def _load(*, rng, fake, world: dict, summary) -> None:
     organisations = plan.organisations(world.get("services"))
     today = uk_today()
     counts = {"episodes": 0, "needs": 0, "onward": 0, "vcs": 0, "peer_activity": 0, "volunteering": 0,
-              "discharged": 0}
+              "discharged": 0, "none_known": 0}
     for episode in episodes:
         if _already_filled(episode):
             continue
@@ -105,6 +105,7 @@ def _load(*, rng, fake, world: dict, summary) -> None:
             _close_needs(rng, officer, episode, made, end)
             if not risk_statements.has_risk_in_force(episode.person_id):  # asked by the end, no draw
                 risk_statements.state_none_known(episode, FIRST_VISIT_CLOCK, utcnow())
+                counts["none_known"] += 1
             _measure(rng, officer, episode, "discharge", end, improvement=rng.uniform(0.3, 1.0))
             reason = rng.choices(plan.DISCHARGE_REASONS, weights=plan.DISCHARGE_WEIGHTS)[0]
             discharge.discharge(by=officer, episode=episode, reason=reason, on=end, version=episode.version,
@@ -122,7 +123,8 @@ def _load(*, rng, fake, world: dict, summary) -> None:
     summary.extra.append(
         f"Support for {counts['episodes']} people: {counts['needs']} needs, {counts['onward']} onward referrals "
         f"({share:.0%} to the voluntary and community sector), {counts['peer_activity']} into peer-led activities, "
-        f"{counts['volunteering']} into volunteering, {counts['discharged']} discharged; one home visit overdue.")
+        f"{counts['volunteering']} into volunteering, {counts['discharged']} discharged ({counts['none_known']} with no "
+        "known risks, recorded at their first contact); one home visit overdue.")
 
 
 def _already_filled(episode) -> bool:

@@ -131,6 +131,9 @@ def test_demo_no_known_risks_were_recorded_at_first_contact_for_people_without_r
                   and episode.first_contact_on <= uk_today()]
     assert discharged and in_support
     assert all(episode.person_id in statements for episode in discharged if episode.person_id not in at_risk)
+    told = re.search(r"discharged \((\d+) with no known risks, recorded at their first contact\)",
+                     loaded.config["DEMO_LOAD_OUTPUT"])
+    assert told and int(told.group(1)) == sum(episode.person_id in statements for episode in discharged) > 0
     assert any(episode.person_id in statements for episode in in_support)
 
 
