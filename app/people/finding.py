@@ -7,7 +7,7 @@ listed until something is searched for: the page is not a way to browse everyone
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, select
@@ -62,5 +62,4 @@ def matching(search: Search) -> Select:
 
 def page_of(search: Search, page: int) -> Page[FoundPerson]:
     found = paginate(matching(search), page=page, per_page=PER_PAGE, scalars=False)
-    return Page(items=[FoundPerson(*row) for row in found.items], total=found.total, page=found.page,
-                per_page=found.per_page, asked_for=found.asked_for)
+    return replace(found, items=[FoundPerson(*row) for row in found.items])
