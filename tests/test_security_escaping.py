@@ -236,7 +236,7 @@ SHOWN_TO = {
                    "answer", "service-name", "organisation", "corrected-description", "who-it-is-for",
                    "correction", "correction-reason", "imported-who", "imported-description",
                    "phone-description", "locality", "practice", "user-link_officer", "user-manager",
-                   "visit-note", "upload-filename", "discharge-summary", "phone",
+                   "open-visit-note", "upload-filename", "discharge-summary", "phone",
                    "risk-other", "risk-detail", "risk-end-reason", "concern", "concern-action", "concern-outcome"},
     Role.GP_PRACTICE: {"waiting-source-org", "waiting-concerns", "question2", "decline-reason", "discharge-summary", "practice"},
     Role.LINK_OFFICER: {"active-language", "active-adjustments", "contact-notes", "what-matters", "goal", "onward-org", "open-visit-note", "service-name",

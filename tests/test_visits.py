@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Contact, HomeVisit
+from app.models import AuditEvent, Contact, HomeVisit, User
 from app.models.base import long_date, uk_local, utcnow
 from app.security import Role
 from app.services import visits
@@ -81,22 +81,29 @@ def test_manager_panel_shows_overdue_visits_first_and_in_progress(client, sign_i
     assert "Colin Colleague" in rest.split("Visit history")[0]
 
 
-def test_a_visit_overdue_over_an_hour_says_hours_and_history_rows_name_their_last_column(
-        client, sign_in, officer, episode):
-    """"Overdue by 1 hr 33 min", not "93 min"; a finished visit's last cell is headed "Checked out"
-    where a phone shows each cell's heading beside it (it said "Status" over the time)."""
-    now = utcnow()
+def test_a_visit_overdue_over_an_hour_says_hours_and_a_late_check_out_says_how_late(client, sign_in, officer,
+                                                                                    episode):
+    """"Overdue by 1 hr 33 min", not "93 min"; in the history, a visit checked out after it had become
+    overdue says how long after its expected end (one within the grace says nothing)."""
+    now = utcnow().replace(second=0, microsecond=0)
     other = factories.episode(officer)
     done = visits.check_in(by=officer, episode=other, expected_end_at=now - timedelta(hours=5),
                            now=now - timedelta(hours=6))
-    visits.check_out(by=officer, visit=done, notes="Fine")
+    visits.check_out(by=officer, visit=done, notes="Fine", now=now - timedelta(hours=3, minutes=50))  # 70 min late
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Colin Colleague")
+    in_grace = visits.check_in(by=colleague, episode=other, expected_end_at=now - timedelta(hours=7),
+                               now=now - timedelta(hours=8))
+    visits.check_out(by=colleague, visit=in_grace, now=now - timedelta(hours=7) + timedelta(minutes=10))
     visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=93, seconds=20),
                     now=now - timedelta(hours=3))
     sign_in.as_role(Role.MANAGER)
     html = client.get("/visits/").get_data(as_text=True)
     assert "Overdue by 1 hr 33 min" in html and "93 min" not in html
-    history = html.split("Visit history")[1]
-    assert 'aria-hidden="true">Checked out </span>' in history and 'aria-hidden="true">Status </span>' not in history
+    history = [" ".join(re.sub(r"<[^>]+>", " ", item).split())
+               for item in html.split("Visit history")[1].split('<li class="hl-contact">')[1:]]
+    assert len(history) == 2
+    assert "Olive Officer" in history[0] and "Checked out 1 hr 10 min after the expected end" in history[0]
+    assert "Colin Colleague" in history[1] and "after the expected end" not in history[1]
 
 
 def test_within_the_grace_a_late_visit_is_not_yet_overdue(app, client, sign_in, officer, episode):
@@ -131,6 +138,83 @@ def test_visit_history_lists_finished_visits(client, sign_in, officer, episode):
     html = client.get("/visits/").get_data(as_text=True)
     history = html.split("Visit history")[1]
     assert "Olive Officer" in history and "No overdue visits" in html
+
+
+def _finished_visits(officer, episode, starts) -> list[HomeVisit]:
+    """Finished hour-long visits at each of `starts`, written straight in (the history reads them as
+    they are; the service's own check-in and out are tested above)."""
+    made = [HomeVisit(episode=episode, officer_id=officer.id, checked_in_at=start,
+                      expected_end_at=start + timedelta(hours=1), checked_out_at=start + timedelta(minutes=55),
+                      checked_out_by_id=officer.id) for start in starts]
+    db.session.add_all(made)
+    db.session.commit()
+    return made
+
+
+def _history_people(html: str) -> list[str]:
+    """The person linked on each line of the history, in order."""
+    history = html.split('id="history"')[1]
+    return re.findall(r'<a href="/people/(\d+)#safety">', history)
+
+
+def test_the_history_shows_twenty_visits_a_page_the_latest_first_and_counts_them_all(client, sign_in, officer):
+    now = utcnow().replace(microsecond=0)
+    people = [factories.episode(officer) for _ in range(23)]
+    for hours_ago, episode_ in enumerate(people, start=1):  # the first person's visit is the latest
+        _finished_visits(officer, episode_, [now - timedelta(hours=hours_ago * 6)])
+    _finished_visits(officer, people[0], [now - timedelta(days=14, hours=1)])  # too old to show
+    sign_in.as_role(Role.MANAGER)
+    first = client.get("/visits/").get_data(as_text=True)
+    assert "23 visits finished in the last 14 days, the latest first." in first
+    assert "Showing 1 to 20 of 23 visits (page 1 of 2)" in first
+    assert _history_people(first) == [str(e.person_id) for e in people[:20]]
+    assert 'href="/visits/?page=2#history"' in first
+    second = client.get("/visits/?page=2").get_data(as_text=True)
+    assert _history_people(second) == [str(e.person_id) for e in people[20:]]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "visits.list")
+                                .order_by(AuditEvent.id)).all()
+    assert [e.detail.split(":")[0] for e in events] == ["20 people", "3 people"]  # only whom each page showed
+
+
+def test_the_history_shows_one_officers_visits_chosen_from_those_with_visits(client, sign_in, officer, episode):
+    now = utcnow().replace(microsecond=0)
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Colin Colleague")
+    factories.user(role=Role.LINK_OFFICER, name="Idle Ivy")  # no visits: not a choice
+    theirs = factories.episode(colleague)
+    _finished_visits(officer, episode, [now - timedelta(hours=5), now - timedelta(days=2)])
+    _finished_visits(colleague, theirs, [now - timedelta(hours=3)])
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    choices = re.findall(r'<option value="(\d*)"[^>]*>([^<]+)</option>', html.split('id="officer"')[1])
+    assert choices == [("", "All officers"), (str(colleague.id), "Colin Colleague"), (str(officer.id), "Olive Officer")]
+    assert len(_history_people(html)) == 3
+    html = client.get(f"/visits/?officer={officer.id}").get_data(as_text=True)
+    assert "2 visits by Olive Officer finished in the last 14 days" in html
+    assert _history_people(html) == [str(episode.person_id)] * 2
+    assert f'<option value="{officer.id}" selected>' in html and "All officers' visits" in html
+    idle = db.session.scalar(select(User.id).where(User.name == "Idle Ivy"))
+    for unknown in (str(idle), "999999", "abc", "-1", "1e9"):  # not a choice: every officer's visits
+        html = client.get(f"/visits/?officer={unknown}").get_data(as_text=True)
+        assert len(_history_people(html)) == 3 and "All officers' visits" not in html, unknown
+
+
+def test_an_officer_with_no_visits_in_the_fortnight_reads_so(client, sign_in, officer, episode):
+    _finished_visits(officer, episode, [utcnow() - timedelta(days=15)])
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/visits/").get_data(as_text=True)
+    assert "No home visits in the last 14 days." in html and 'id="officer"' not in html
+
+
+@pytest.mark.parametrize(("checked_out_after", "grace", "expected"), [
+    (timedelta(minutes=-20), 15, None), (timedelta(minutes=15), 15, None),
+    (timedelta(minutes=15, seconds=1), 15, 15), (timedelta(hours=2, minutes=3, seconds=59), 15, 123),
+    (timedelta(minutes=1), 0, 1)])
+def test_a_finished_visit_says_how_long_after_its_expected_end_it_was_checked_out(checked_out_after, grace,
+                                                                                    expected):
+    end = datetime(2026, 12, 7, 10, 0)
+    visit = HomeVisit(checked_in_at=end - timedelta(hours=1), expected_end_at=end, checked_out_at=end + checked_out_after)
+    assert visit.minutes_overdue_at_check_out(grace) == expected
+    assert HomeVisit(checked_in_at=end, expected_end_at=end).minutes_overdue_at_check_out(grace) is None
 
 
 @pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER])

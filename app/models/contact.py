@@ -120,3 +120,11 @@ class HomeVisit(db.Model):
         from datetime import timedelta
 
         return self.checked_out_at is None and now > self.expected_end_at + timedelta(minutes=grace_minutes)
+
+    def minutes_overdue_at_check_out(self, grace_minutes: int) -> int | None:
+        """For a finished visit that had become overdue before its check-out, how long after the
+        expected end it was checked out, in whole minutes; None for one checked out in time."""
+        if self.checked_out_at is None:
+            return None
+        late = self.checked_out_at - self.expected_end_at
+        return int(late.total_seconds() // 60) if late.total_seconds() > grace_minutes * 60 else None

@@ -116,11 +116,26 @@ def overdue(now: datetime | None = None) -> Select:
     return in_progress().where(HomeVisit.expected_end_at < cutoff)
 
 
-def recent(days: int = 14, now: datetime | None = None) -> Select:
+def _finished_since(days: int, now: datetime | None) -> Select:
     since = (now or utcnow()) - timedelta(days=days)
-    return _with_people(select(HomeVisit).where(HomeVisit.checked_out_at.is_not(None),
-                                                HomeVisit.checked_in_at >= since)
-                        .order_by(HomeVisit.checked_in_at.desc()))
+    return select(HomeVisit).where(HomeVisit.checked_out_at.is_not(None), HomeVisit.checked_in_at >= since)
+
+
+def recent(days: int = 14, now: datetime | None = None, officer_id: int | None = None) -> Select:
+    """Visits finished in the last `days` (by one officer when given), the latest first; ordered to
+    the id so that pages of it never overlap."""
+    query = _finished_since(days, now)
+    if officer_id is not None:
+        query = query.where(HomeVisit.officer_id == officer_id)
+    return _with_people(query.order_by(HomeVisit.checked_in_at.desc(), HomeVisit.id.desc()))
+
+
+def officers_in_history(days: int = 14, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, name) of each officer with a visit finished in the last `days`, by name: the choices
+    for the history's officer filter (one who has since left still has their visits to show)."""
+    visited = _finished_since(days, now).with_only_columns(HomeVisit.officer_id).distinct()
+    return [(row.id, row.name) for row in db.session.execute(
+        select(User.id, User.name).where(User.id.in_(visited)).order_by(User.name, User.id))]
 
 
 def open_visit_for(officer: User) -> HomeVisit | None:
