@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import g, request, url_for
 
 from app.security import Role
 
@@ -22,16 +22,29 @@ NAVIGATION: dict[Role, list[tuple[str, str]]] = {
 }
 
 
+_BY_ADDRESS = object()
+
+
+def mark_current(endpoint: str | None) -> None:
+    """Name this page's navigation item where its address alone would mislead (None: no item): an
+    officer covering a colleague's caseload, at /caseload/?officer=..., is not on "My caseload"."""
+    g.navigation_current = endpoint
+
+
 def navigation_for(user) -> list[dict]:
+    """The role's items, each marked current when the page is under its address, unless the view
+    named the current item itself (`mark_current`)."""
     from flask import current_app
 
+    named = g.get("navigation_current", _BY_ADDRESS)
     items = []
     for label, endpoint in NAVIGATION.get(Role(user.role), []):
         if endpoint not in current_app.view_functions:
             continue
         href = url_for(endpoint)
-        items.append({"text": label, "href": href,
-                      "current": request.path == href or (href != "/" and request.path.startswith(href))})
+        current = (request.path == href or (href != "/" and request.path.startswith(href))) \
+            if named is _BY_ADDRESS else endpoint == named
+        items.append({"text": label, "href": href, "current": current})
     return items
 
 

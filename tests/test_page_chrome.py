@@ -34,6 +34,19 @@ def test_each_page_marks_its_own_navigation_item_current(app, client, sign_in):
     assert _current(client.get("/triage/").get_data(as_text=True)) == ["/triage/"]  # kept, and still right
 
 
+def test_an_officer_covering_a_colleague_is_not_marked_on_my_caseload(app, client, sign_in):
+    """The address is under /caseload/, but the page is a colleague's caseload (or the way to one):
+    "My caseload" is current only on the officer's own."""
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Tracey Davies")
+    me = sign_in.as_role(Role.LINK_OFFICER)
+    assert _current(client.get("/caseload/").get_data(as_text=True)) == ["/caseload/"]
+    assert _current(client.get(f"/caseload/?officer={me.id}").get_data(as_text=True)) == ["/caseload/"]
+    covering = client.get(f"/caseload/?officer={colleague.id}").get_data(as_text=True)
+    assert "Tracey Davies" in covering and _current(covering) == []
+    assert _current(client.get("/caseload/colleagues").get_data(as_text=True)) == []
+    assert _current(client.get("/people/find").get_data(as_text=True)) == ["/people/find"]  # kept, still by address
+
+
 def test_two_people_with_the_same_role_each_see_their_own_name(app, client, sign_in):
     sign_in.as_user(factories.user(role=Role.MANAGER, name="Amira Okafor"))
     assert "Amira Okafor" in _header(client.get("/triage/").get_data(as_text=True))

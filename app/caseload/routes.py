@@ -11,6 +11,7 @@ from app.caseload.flags import FlagRules
 from app.converters import int_arg
 from app.extensions import db
 from app.models import User
+from app.navigation import mark_current
 from app.pagination import page_arg
 from app.security import Role, requires
 from app.services import audit, visits
@@ -32,6 +33,8 @@ def index():
     page, counts = queries.caseload_page(officer.id, rules, page=page_arg())
     open_visit = visits.in_progress_by_id(counts.open_visit_id) if counts.open_visit_id else None
     own = officer.id == current_user.id
+    if officer_role and not own:
+        mark_current(None)  # covering: not "My caseload"
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
                            covering=officer_role and not own,
@@ -51,4 +54,5 @@ def colleagues():
     others = db.session.execute(select(User.id, User.name).where(
         User.role == Role.LINK_OFFICER.value, User.active.is_(True), User.id != current_user.id)
         .order_by(User.name)).all()
+    mark_current(None)  # a way to someone else's caseload, not "My caseload"
     return render_template("caseload/colleagues.html", colleagues=others)
