@@ -61,7 +61,7 @@ def _visit_start(rng, day: date, now: datetime) -> datetime:
 def visit(rng, day: date, notes: str, now: datetime) -> Drawn:
     """A home visit on `day`: its check-in, who was there and how long it lasted. About one in
     thirty ran on, checked out half an hour after its expected end (the manager's visit history
-    shows them), from the same draw as the rest."""
+    shows them as checked out late), from the same draw as the rest."""
     start = _visit_start(rng, day, now)
     who = rng.choice(["", "", "Their daughter"])
     stayed = rng.randint(40, 100)
