@@ -257,7 +257,7 @@ def test_an_open_safeguarding_concern_shows_on_its_card_until_it_is_closed(clien
     sign_in.as_user(officer)
     html = client.get("/caseload/").get_data(as_text=True)
     assert _red_tags_by_name(html) == {"Worried": ["Open safeguarding concern"], "Settled": [], "Closed": []}
-    assert "3 people in support." in " ".join(html.split()) and "flagged" not in html
+    assert "3 people in support." in " ".join(html.split()) and "overdue for contact" not in html
     sign_in.out()
     sign_in.as_role(Role.MANAGER)
     managers = client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True)

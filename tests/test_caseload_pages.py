@@ -49,7 +49,7 @@ def test_caseload_shows_a_page_at_a_time_with_counts_of_the_whole_caseload(clien
     _episode(officer, "Fay", allocated_days_ago=30, contact_days_ago=20)  # no contact for 20 days: flagged
     sign_in.as_user(officer)
     first = client.get("/caseload/").get_data(as_text=True)
-    assert "6 people in support, <strong>1 newly allocated</strong>, 1 flagged." in first
+    assert "6 people in support, <strong>1 newly allocated</strong>, 1 overdue for contact." in first
     assert _names(first) == ["Eve", "Fay", "Ann"]  # new first, then by allocation (none planned)
     assert "Showing 1 to 3 of 6 people (page 1 of 2)" in first
     assert 'href="/caseload/?page=2"' in first and "nhsuk-pagination" in first

@@ -117,7 +117,7 @@ def test_the_first_contact_flag_counts_uk_days(client, sign_in, officer, clock):
     early_card = html.split("Early Evening")[1].split("</li>")[0]
     assert "First contact not made" not in late_card and "Waiting 7 days" in late_card
     assert "First contact not made" in early_card and "Waiting 8 days" in early_card
-    assert "1 flagged" in html
+    assert "1 overdue for contact" in html
 
 
 def test_directory_demand_counts_a_suggestion_on_the_uk_day_it_was_recorded(app, officer):
