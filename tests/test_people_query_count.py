@@ -192,3 +192,27 @@ def test_support_record_reads_only_the_collections_the_episode_has(client, sign_
         page = client.get(url).get_data(as_text=True)
     assert "No home visits yet." not in page
     assert len(statements) == expected + 1
+
+
+def test_the_visits_panel_query_count_does_not_grow_with_the_visits_or_officers(client, sign_in):
+    """A page of the history, the visits under way and the officer filter: the same statements for
+    one finished visit as for a full page of them by several officers, with visits in progress."""
+    def visit(officer, episode, start, finish=True):
+        made = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+        if finish:
+            visits.check_out(by=officer, visit=made, now=start + timedelta(minutes=30))
+
+    first = factories.user(role=Role.LINK_OFFICER)
+    now = datetime.utcnow()
+    visit(first, factories.episode(first), now - timedelta(hours=30))
+    visit(first, factories.episode(first), now - timedelta(minutes=10), finish=False)
+    sign_in.as_role(Role.MANAGER)
+    before = _queries_for(client, "/visits/")
+    for n in range(6):
+        officer = factories.user(role=Role.LINK_OFFICER)
+        for day in range(4):
+            visit(officer, factories.episode(officer), now - timedelta(days=day + 1, hours=n))
+        visit(officer, factories.episode(officer), now - timedelta(minutes=20), finish=n % 2 == 0)
+    page = client.get("/visits/").get_data(as_text=True)
+    assert "Showing 1 to 20 of" in page and "In progress</h2>" in page
+    assert _queries_for(client, "/visits/") == before

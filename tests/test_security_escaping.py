@@ -103,11 +103,14 @@ def build_hostile_world() -> dict:
     goals.set_what_matters(by=officer, episode=ended, text=hostile("ended-what-matters"), version=ended.version)
     discharge.discharge(by=officer, episode=ended, reason="goals_met", summary=hostile("discharge-summary"),
                         on=uk_today(), version=ended.version)
-    finished_visit = visits.check_in(by=officer, episode=episode, expected_end_at=utcnow() + timedelta(hours=1),
-                                     note=hostile("visit-note"))
-    visits.check_out(by=officer, visit=finished_visit, notes=hostile("visit-out-notes"), who_was_there=hostile("visit-who", 300))
-    open_visit = visits.check_in(by=officer, episode=episode, expected_end_at=utcnow() + timedelta(hours=1),
-                                 note=hostile("open-visit-note"))
+    started = utcnow() - timedelta(hours=4)
+    finished_visit = visits.check_in(by=officer, episode=episode, expected_end_at=started + timedelta(hours=1),
+                                     note=hostile("visit-note"), now=started)
+    visits.check_out(by=officer, visit=finished_visit, notes=hostile("visit-out-notes"), who_was_there=hostile("visit-who", 300),
+                     now=started + timedelta(minutes=50))
+    # Overdue: the manager's every page carries the alert naming the officer (app/visits/alert.py).
+    open_visit = visits.check_in(by=officer, episode=episode, expected_end_at=started + timedelta(hours=3),
+                                 note=hostile("open-visit-note"), now=started + timedelta(hours=2))
     risk = risks.record(by=officer, person=episode.person, risk="other", other_text=hostile("risk-other", 200),
                         detail=hostile("risk-detail"))
     ended_risk = risks.record(by=officer, person=episode.person, risk="smoking", detail=hostile("risk-ended-detail"))

@@ -140,6 +140,66 @@ def test_visit_history_lists_finished_visits(client, sign_in, officer, episode):
     assert "Olive Officer" in history and "No overdue visits" in html
 
 
+def _alert(html: str) -> str | None:
+    """The overdue-visit alert's words, or None where the page has none."""
+    if "hl-overdue-alert" not in html:
+        return None
+    banner = html.split("hl-overdue-alert", 1)[1].split("</div>\n</div>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", banner.split(">", 1)[1]).split())
+
+
+def test_a_manager_sees_an_overdue_visit_on_every_page_not_only_the_visits_panel(client, sign_in, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=40, seconds=20),
+                            now=now - timedelta(hours=2))
+    end = uk_local(visit.expected_end_at).strftime("%H:%M")
+    sign_in.as_role(Role.MANAGER)
+    for path in ("/triage/", "/referrals/", "/caseload/", "/safeguarding/", "/people/find", f"/people/{episode.person_id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert _alert(html) == (f"1 overdue home visit Olive Officer has not checked out of a home visit due to end at"
+                                f" {end} (40 min ago). Call the officer first, then follow the lone-working escalation."
+                                " See the overdue visit and record an officer as safe"), path
+        assert 'class="nhsuk-notification-banner__link" href="/visits/"' in html
+    assert _alert(client.get("/visits/").get_data(as_text=True)) is None  # it lists them in full
+    assert _alert(client.get("/people/999999").get_data(as_text=True)) is None  # an error page
+    visits.check_out(by=officer, visit=visit)
+    assert _alert(client.get("/triage/").get_data(as_text=True)) is None
+
+
+def test_the_alert_lists_several_overdue_officers_longest_first_and_waits_for_the_grace(client, sign_in, officer,
+                                                                                     episode):
+    now = utcnow()
+    colleague = factories.user(role=Role.LINK_OFFICER, name="<b>Colin</b> & Co")
+    theirs = factories.episode(colleague)
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=10), now=now - timedelta(hours=1))
+    sign_in.as_role(Role.MANAGER)
+    assert _alert(client.get("/triage/").get_data(as_text=True)) is None  # 10 min: within the 15 min grace
+    visits.check_in(by=colleague, episode=theirs, expected_end_at=now - timedelta(hours=1, minutes=5, seconds=30),
+                    now=now - timedelta(hours=3))
+    html = client.get("/triage/").get_data(as_text=True)
+    assert "&lt;b&gt;Colin&lt;/b&gt; &amp; Co" in html and "<b>Colin</b>" not in html
+    assert _alert(html).startswith("1 overdue home visit &lt;b&gt;Colin&lt;/b&gt; &amp; Co has not checked out")
+    assert "(1 hr 5 min ago)" in _alert(html)
+    client.application.config["VISIT_OVERDUE_GRACE_MINUTES"] = 5
+    alert = _alert(client.get("/triage/").get_data(as_text=True))
+    assert alert.startswith("2 overdue home visits These officers have not checked out of a home visit:"
+                            " &lt;b&gt;Colin&lt;/b&gt; &amp; Co, due to end at")
+    assert alert.index("Colin") < alert.index("Olive Officer, due to end at") and "(10 min ago)" in alert
+    assert "See the overdue visits and record an officer as safe" in alert
+
+
+@pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN])
+def test_only_the_manager_is_alerted(client, sign_in, officer, episode, role):
+    now = utcnow()
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(hours=1), now=now - timedelta(hours=2))
+    if role is Role.LINK_OFFICER:
+        sign_in.as_user(officer)  # even the officer on the visit: their caseload says so in its own words
+    else:
+        sign_in.as_role(role)
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "<h1" in html and _alert(html) is None
+
+
 def _finished_visits(officer, episode, starts) -> list[HomeVisit]:
     """Finished hour-long visits at each of `starts`, written straight in (the history reads them as
     they are; the service's own check-in and out are tested above)."""

@@ -121,13 +121,24 @@ def _finished_since(days: int, now: datetime | None) -> Select:
     return select(HomeVisit).where(HomeVisit.checked_out_at.is_not(None), HomeVisit.checked_in_at >= since)
 
 
+def overdue_officers(now: datetime | None = None) -> list[tuple[str, datetime]]:
+    """(officer's name, expected end) of each overdue visit, the longest overdue first: the alert a
+    manager sees on every page. Names no one visited, so it reads no person's data."""
+    cutoff = (now or utcnow()) - grace()
+    return [(row.name, row.expected_end_at) for row in db.session.execute(
+        select(User.name, HomeVisit.expected_end_at).join(User, User.id == HomeVisit.officer_id)
+        .where(HomeVisit.checked_out_at.is_(None), HomeVisit.expected_end_at < cutoff)
+        .order_by(HomeVisit.expected_end_at, HomeVisit.id))]
+
+
 def recent(days: int = 14, now: datetime | None = None, officer_id: int | None = None) -> Select:
-    """Visits finished in the last `days` (by one officer when given), the latest first; ordered to
-    the id so that pages of it never overlap."""
+    """Visits finished in the last `days` (by one officer when given), the latest first, with their
+    officer and person (the history names no risks); ordered to the id so that pages never overlap."""
     query = _finished_since(days, now)
     if officer_id is not None:
         query = query.where(HomeVisit.officer_id == officer_id)
-    return _with_people(query.order_by(HomeVisit.checked_in_at.desc(), HomeVisit.id.desc()))
+    return query.options(joinedload(HomeVisit.officer), joinedload(HomeVisit.episode).joinedload(Episode.person)) \
+        .order_by(HomeVisit.checked_in_at.desc(), HomeVisit.id.desc())
 
 
 def officers_in_history(days: int = 14, now: datetime | None = None) -> list[tuple[int, str]]:

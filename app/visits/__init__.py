@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
-from app.visits import routes  # noqa: E402,F401
+from app.visits import alert, routes  # noqa: E402,F401
