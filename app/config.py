@@ -147,6 +147,8 @@ def load(env: dict[str, str] | None = None) -> dict:
         "FIRST_CONTACT_WORKING_DAYS": int(env.get("FIRST_CONTACT_WORKING_DAYS", "5")),
         "BANK_HOLIDAY_REGION": region,
         "VISIT_OVERDUE_GRACE_MINUTES": int(env.get("VISIT_OVERDUE_GRACE_MINUTES", "15")),
+        # A manager's page left open asks again this often whether a visit has become overdue.
+        "OVERDUE_ALERT_POLL_SECONDS": int(env.get("OVERDUE_ALERT_POLL_SECONDS", "60")),
         "DASHBOARD_BACKGROUND_REFRESH": env.get("DASHBOARD_BACKGROUND_REFRESH", "1") != "0",
         # Messages back to GP systems: where they say they come from, and the task queue mode.
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

@@ -31,6 +31,7 @@ NO_PERSONAL_DATA = {
     "auth.two_step", "auth.code", "auth.recovery_code", "auth.enrol", "auth.enrol_at_sign_in",  # own 2nd factor
     "account.index",                                              # the user's own account and sessions
     "caseload.colleagues",                                        # the other officers' names, to cover one
+    "visits.alert",                                               # overdue officers' names and times, no one visited
     "admin.index", "admin.locality", "admin.practice", "admin.new_user", "admin.reset_password",  # staff, org
     "directory.index", "directory.service", "directory.edit", "directory.propose_correction",
     "directory.correction_list", "directory.upload",              # community services, not people

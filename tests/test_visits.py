@@ -142,9 +142,10 @@ def test_visit_history_lists_finished_visits(client, sign_in, officer, episode):
 
 def _alert(html: str) -> str | None:
     """The overdue-visit alert's words, or None where the page has none."""
-    if "hl-overdue-alert" not in html:
+    marker = 'class="nhsuk-notification-banner hl-overdue-alert"'
+    if marker not in html:
         return None
-    banner = html.split("hl-overdue-alert", 1)[1].split("</div>\n</div>", 1)[0]
+    banner = html.split(marker, 1)[1].split("</div>\n</div>", 1)[0]
     return " ".join(re.sub(r"<[^>]+>", " ", banner.split(">", 1)[1]).split())
 
 
@@ -188,6 +189,38 @@ def test_the_alert_lists_several_overdue_officers_longest_first_and_waits_for_th
     assert "See the overdue visits and record an officer as safe" in alert
 
 
+def test_a_managers_page_keeps_the_alert_where_its_script_asks_for_it_again(app, client, sign_in, officer,
+                                                                           episode):
+    """The alert's address answers with the alert as the page draws it (nothing when no visit is
+    overdue), never kept by a cache; every manager's page but the visits panel says where and how
+    often to ask."""
+    sign_in.as_role(Role.MANAGER)
+    response = client.get("/visits/alert")
+    assert response.get_data(as_text=True).strip() == "" and response.headers["Cache-Control"] == "no-store"
+    app.config["OVERDUE_ALERT_POLL_SECONDS"] = 30
+    html = client.get("/triage/").get_data(as_text=True)
+    assert '<div id="hl-overdue-alert" data-hl-alert="/visits/alert" data-hl-every="30"></div>' in html
+    assert '<p class="nhsuk-u-visually-hidden" id="hl-overdue-news" aria-live="polite"></p>' in html
+    assert "hl-overdue-alert" not in client.get("/visits/").get_data(as_text=True)
+    now = utcnow()
+    first = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
+                            now=now - timedelta(hours=1))
+    colleague = factories.user(role=Role.LINK_OFFICER, name="Colin Colleague")
+    second = visits.check_in(by=colleague, episode=factories.episode(colleague),
+                             expected_end_at=now - timedelta(minutes=50), now=now - timedelta(hours=1))
+    fragment = client.get("/visits/alert").get_data(as_text=True)
+    assert f'data-hl-visits="{second.id},{first.id}"' in fragment  # the longest overdue first
+    assert _alert(fragment).startswith("2 overdue home visits") and "<html" not in fragment
+    page = client.get("/triage/").get_data(as_text=True)
+    assert fragment.strip() in page  # the same markup the script puts in place of the page's own
+
+
+@pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN])
+def test_only_the_manager_may_ask_for_the_alert(client, sign_in, role):
+    sign_in.as_role(role)
+    assert client.get("/visits/alert").status_code == 403
+
+
 @pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN])
 def test_only_the_manager_is_alerted(client, sign_in, officer, episode, role):
     now = utcnow()
@@ -197,7 +230,7 @@ def test_only_the_manager_is_alerted(client, sign_in, officer, episode, role):
     else:
         sign_in.as_role(role)
     html = client.get("/", follow_redirects=True).get_data(as_text=True)
-    assert "<h1" in html and _alert(html) is None
+    assert "<h1" in html and _alert(html) is None and "hl-overdue-news" not in html  # nor the script's region
 
 
 def _finished_visits(officer, episode, starts) -> list[HomeVisit]:

@@ -121,12 +121,12 @@ def _finished_since(days: int, now: datetime | None) -> Select:
     return select(HomeVisit).where(HomeVisit.checked_out_at.is_not(None), HomeVisit.checked_in_at >= since)
 
 
-def overdue_officers(now: datetime | None = None) -> list[tuple[str, datetime]]:
-    """(officer's name, expected end) of each overdue visit, the longest overdue first: the alert a
-    manager sees on every page. Names no one visited, so it reads no person's data."""
+def overdue_officers(now: datetime | None = None) -> list[tuple[int, str, datetime]]:
+    """(visit id, officer's name, expected end) of each overdue visit, the longest overdue first:
+    the alert a manager sees on every page. Names no one visited, so it reads no person's data."""
     cutoff = (now or utcnow()) - grace()
-    return [(row.name, row.expected_end_at) for row in db.session.execute(
-        select(User.name, HomeVisit.expected_end_at).join(User, User.id == HomeVisit.officer_id)
+    return [(row.id, row.name, row.expected_end_at) for row in db.session.execute(
+        select(HomeVisit.id, User.name, HomeVisit.expected_end_at).join(User, User.id == HomeVisit.officer_id)
         .where(HomeVisit.checked_out_at.is_(None), HomeVisit.expected_end_at < cutoff)
         .order_by(HomeVisit.expected_end_at, HomeVisit.id))]
 

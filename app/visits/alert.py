@@ -1,24 +1,45 @@
 """The overdue-visit alert: on every page the service manager opens, not only the visits panel, so
 an officer who has not checked out is noticed whatever the manager is doing. Base.html draws it in
 its `alerts` block, which the visits panel (it lists them in full) and the error pages (a 500's
-database may be down) leave empty."""
+database may be down) leave empty. A page left open asks `/visits/alert` again every
+OVERDUE_ALERT_POLL_SECONDS (static/js/hearthlink.js), so the alert appears, changes and goes
+without the manager reloading."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask import render_template
 from flask_login import current_user
 
 from app.models.base import utcnow
-from app.security import Role
+from app.security import Role, requires
 from app.services import visits
 from app.visits import bp
 
 
+@dataclass(frozen=True)
+class Overdue:
+    visit_id: int
+    officer: str
+    expected_end_at: datetime
+    minutes: int  # whole minutes past the expected end
+
+
 @bp.app_template_global("overdue_visits")
-def overdue_visits() -> list[tuple[str, datetime, int]]:
-    """(officer's name, expected end, whole minutes overdue) for each overdue visit, for a signed-in
-    manager; nothing for anyone else, and no query."""
+def overdue_visits() -> list[Overdue]:
+    """Each overdue visit, the longest overdue first, for a signed-in manager; nothing for anyone
+    else, and no query."""
     if not current_user.is_authenticated or current_user.role != Role.MANAGER:
         return []
     now = utcnow()
-    return [(name, end, int((now - end).total_seconds() // 60)) for name, end in visits.overdue_officers(now)]
+    return [Overdue(visit_id, name, end, int((now - end).total_seconds() // 60))
+            for visit_id, name, end in visits.overdue_officers(now)]
+
+
+@bp.get("/alert")
+@requires(Role.MANAGER)
+def alert():
+    """The alert as the page draws it (empty when nothing is overdue), for the page's script to put
+    in place of the one it has. Officers' names and times only: nobody visited is named."""
+    return render_template("visits/_alert.html"), 200, {"Cache-Control": "no-store"}

@@ -12,3 +12,53 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
     window.print();
   });
 });
+
+// A manager's page keeps the overdue-visit alert up to date while it stays open: every
+// data-hl-every seconds (while the tab is in view) it asks data-hl-alert for the alert as the
+// server draws it, and puts that in place of the one it has. When the visits it is about change,
+// the live line after it says so; the minutes going by are not announced.
+(function () {
+  var region = document.getElementById("hl-overdue-alert");
+  var news = document.getElementById("hl-overdue-news");
+  if (!region || !news || !window.fetch || !window.DOMParser) return;
+  var url = region.getAttribute("data-hl-alert");
+  var every = Math.max(1, parseInt(region.getAttribute("data-hl-every"), 10) || 60) * 1000;
+
+  function visitsIn(element) {
+    var banner = element.querySelector("[data-hl-visits]");
+    return banner ? banner.getAttribute("data-hl-visits") : "";
+  }
+
+  function show(html) {
+    // The server's own markup, every name in it escaped there; parsed, then moved in.
+    var drawn = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstChild;
+    var before = visitsIn(region);
+    var after = visitsIn(drawn);
+    region.replaceChildren.apply(region, Array.prototype.slice.call(drawn.childNodes));
+    if (after === before) return;
+    if (!after) {
+      news.textContent = "No home visits are overdue now.";
+    } else {
+      var heading = region.querySelector(".nhsuk-notification-banner__heading");
+      var title = region.querySelector(".nhsuk-notification-banner__title");
+      news.textContent = (title ? title.textContent + ". " : "") + (heading ? heading.textContent : "");
+    }
+  }
+
+  function ask() {
+    if (document.visibilityState === "hidden") return setTimeout(ask, every);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        // Signed out, or no longer a manager: stop asking and leave the page as it is.
+        if (!response.ok || response.redirected) return;
+        return response.text().then(function (html) {
+          show(html);
+          setTimeout(ask, every);
+        });
+      })
+      // No answer (the network, a restart): keep what the page shows and ask again later.
+      .catch(function () { setTimeout(ask, every); });
+  }
+
+  setTimeout(ask, every);
+})();

@@ -1,0 +1,46 @@
+"""A manager who leaves a page open learns that a home visit has become overdue, and that it has
+been resolved, without reloading: the page asks for the alert again (static/js/hearthlink.js)."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from app.models.base import utcnow
+from app.security import Role
+from app.services import visits
+from tests import factories
+from tests.browser.conftest import DESKTOP, screenshot, sign_in
+
+
+def test_the_alert_appears_and_goes_on_a_page_left_open(live_app, new_page):
+    from playwright.sync_api import expect
+
+    live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
+    officer = factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
+    episode = factories.episode(officer)
+    manager = factories.user(role=Role.MANAGER)
+    page = new_page(DESKTOP)
+    sign_in(page, manager.email, factories.PASSWORD)
+    page.goto("/triage/")
+    banner = page.locator(".hl-overdue-alert")
+    news = page.locator("#hl-overdue-news")
+    assert banner.count() == 0 and news.inner_text() == ""
+    page.evaluate("window.leftOpen = true")  # gone if anything reloaded the page
+
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=20),
+                            now=now - timedelta(hours=1))
+    expect(banner).to_be_visible(timeout=15_000)
+    assert "Olive Officer has not checked out of a home visit" in banner.inner_text()
+    expect(news).to_have_text(re.compile(r"^1 overdue home visit\. Olive Officer has not checked out of a home visit"
+                                         r" due to end at \d\d:\d\d \(\d+ min ago\)\.$"))
+    assert page.evaluate("window.leftOpen === true")  # the same page: nothing reloaded it
+    screenshot(page, "overdue-alert-arrives-1280")
+
+    page.evaluate("document.getElementById('hl-overdue-news').textContent = ''")
+    page.wait_for_timeout(2_500)  # a few more asks: the minutes may change, the visits do not
+    assert news.inner_text() == "" and banner.count() == 1
+
+    visits.check_out(by=officer, visit=visit)
+    expect(banner).to_have_count(0, timeout=15_000)
+    expect(news).to_have_text("No home visits are overdue now.")
