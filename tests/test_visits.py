@@ -199,7 +199,7 @@ def test_a_managers_page_keeps_the_alert_where_its_script_asks_for_it_again(app,
     assert response.get_data(as_text=True).strip() == "" and response.headers["Cache-Control"] == "no-store"
     app.config["OVERDUE_ALERT_POLL_SECONDS"] = 30
     html = client.get("/triage/").get_data(as_text=True)
-    assert '<div id="hl-overdue-alert" data-hl-alert="/visits/alert" data-hl-every="30"></div>' in html
+    assert '<div id="hl-overdue-alert" class="hl-no-print" data-hl-alert="/visits/alert" data-hl-every="30"></div>' in html
     assert '<p class="nhsuk-u-visually-hidden" id="hl-overdue-news" aria-live="polite"></p>' in html
     assert "hl-overdue-alert" not in client.get("/visits/").get_data(as_text=True)
     now = utcnow()
