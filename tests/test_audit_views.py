@@ -151,6 +151,8 @@ AUDITED = {
     "people.check_in": _person_page("/visits/check-in", "person.check_in.view"),
     "people.check_out": _person_page("/visits/{w.visit.id}/check-out", "person.check_out.view",
                                      "visit {w.visit.id}"),
+    "people.change_expected_end": _person_page("/visits/{w.visit.id}/expected-end", "person.visit_expected_end.view",
+                                               "visit {w.visit.id}"),
     "people.new_onward": _person_page("/onward/new", "person.onward_new.view"),
     "people.move_onward": _person_page("/onward/{w.onward.id}", "person.onward.view", "onward {w.onward.id}"),
     "people.new_peer": _person_page("/peer/new", "person.peer_new.view"),

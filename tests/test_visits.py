@@ -386,3 +386,86 @@ def test_the_records_visit_history_reads_one_line_a_visit_on_the_uk_clock(client
     assert (f"{long_date(uk_local(now).date())} · checked in at {uk_local(now):%H:%M} In progress Olive Officer"
             f" · expected to end by {uk_local(now + timedelta(hours=1)):%H:%M}") in text
     assert "<table" not in history
+
+
+def _extend_events() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "visit.extend")
+                                   .order_by(AuditEvent.id)))
+
+
+def test_the_officer_staying_longer_changes_the_expected_end_and_the_manager_is_no_longer_alerted(
+        client, sign_in, no_csrf, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=20),
+                            now=now - timedelta(hours=1))
+    sign_in.as_role(Role.MANAGER)
+    assert _alert(client.get("/triage/").get_data(as_text=True)) is not None
+    sign_in.out()
+    sign_in.as_user(officer)
+    caseload = client.get("/caseload/").get_data(as_text=True)
+    path = f"/people/{episode.person_id}/visits/{visit.id}/expected-end"
+    assert f'href="{path}">Staying longer? Change the expected end</a>' in caseload
+    assert f'href="{path}"' in client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    form = client.get(path).get_data(as_text=True)
+    assert f"expecting to leave by <strong>{uk_local(visit.expected_end_at):%H:%M}</strong>" in form
+    new_end = uk_local(now + timedelta(minutes=45)).strftime("%H:%M")
+    response = client.post(path, data={"expected_end": new_end}, follow_redirects=True)
+    day = " tomorrow" if uk_local(now + timedelta(minutes=45)).date() != uk_local(visit.checked_in_at).date() else ""
+    assert f"Expected end changed to {new_end}{day}." in response.get_data(as_text=True)
+    db.session.refresh(visit)
+    assert uk_local(visit.expected_end_at).strftime("%H:%M") == new_end and visit.checked_out_at is None
+    assert len(_extend_events()) == 1 and _extend_events()[0].startswith(f"episode {episode.id}: visit {visit.id}, expected end ")
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    assert _alert(client.get("/triage/").get_data(as_text=True)) is None
+
+
+def test_a_new_expected_end_gone_or_missing_is_refused_beside_the_field_and_nothing_changes(
+        client, sign_in, no_csrf, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(minutes=30),
+                            now=now - timedelta(minutes=30))
+    end = visit.expected_end_at
+    sign_in.as_user(officer)
+    path = f"/people/{episode.person_id}/visits/{visit.id}/expected-end"
+    html = client.post(path, data={"expected_end": ""}).get_data(as_text=True)
+    assert "Enter the time you now expect to leave, like 15:15" in html and "<title>Error:" in html
+    gone = uk_local(now - timedelta(minutes=5)).strftime("%H:%M")
+    html = client.post(path, data={"expected_end": gone}).get_data(as_text=True)
+    assert "The expected end time must be later than now" in html and f'value="{gone}"' in html
+    db.session.refresh(visit)
+    assert visit.expected_end_at == end and _extend_events() == []
+
+
+def test_only_the_officer_on_an_unfinished_visit_may_change_its_expected_end(client, sign_in, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(minutes=30), now=now)
+    path = f"/people/{episode.person_id}/visits/{visit.id}/expected-end"
+    colleague = sign_in.as_role(Role.LINK_OFFICER)
+    assert client.get(path).status_code == 404
+    assert "Change the expected end" not in client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True)
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    assert client.get(path).status_code == 403
+    assert "Change the expected end" not in client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    with pytest.raises(RuleBroken, match="Only the officer on the visit"):
+        visits.extend(by=colleague, visit=visit, expected_end_at=now + timedelta(hours=1))
+    visits.check_out(by=officer, visit=visit)
+    sign_in.out()
+    sign_in.as_user(officer)
+    assert client.get(path).status_code == 404
+    with pytest.raises(RuleBroken, match="already checked out"):
+        visits.extend(by=officer, visit=visit, expected_end_at=now + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(("hours_after_check_in", "allowed"), [(8, True), (8.01, False)])
+def test_a_visit_can_be_planned_to_last_up_to_eight_hours_from_its_check_in(officer, episode, hours_after_check_in,
+                                                                           allowed):
+    start = utcnow() - timedelta(hours=2)
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+    new_end = start + timedelta(hours=hours_after_check_in)
+    if allowed:
+        assert visits.extend(by=officer, visit=visit, expected_end_at=new_end).expected_end_at == new_end
+    else:
+        with pytest.raises(RuleBroken, match="up to 8 hours from check-in"):
+            visits.extend(by=officer, visit=visit, expected_end_at=new_end)

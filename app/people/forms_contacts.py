@@ -51,6 +51,13 @@ class CheckInForm(FlaskForm):
                               validators=[InputRequired("Confirm you have read the risk information")])
 
 
+class ExpectedEndForm(FlaskForm):
+    expected_end = TimeField("New expected end time", validators=[
+        InputRequired("Enter the time you now expect to leave, like 15:15")],
+        description="In 24-hour time. For an evening visit, a time after midnight is tomorrow's. "
+                    "Your manager is alerted if you have not checked out soon after this time.")
+
+
 class CheckOutForm(FlaskForm):
     who_was_there = StringField("Who was there (optional)", validators=[Optional(), Length(max=300)])
     notes = TextAreaField("Notes from the visit (optional)", validators=[Optional(), Length(max=8000)])

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.models import Contact, HomeVisit
 from app.models.base import uk_local
 from app.people import bp, record
-from app.people.forms_contacts import CheckInForm, CheckOutForm, ContactForm, ContactUpdateForm
+from app.people.forms_contacts import CheckInForm, CheckOutForm, ContactForm, ContactUpdateForm, ExpectedEndForm
 from app.people.routes import SUPPORT_STAFF, refused, section
 from app.security import Role, requires
 from app.services import contacts, visits
@@ -76,6 +76,29 @@ def check_in(person_id: int):
             return section(person_id, "safety")
     return render_template("people/check_in.html", form=form, episode=episode, risks=risk_summary.for_person(person_id),
                            open_visit=visits.open_visit_for(current_user))
+
+
+@bp.route("/<int:person_id>/visits/<int:visit_id>/expected-end", methods=["GET", "POST"])
+@requires(Role.LINK_OFFICER)
+@audited_view("person.visit_expected_end.view")
+def change_expected_end(person_id: int, visit_id: int):
+    """The officer on a visit staying longer (or leaving sooner) moves its expected end, so the
+    manager is not alerted about a visit going as planned. Nobody else's visit; none finished."""
+    visit = record.child_or_404(HomeVisit, visit_id, person_id)
+    if visit.checked_out_at is not None or visit.officer_id != current_user.id:
+        abort(404)
+    form = ExpectedEndForm()
+    if form.validate_on_submit():
+        try:
+            visits.extend(by=current_user, visit=visit, expected_end_at=visits.expected_end_at(form.expected_end.data))
+        except RuleBroken as error:
+            refused(form, error)
+        else:
+            end = uk_local(visit.expected_end_at)
+            day = " tomorrow" if end.date() != uk_local(visit.checked_in_at).date() else ""
+            flash(f"Expected end changed to {end:%H:%M}{day}. Remember to check out when you leave.", "success")
+            return section(person_id, "safety")
+    return render_template("people/visit_expected_end.html", form=form, visit=visit, episode=visit.episode)
 
 
 @bp.route("/<int:person_id>/visits/<int:visit_id>/check-out", methods=["GET", "POST"])

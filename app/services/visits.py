@@ -68,6 +68,29 @@ def check_in(*, by: User, episode: Episode, expected_end_at: datetime, note: str
     return visit
 
 
+def extend(*, by: User, visit: HomeVisit, expected_end_at: datetime, now: datetime | None = None) -> HomeVisit:
+    """Change a visit's expected end while it is under way: the officer is staying longer (or
+    leaving sooner), so the manager is alerted only if they do not check out by the new time.
+    Only the officer on the visit; the new end must be later than now and within 8 hours of the
+    check-in."""
+    if visit.checked_out_at is not None:
+        raise RuleBroken("This visit was already checked out")
+    if by.id != visit.officer_id:
+        raise RuleBroken("Only the officer on the visit can change its expected end")
+    now = now or utcnow()
+    if expected_end_at <= now:
+        raise RuleBroken("The expected end time must be later than now", field="expected_end")
+    if expected_end_at - visit.checked_in_at > LONGEST_VISIT:
+        raise RuleBroken("A home visit can last up to 8 hours from check-in; enter an earlier end time",
+                         field="expected_end")
+    was, visit.expected_end_at = visit.expected_end_at, expected_end_at
+    casework.record(by=by, episode=visit.episode, action="visit.extend",
+                    detail=f"visit {visit.id}, expected end {expected_end_at:%Y-%m-%d %H:%M} UTC"
+                           f" (was {was:%Y-%m-%d %H:%M})")
+    db.session.commit()
+    return visit
+
+
 def check_out(*, by: User, visit: HomeVisit, notes: str = "", who_was_there: str = "",
               now: datetime | None = None) -> HomeVisit:
     """End a home visit and log it as a held home-visit contact lasting from check-in to check-out.
