@@ -67,7 +67,16 @@ def test_an_officer_finds_anyone_with_a_support_record_on_any_caseload(app, clie
     discharged = uk_today() - timedelta(days=40)
     assert "Discharged" in lines["Joan Afield"] and "In support" not in lines["Joan Afield"]
     assert f"discharged on <span class=\"hl-nowrap\">{discharged.day} {discharged:%B %Y}</span>" in lines["Joan Afield"]
-    assert "Nobody with a support record matches" in client.get("/people/find?q=rose").get_data(as_text=True)
+    nobody = client.get("/people/find?q=rose").get_data(as_text=True)
+    assert "Nobody with a support record matches" in nobody and "/referrals/" not in nobody  # not an officer's list
+
+
+def test_a_manager_who_finds_nobody_is_offered_the_same_search_of_the_referrals(app, client, sign_in):
+    factories.referral(status="received", given_name="Rose", family_name="O'Hara")  # referred, not accepted
+    sign_in.as_role(Role.MANAGER)
+    html = client.get("/people/find?q=+O'Hara+").get_data(as_text=True)
+    assert '<a href="/referrals/?q=O&#39;Hara">search the referrals for “O&#39;Hara”</a>' in html
+    assert "Rose" in client.get("/referrals/?q=O%27Hara").get_data(as_text=True)
 
 
 def test_a_whole_nhs_number_finds_its_person_however_it_is_typed(app, client, sign_in):
