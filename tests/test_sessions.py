@@ -282,3 +282,24 @@ def test_a_refused_password_change_says_why_next_to_the_field(app, client, sign_
     assert f'id="{field}--error-message"' in page or f'{field}-error' in page
     db.session.refresh(officer)
     assert officer.check_password(factories.PASSWORD)
+
+
+@pytest.mark.parametrize(("role", "asked"), [(Role.MANAGER, "/visits/alert"), (Role.COMMISSIONER, "/dashboard/status")])
+def test_what_a_page_asks_by_itself_does_not_keep_an_unattended_session_open(app, client, sign_in, role, asked):
+    """A manager's page asks for the overdue-visit alert every minute, and the dashboard for its
+    figures' state: neither is someone using Hearthlink, so neither moves the idle timeout; once it
+    has passed, the next ask ends the session like any request."""
+    user = sign_in.as_role(role)
+    ten_minutes_ago = utcnow().replace(microsecond=0) - timedelta(minutes=10)
+    _only_session(user).last_seen_at = ten_minutes_ago
+    db.session.commit()
+    assert client.get(asked).status_code == 200
+    assert _only_session(user).last_seen_at == ten_minutes_ago
+    client.get("/dashboard/" if role is Role.COMMISSIONER else "/triage/")  # a page opened: a use
+    assert _only_session(user).last_seen_at > ten_minutes_ago
+
+    _only_session(user).last_seen_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    response = client.get(asked)
+    assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+    assert _only_session(user).ended_reason == "idle"

@@ -28,6 +28,19 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 FLASK_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 
 
+def background(view):
+    """Mark a view that a page's script asks by itself (the overdue-visit alert, the dashboard's
+    status): asking it does not count as using Hearthlink, so a page left open on an unattended
+    screen still reaches the idle timeout. It is checked like any request, and ends an expired session."""
+    view.background_request = True
+    return view
+
+
+def _is_background() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "background_request", False))
+
+
 def _remote_addr() -> str:
     return (request.remote_addr or "")[:64]  # ProxyFix (TRUSTED_PROXY_HOPS) has made it the client's
 
@@ -137,7 +150,7 @@ def _load_user(identity: str) -> User | None:
         flash(expiry_message(reason), "info")
         g.session_expired = True
         return None
-    if utcnow() - record.last_seen_at >= LAST_SEEN_RESOLUTION:
+    if utcnow() - record.last_seen_at >= LAST_SEEN_RESOLUTION and not _is_background():
         record.last_seen_at = utcnow()
         db.session.commit()
     g.staff_session_id = record.id

@@ -10,6 +10,7 @@ from flask import abort, jsonify, render_template
 from flask_login import current_user
 
 import outcomes
+from app.auth.session import background
 from app.dashboard import bp, exports, freshness
 from app.dashboard.page import build_charts, current_view
 from app.models.base import utcnow
@@ -32,6 +33,7 @@ def index():
 
 
 @bp.route("/status")
+@background  # asked by the page itself: not a use that keeps the session from its idle timeout
 @requires(*DASHBOARD_ROLES)
 def status():
     """Whether the view's up-to-date figures are ready: the dashboard's script asks while it shows

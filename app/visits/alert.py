@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import render_template
 from flask_login import current_user
 
+from app.auth.session import background
 from app.models.base import utcnow
 from app.security import Role, requires
 from app.services import visits
@@ -38,6 +39,7 @@ def overdue_visits() -> list[Overdue]:
 
 
 @bp.get("/alert")
+@background  # asked by the page itself: not a use that keeps the session from its idle timeout
 @requires(Role.MANAGER)
 def alert():
     """The alert as the page draws it (empty when nothing is overdue), for the page's script to put
