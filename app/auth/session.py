@@ -165,8 +165,9 @@ def _check_session_first() -> None:
 
 
 def _unauthorized():
-    # An expired session has already said why; don't add "Sign in to continue." beneath it.
-    if not g.get("session_expired"):
+    # An expired session has already said why (in this request, or in a page's own ask just
+    # before it); don't add "Sign in to continue." beneath it.
+    if not g.get("session_expired") and not session.get("_flashes"):
         flash(current_app.login_manager.login_message, current_app.login_manager.login_message_category)
     return redirect(login_url(current_app.login_manager.login_view, next_url=request.url))
 

@@ -47,10 +47,13 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
 
   function ask() {
     if (document.visibilityState === "hidden") return setTimeout(ask, every);
-    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" }, redirect: "manual" })
       .then(function (response) {
-        // Signed out, or no longer a manager: stop asking and leave the page as it is.
-        if (!response.ok || response.redirected) return;
+        // Sent to sign in: the session has ended (signed out elsewhere, or the idle timeout on an
+        // unattended screen). Open this page again, which goes to the sign-in page saying why and
+        // comes back here after it, so the page's records do not stay on the screen.
+        if (response.type === "opaqueredirect") return window.location.reload();
+        if (!response.ok) return; // no longer a manager: stop asking, leave the page as it is
         return response.text().then(function (html) {
           show(html);
           setTimeout(ask, every);

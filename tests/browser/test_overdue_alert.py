@@ -44,3 +44,26 @@ def test_the_alert_appears_and_goes_on_a_page_left_open(live_app, new_page):
     visits.check_out(by=officer, visit=visit)
     expect(banner).to_have_count(0, timeout=15_000)
     expect(news).to_have_text("No home visits are overdue now.")
+
+
+def test_a_page_left_open_past_the_idle_timeout_goes_to_the_sign_in_page(live_app, new_page):
+    """The alert's ask does not keep the session open; once the session has ended, the page goes
+    where the ask was sent, the sign-in page saying why, and no longer shows the records."""
+    from playwright.sync_api import expect
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import StaffSession
+
+    live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
+    manager = factories.user(role=Role.MANAGER)
+    page = new_page(DESKTOP)
+    sign_in(page, manager.email, factories.PASSWORD)
+    page.goto("/triage/")
+    record = db.session.scalars(select(StaffSession).where(StaffSession.user_id == manager.id)).one()
+    record.last_seen_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Ftriage%2F$|/login\?next=/triage/$"), timeout=15_000)
+    main = page.locator("main").inner_text()
+    assert "You were signed out because you had not used Hearthlink for 30 minutes" in main
+    assert "Sign in to continue." not in main and "Triage" not in page.title()
