@@ -469,3 +469,33 @@ def test_a_visit_can_be_planned_to_last_up_to_eight_hours_from_its_check_in(offi
     else:
         with pytest.raises(RuleBroken, match="up to 8 hours from check-in"):
             visits.extend(by=officer, visit=visit, expected_end_at=new_end)
+
+
+def test_the_caseloads_visit_in_progress_says_when_it_is_overdue_and_offers_what_each_may_do(
+        client, sign_in, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
+                            now=now - timedelta(hours=1))
+    check_out = f'href="/people/{episode.person_id}/visits/{visit.id}/check-out"'
+    extend = f'href="/people/{episode.person_id}/visits/{visit.id}/expected-end"'
+
+    def callout(html: str) -> str:
+        part = html.split("Home visit in progress", 1)[1].split("</div>\n</div>", 1)[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split()), part
+
+    sign_in.as_user(officer)
+    words, part = callout(client.get("/caseload/").get_data(as_text=True))
+    assert "Your visit is overdue: your manager has been alerted. Check out now, or change the expected end" in words
+    assert f"{check_out}>Check out</a>" in part and extend in part
+    sign_in.out()
+    sign_in.as_role(Role.LINK_OFFICER)  # a colleague covering
+    words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
+    assert "This visit is overdue: the manager has been alerted." in words and check_out not in part
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
+    assert "This visit is overdue. Call Olive Officer first, then follow the lone-working escalation." in words
+    assert f"{check_out}>Record them as safe and check out</a>" in part and extend not in part  # not the manager's to move
+    visits.extend(by=officer, visit=visit, expected_end_at=utcnow() + timedelta(minutes=30))
+    words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
+    assert "overdue" not in words
