@@ -57,6 +57,12 @@ def edit_contact(person_id: int, contact_id: int):
     return render_template("people/contact_edit.html", form=form, contact=contact, episode=contact.episode)
 
 
+def _expected_end(visit: HomeVisit) -> str:
+    """The visit's expected end in UK time, "tomorrow" when that is after midnight: "00:30 tomorrow"."""
+    end = uk_local(visit.expected_end_at)
+    return f"{end:%H:%M}" + (" tomorrow" if end.date() != uk_local(visit.checked_in_at).date() else "")
+
+
 @bp.route("/<int:person_id>/visits/check-in", methods=["GET", "POST"])
 @requires(Role.LINK_OFFICER)
 @audited_view("person.check_in.view")
@@ -70,9 +76,7 @@ def check_in(person_id: int):
         except RuleBroken as error:
             refused(form, error)
         else:
-            end = uk_local(visit.expected_end_at)
-            day = " tomorrow" if end.date() != uk_local(visit.checked_in_at).date() else ""
-            flash(f"Checked in. Expected end {end:%H:%M}{day}. Remember to check out when you leave.", "success")
+            flash(f"Checked in. Expected end {_expected_end(visit)}. Remember to check out when you leave.", "success")
             return section(person_id, "safety")
     return render_template("people/check_in.html", form=form, episode=episode, risks=risk_summary.for_person(person_id),
                            open_visit=visits.open_visit_for(current_user))
@@ -94,9 +98,7 @@ def change_expected_end(person_id: int, visit_id: int):
         except RuleBroken as error:
             refused(form, error)
         else:
-            end = uk_local(visit.expected_end_at)
-            day = " tomorrow" if end.date() != uk_local(visit.checked_in_at).date() else ""
-            flash(f"Expected end changed to {end:%H:%M}{day}. Remember to check out when you leave.", "success")
+            flash(f"Expected end changed to {_expected_end(visit)}. Remember to check out when you leave.", "success")
             return section(person_id, "safety")
     return render_template("people/visit_expected_end.html", form=form, visit=visit, episode=visit.episode)
 
