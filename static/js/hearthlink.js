@@ -24,16 +24,36 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
   var url = region.getAttribute("data-hl-alert");
   var every = Math.max(1, parseInt(region.getAttribute("data-hl-every"), 10) || 60) * 1000;
 
+  var listed = region.getAttribute("data-hl-listed"); // the Visits page: the overdue visits it lists
+  var CHANGED = "hl-overdue-changed";
+
+  function sameVisits(ids) {
+    return ids.split(",").filter(Boolean).sort().join(",");
+  }
+
   function visitsIn(element) {
     var banner = element.querySelector("[data-hl-visits]");
-    return banner ? banner.getAttribute("data-hl-visits") : "";
+    return banner ? sameVisits(banner.getAttribute("data-hl-visits")) : "";
+  }
+
+  // Said after the Visits page opened itself again (a live line announces changes, not what a page
+  // loaded with, so a moment after).
+  if (listed !== null && window.sessionStorage && sessionStorage.getItem(CHANGED)) {
+    var said = sessionStorage.getItem(CHANGED);
+    sessionStorage.removeItem(CHANGED);
+    setTimeout(function () { news.textContent = said; }, 500);
   }
 
   function show(html) {
     // The server's own markup, every name in it escaped there; parsed, then moved in.
     var drawn = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstChild;
-    var before = visitsIn(region);
     var after = visitsIn(drawn);
+    if (listed !== null) {
+      if (after === sameVisits(listed)) return;
+      if (window.sessionStorage) sessionStorage.setItem(CHANGED, after ? "The overdue home visits have changed." : "No home visits are overdue now.");
+      return window.location.reload();
+    }
+    var before = visitsIn(region);
     region.replaceChildren.apply(region, Array.prototype.slice.call(drawn.childNodes));
     if (after === before) return;
     if (!after) {

@@ -67,3 +67,27 @@ def test_a_page_left_open_past_the_idle_timeout_goes_to_the_sign_in_page(live_ap
     main = page.locator("main").inner_text()
     assert "You were signed out because you had not used Hearthlink for 30 minutes" in main
     assert "Sign in to continue." not in main and "Triage" not in page.title()
+
+
+def test_the_visits_page_left_open_opens_itself_again_when_the_overdue_visits_change(live_app, new_page):
+    """The Visits page lists the overdue visits itself (no banner): a manager keeping it open on a
+    second screen sees a visit move into the overdue list without reloading, and hears that it did."""
+    from playwright.sync_api import expect
+
+    live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
+    officer = factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
+    episode = factories.episode(officer)
+    manager = factories.user(role=Role.MANAGER)
+    page = new_page(DESKTOP)
+    sign_in(page, manager.email, factories.PASSWORD)
+    page.goto("/visits/")
+    assert "No overdue visits" in page.locator("main").inner_text()
+    page.evaluate("window.leftOpen = true")
+    page.wait_for_timeout(2_500)  # asks that find nothing new change nothing
+    assert page.evaluate("window.leftOpen === true")
+    now = utcnow()
+    visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=20), now=now - timedelta(hours=1))
+    expect(page.locator("main")).to_contain_text("1 overdue visit", timeout=15_000)
+    assert page.evaluate("window.leftOpen === undefined")  # opened again
+    assert page.locator(".hl-overdue-alert").count() == 0
+    expect(page.locator("#hl-overdue-news")).to_have_text("The overdue home visits have changed.")
