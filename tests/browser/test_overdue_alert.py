@@ -12,16 +12,21 @@ from tests import factories
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
 
 
-def test_the_alert_appears_and_goes_on_a_page_left_open(live_app, new_page):
-    from playwright.sync_api import expect
-
+def _manager_with_an_officer_out(live_app, new_page, path: str):
+    """A manager's page at `path` asking every second, and an officer with a person to visit."""
     live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
     officer = factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
     episode = factories.episode(officer)
-    manager = factories.user(role=Role.MANAGER)
     page = new_page(DESKTOP)
-    sign_in(page, manager.email, factories.PASSWORD)
-    page.goto("/triage/")
+    sign_in(page, factories.user(role=Role.MANAGER).email, factories.PASSWORD)
+    page.goto(path)
+    return page, officer, episode
+
+
+def test_the_alert_appears_and_goes_on_a_page_left_open(live_app, new_page):
+    from playwright.sync_api import expect
+
+    page, officer, episode = _manager_with_an_officer_out(live_app, new_page, "/triage/")
     banner = page.locator(".hl-overdue-alert")
     news = page.locator("#hl-overdue-news")
     assert banner.count() == 0 and news.inner_text() == ""
@@ -74,13 +79,7 @@ def test_the_visits_page_left_open_opens_itself_again_when_the_overdue_visits_ch
     second screen sees a visit move into the overdue list without reloading, and hears that it did."""
     from playwright.sync_api import expect
 
-    live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
-    officer = factories.user(role=Role.LINK_OFFICER, name="Olive Officer")
-    episode = factories.episode(officer)
-    manager = factories.user(role=Role.MANAGER)
-    page = new_page(DESKTOP)
-    sign_in(page, manager.email, factories.PASSWORD)
-    page.goto("/visits/")
+    page, officer, episode = _manager_with_an_officer_out(live_app, new_page, "/visits/")
     assert "No overdue visits" in page.locator("main").inner_text()
     page.evaluate("window.leftOpen = true")
     page.wait_for_timeout(2_500)  # asks that find nothing new change nothing
