@@ -502,3 +502,42 @@ def test_the_caseloads_visit_in_progress_says_when_it_is_overdue_and_offers_what
     visits.extend(by=officer, visit=visit, expected_end_at=utcnow() + timedelta(minutes=30))
     words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
     assert "overdue" not in words
+
+
+def test_the_records_visit_in_progress_says_when_it_is_overdue_to_whoever_opens_it(client, sign_in, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
+                            now=now - timedelta(hours=1))
+
+    def callout() -> str:
+        html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+        part = html.split("Visit in progress", 1)[1].split("</div>\n</div>", 1)[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+    sign_in.as_user(officer)
+    assert "Your visit is overdue: your manager has been alerted. Check out now, or change the expected end" in callout()
+    sign_in.out()
+    sign_in.as_role(Role.LINK_OFFICER)
+    assert "This visit is overdue. The manager has been alerted." in callout()
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)
+    assert "This visit is overdue. Call Olive Officer first, then follow the lone-working escalation." in callout()
+    visits.extend(by=officer, visit=visit, expected_end_at=utcnow() + timedelta(minutes=30))
+    assert "overdue" not in callout()
+
+
+def test_the_records_visit_history_says_which_visits_were_checked_out_late(client, sign_in, officer, episode):
+    """As the manager's history does: a visit checked out after it had become overdue says by how
+    much; one within the grace or early says nothing."""
+    start = datetime(2026, 11, 2, 10, 0)  # GMT
+    late = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(hours=1), now=start)
+    visits.check_out(by=officer, visit=late, now=start + timedelta(hours=2, minutes=5))  # 65 min past the end
+    in_grace = visits.check_in(by=officer, episode=episode, expected_end_at=start + timedelta(days=1, hours=1),
+                               now=start + timedelta(days=1))
+    visits.check_out(by=officer, visit=in_grace, now=start + timedelta(days=1, hours=1, minutes=15))
+    sign_in.as_user(officer)
+    html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    lines = [" ".join(re.sub(r"<[^>]+>", " ", item).split())
+             for item in html.split("<h3>Visit history</h3>")[1].split("</ul>")[0].split('<li class="hl-contact">')[1:]]
+    assert lines == ["3 November 2026 · 10:00 to 11:15 Olive Officer · expected to end by 11:00",
+                     "2 November 2026 · 10:00 to 12:05 Olive Officer · expected to end by 11:00 Checked out 1 hr 5 min late"]

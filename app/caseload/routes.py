@@ -11,7 +11,6 @@ from app.caseload.flags import FlagRules
 from app.converters import int_arg
 from app.extensions import db
 from app.models import User
-from app.models.base import utcnow
 from app.navigation import mark_current
 from app.pagination import page_arg
 from app.security import Role, requires
@@ -39,8 +38,6 @@ def index():
     html = render_template("caseload/index.html", officer=officer, page=page, rows=page.items, counts=counts,
                            open_visit=open_visit, own=own, pager_args={} if own else {"officer": officer.id},
                            covering=officer_role and not own,
-                           visit_overdue=bool(open_visit) and open_visit.is_overdue(
-                               utcnow(), current_app.config["VISIT_OVERDUE_GRACE_MINUTES"]),
                            # One url_for for the page, not one per card: "/people/0" less its "0".
                            person_href=url_for("people.view", person_id=0)[:-1])
     shown = [row.person_id for row in page.items] + ([open_visit.episode.person_id] if open_visit else [])

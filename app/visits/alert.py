@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from app.auth.session import background
@@ -36,6 +36,12 @@ def overdue_visits() -> list[Overdue]:
     now = utcnow()
     return [Overdue(visit_id, name, end, int((now - end).total_seconds() // 60))
             for visit_id, name, end in visits.overdue_officers(now)]
+
+
+@bp.app_template_global("is_overdue")
+def is_overdue(visit) -> bool:
+    """Whether a visit under way is overdue now (past its expected end and the grace)."""
+    return visit.is_overdue(utcnow(), current_app.config["VISIT_OVERDUE_GRACE_MINUTES"])
 
 
 @bp.get("/alert")
