@@ -32,6 +32,11 @@ def format_date(value: date | datetime | None, style: str = "long") -> str:
     return text
 
 
+def hours_and_minutes(minutes: int) -> str:
+    """A length of time in whole minutes as the visit pages say it: "40 min", "1 hr 5 min"."""
+    return (f"{minutes // 60} hr " if minutes >= 60 else "") + f"{minutes % 60} min"
+
+
 def format_iso(value: str | None, style: str = "long") -> str:
     """A date or a stored UTC moment kept as ISO text (the dashboard's figures), shown as
     `format_date` shows it; text that is neither is shown as it is."""
@@ -75,6 +80,7 @@ def configure_jinja(app: Flask) -> None:
     }
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["iso_date"] = format_iso
+    app.jinja_env.filters["hours_and_minutes"] = hours_and_minutes
     app.jinja_env.globals["NHSUK_VERSION"] = NHSUK_VERSION
     app.jinja_env.filters["need_label"] = lambda value: NeedArea(value).label
     app.jinja_env.filters["risk_label"] = lambda value: HomeVisitRisk(value).label
