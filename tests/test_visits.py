@@ -505,6 +505,8 @@ def test_the_caseloads_visit_in_progress_says_when_it_is_overdue_and_offers_what
 
 
 def test_the_records_visit_in_progress_says_when_it_is_overdue_to_whoever_opens_it(client, sign_in, officer, episode):
+    """In the caseload's words (templates/macros/visit_in_progress.html): the officer on the visit,
+    a colleague and the manager each read what is theirs to do."""
     now = utcnow()
     visit = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
                             now=now - timedelta(hours=1))
@@ -517,8 +519,10 @@ def test_the_records_visit_in_progress_says_when_it_is_overdue_to_whoever_opens_
     sign_in.as_user(officer)
     assert "Your visit is overdue: your manager has been alerted. Check out now, or change the expected end" in callout()
     sign_in.out()
-    sign_in.as_role(Role.LINK_OFFICER)
-    assert "This visit is overdue. The manager has been alerted." in callout()
+    sign_in.as_role(Role.LINK_OFFICER)  # a colleague: the caseload's words, and whom to call
+    words = callout()
+    assert "This visit is overdue: the manager has been alerted." in words
+    assert "If you cannot reach Olive Officer, call the service manager." in words and "Check out" not in words
     sign_in.out()
     sign_in.as_role(Role.MANAGER)
     assert "This visit is overdue. Call Olive Officer first, then follow the lone-working escalation." in callout()
