@@ -78,7 +78,8 @@ def test_manager_panel_shows_overdue_visits_first_and_in_progress(client, sign_i
     assert "1 overdue visit" in html
     overdue_section, rest = html.split("<h2>In progress</h2>")
     assert "Olive Officer" in overdue_section and "Overdue by 30 min" in overdue_section
-    assert "Colin Colleague" in rest.split("Visit history")[0]
+    assert "Record Olive Officer as safe</a>" in overdue_section  # whom the link is for, read out alone
+    assert "Colin Colleague" in rest.split("Visit history")[0] and "as safe" not in rest.split("Visit history")[0]
 
 
 def test_a_visit_overdue_over_an_hour_says_hours_and_a_late_check_out_says_how_late(client, sign_in, officer,
@@ -498,7 +499,7 @@ def test_the_caseloads_visit_in_progress_says_when_it_is_overdue_and_offers_what
     sign_in.as_role(Role.MANAGER)
     words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
     assert "This visit is overdue. Call Olive Officer first, then follow the lone-working escalation." in words
-    assert f"{check_out}>Record them as safe and check out</a>" in part and extend not in part  # not the manager's to move
+    assert f"{check_out}>Record Olive Officer as safe and check out</a>" in part and extend not in part  # not the manager's to move
     visits.extend(by=officer, visit=visit, expected_end_at=utcnow() + timedelta(minutes=30))
     words, part = callout(client.get(f"/caseload/?officer={officer.id}").get_data(as_text=True))
     assert "overdue" not in words
