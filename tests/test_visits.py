@@ -203,7 +203,8 @@ def test_a_managers_page_keeps_the_alert_where_its_script_asks_for_it_again(app,
     assert '<div id="hl-overdue-alert" class="hl-no-print" data-hl-alert="/visits/alert" data-hl-every="30"></div>' in html
     assert '<p class="nhsuk-u-visually-hidden" id="hl-overdue-news" aria-live="polite"></p>' in html
     visits_page = client.get("/visits/").get_data(as_text=True)  # lists them itself: no banner, its own ids
-    assert 'data-hl-every="30" data-hl-listed=""></div>' in visits_page and _alert(visits_page) is None
+    assert ('data-hl-alert="/visits/alert?board=1" data-hl-every="30" data-hl-listed="" data-hl-open=""></div>'
+            in visits_page and _alert(visits_page) is None)
     now = utcnow()
     first = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
                             now=now - timedelta(hours=1))
@@ -216,7 +217,30 @@ def test_a_managers_page_keeps_the_alert_where_its_script_asks_for_it_again(app,
     page = client.get("/triage/").get_data(as_text=True)
     assert fragment.strip() in page  # the same markup the script puts in place of the page's own
     visits_page = client.get("/visits/").get_data(as_text=True)
-    assert f'data-hl-listed="{second.id},{first.id}"></div>' in visits_page and _alert(visits_page) is None
+    assert (f'data-hl-listed="{second.id},{first.id}" data-hl-open="{first.id},{second.id}"></div>' in visits_page
+            and _alert(visits_page) is None)
+
+
+def test_the_visits_page_is_told_which_visits_are_under_way_and_no_other_page_is(client, sign_in, officer, episode):
+    """Kept open, the Visits page asks with `board=1` and is given the ids of every visit under way
+    (overdue or not, in order), so it can open itself again when one starts or ends; the alert on
+    every other page asks without it and is given no ids beyond the overdue ones'."""
+    sign_in.as_role(Role.MANAGER)
+    assert 'data-hl-open=""' in client.get("/visits/alert?board=1").get_data(as_text=True)
+    now = utcnow()
+    late = visits.check_in(by=officer, episode=episode, expected_end_at=now - timedelta(minutes=30),
+                           now=now - timedelta(hours=1))
+    colleague = factories.user(role=Role.LINK_OFFICER)
+    on_time = visits.check_in(by=colleague, episode=factories.episode(colleague),
+                              expected_end_at=now + timedelta(minutes=30), now=now)
+    board = client.get("/visits/alert?board=1").get_data(as_text=True)
+    assert f'<div hidden data-hl-open="{late.id},{on_time.id}"></div>' in board
+    assert f'data-hl-visits="{late.id}"' in board  # the alert itself as before
+    for plain in ("/visits/alert", "/visits/alert?board=0", "/visits/alert?board=yes"):
+        answer = client.get(plain)
+        assert answer.status_code == 200 and "data-hl-open" not in answer.get_data(as_text=True)
+    visits.check_out(by=colleague, visit=on_time)
+    assert f'data-hl-open="{late.id}"' in client.get("/visits/alert?board=1").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", [Role.LINK_OFFICER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN])

@@ -154,6 +154,13 @@ def overdue_officers(now: datetime | None = None) -> list[tuple[int, str, dateti
         .order_by(HomeVisit.expected_end_at, HomeVisit.id))]
 
 
+def open_visit_ids() -> list[int]:
+    """The ids of the visits under way, in order: what the Visits page kept open compares with the
+    visits it lists, to open itself again when one starts or ends. Ids only (an index scan)."""
+    return list(db.session.scalars(select(HomeVisit.id).where(HomeVisit.checked_out_at.is_(None))
+                                   .order_by(HomeVisit.id)))
+
+
 def recent(days: int = 14, now: datetime | None = None, officer_id: int | None = None) -> Select:
     """Visits finished in the last `days` (by one officer when given), the latest first, with their
     officer and person (the history names no risks); ordered to the id so that pages never overlap."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from app.auth.session import background
@@ -49,5 +49,8 @@ def is_overdue(visit) -> bool:
 @requires(Role.MANAGER)
 def alert():
     """The alert as the page draws it (empty when nothing is overdue), for the page's script to put
-    in place of the one it has. Officers' names and times only: nobody visited is named."""
-    return render_template("visits/_alert.html"), 200, {"Cache-Control": "no-store"}
+    in place of the one it has. Officers' names and times only: nobody visited is named. Asked by
+    the Visits page (`?board=1`), it also gives the ids of every visit under way, so that page
+    can tell when one has started or ended."""
+    board = visits.open_visit_ids() if request.args.get("board") == "1" else None
+    return render_template("visits/_alert.html", board=board), 200, {"Cache-Control": "no-store"}

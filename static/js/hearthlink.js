@@ -16,7 +16,8 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
 // A manager's page keeps the overdue-visit alert up to date while it stays open: every
 // data-hl-every seconds (while the tab is in view) it asks data-hl-alert for the alert as the
 // server draws it, and puts that in place of the one it has. When the visits it is about change,
-// the live line after it says so; the minutes going by are not announced.
+// the live line after it says so; the minutes going by are not announced. The Visits page, which
+// lists the visits itself, opens itself again instead when they change or one starts or ends.
 (function () {
   var region = document.getElementById("hl-overdue-alert");
   var news = document.getElementById("hl-overdue-news");
@@ -25,6 +26,7 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
   var every = Math.max(1, parseInt(region.getAttribute("data-hl-every"), 10) || 60) * 1000;
 
   var listed = region.getAttribute("data-hl-listed"); // the Visits page: the overdue visits it lists
+  var open = region.getAttribute("data-hl-open"); // and every visit under way
   var CHANGED = "hl-overdue-changed";
 
   function sameVisits(ids) {
@@ -34,6 +36,11 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
   function visitsIn(element) {
     var banner = element.querySelector("[data-hl-visits]");
     return banner ? sameVisits(banner.getAttribute("data-hl-visits")) : "";
+  }
+
+  function openIn(element) {
+    var board = element.querySelector("[data-hl-open]");
+    return board ? sameVisits(board.getAttribute("data-hl-open")) : null;
   }
 
   // Said after the Visits page opened itself again (a live line announces changes, not what a page
@@ -49,8 +56,13 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
     var drawn = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstChild;
     var after = visitsIn(drawn);
     if (listed !== null) {
-      if (after === sameVisits(listed)) return;
-      if (window.sessionStorage) sessionStorage.setItem(CHANGED, after ? "The overdue home visits have changed." : "No home visits are overdue now.");
+      var overdueChanged = after !== sameVisits(listed);
+      var nowOpen = openIn(drawn);
+      var openChanged = open !== null && nowOpen !== null && nowOpen !== sameVisits(open);
+      if (!overdueChanged && !openChanged) return;
+      var said = !overdueChanged ? "A home visit has started or ended."
+        : after ? "The overdue home visits have changed." : "No home visits are overdue now.";
+      if (window.sessionStorage) sessionStorage.setItem(CHANGED, said);
       return window.location.reload();
     }
     var before = visitsIn(region);

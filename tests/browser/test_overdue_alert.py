@@ -90,3 +90,26 @@ def test_the_visits_page_left_open_opens_itself_again_when_the_overdue_visits_ch
     assert page.evaluate("window.leftOpen === undefined")  # opened again
     assert page.locator(".hl-overdue-alert").count() == 0
     expect(page.locator("#hl-overdue-news")).to_have_text("The overdue home visits have changed.")
+
+
+def test_the_visits_page_left_open_opens_itself_again_when_a_visit_starts_or_ends(live_app, new_page):
+    """Its "In progress" list stays current too: a visit started on time, then ended, each opens the
+    page again (and says so); asks that find the same visits under way leave it alone."""
+    from playwright.sync_api import expect
+
+    page, officer, episode = _manager_with_an_officer_out(live_app, new_page, "/visits/")
+    assert "No other visits in progress" in page.locator("main").inner_text()
+    page.evaluate("window.leftOpen = true")
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(hours=1), now=now)
+    in_progress = page.locator("main").get_by_role("heading", name="In progress").locator("xpath=following-sibling::*[1]")
+    expect(in_progress).to_contain_text("Olive Officer", timeout=15_000)
+    assert page.evaluate("window.leftOpen === undefined")  # opened again
+    expect(page.locator("#hl-overdue-news")).to_have_text("A home visit has started or ended.")
+    assert "No overdue visits" in page.locator("main").inner_text()  # on time: not listed as overdue
+    page.evaluate("window.leftOpen = true")
+    page.wait_for_timeout(2_500)  # the same visit under way: left alone
+    assert page.evaluate("window.leftOpen === true")
+    visits.check_out(by=officer, visit=visit)
+    expect(page.locator("main")).to_contain_text("No other visits in progress", timeout=15_000)
+    assert page.evaluate("window.leftOpen === undefined")
