@@ -570,3 +570,49 @@ def test_the_records_visit_history_says_which_visits_were_checked_out_late(clien
              for item in html.split("<h3>Visit history</h3>")[1].split("</ul>")[0].split('<li class="hl-contact">')[1:]]
     assert lines == ["3 November 2026 · 10:00 to 11:15 Olive Officer · expected to end by 11:00",
                      "2 November 2026 · 10:00 to 12:05 Olive Officer · expected to end by 11:00 Checked out 1 hr 5 min late"]
+
+
+def _words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_from_its_expected_end_the_officer_is_asked_to_check_out_before_the_manager_is_alerted(
+        app, client, sign_in, officer, episode):
+    """Past the expected end but inside the grace, the officer on the visit (and nobody else) reads
+    when it was due and when the manager will be alerted; on the record, at the top of the page."""
+    app.config["VISIT_OVERDUE_GRACE_MINUTES"] = 15
+    now = utcnow()
+    due = now - timedelta(minutes=5)
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=due, now=now - timedelta(hours=1))
+    said = (f"Your visit was due to end at {uk_local(due):%H:%M}. Check out, or change the expected end if you are"
+            f" staying longer; if you do neither, your manager is alerted at {uk_local(due + timedelta(minutes=15)):%H:%M}.")
+    sign_in.as_user(officer)
+    caseload = _words(client.get("/caseload/").get_data(as_text=True))
+    assert said in caseload and "overdue:" not in caseload
+    record = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    top, _ = record.split('<div class="hl-person-banner">', 1)
+    assert 'aria-labelledby="visit-reminder-title"' in top and said in _words(top)  # above the person's banner
+    assert f'href="/people/{episode.person_id}/visits/{visit.id}/check-out"' in top
+    sign_in.out()
+    sign_in.as_role(Role.MANAGER)  # not overdue yet: the manager is told nothing
+    for path in (f"/caseload/?officer={officer.id}", f"/people/{episode.person_id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "was due to end" not in html and "visit-reminder-title" not in html and "is overdue" not in html
+
+
+def test_the_record_reminds_only_its_officer_and_only_once_the_visit_has_passed_its_end(
+        client, sign_in, officer, episode):
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(minutes=20),
+                            now=now - timedelta(hours=1))
+    sign_in.as_user(officer)
+    assert "visit-reminder-title" not in client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    visit.expected_end_at = now - timedelta(minutes=40)  # now overdue
+    db.session.commit()
+    html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    banner = _words(html.split('aria-labelledby="visit-reminder-title"', 1)[1].split("</div>\n</div>", 1)[0])
+    assert "Your visit is overdue: your manager has been alerted." in banner and "Check out" in banner
+    sign_in.out()
+    sign_in.as_role(Role.LINK_OFFICER)  # a colleague: the Home visits section, no reminder at the top
+    html = client.get(f"/people/{episode.person_id}").get_data(as_text=True)
+    assert "visit-reminder-title" not in html and "This visit is overdue: the manager has been alerted." in _words(html)
