@@ -116,10 +116,15 @@ class HomeVisit(db.Model):
     def in_progress(self) -> bool:
         return self.checked_out_at is None
 
-    def is_overdue(self, now: datetime, grace_minutes: int) -> bool:
+    def overdue_from(self, grace_minutes: int) -> datetime:
+        """When the visit becomes overdue if it is not checked out: the grace after its expected end."""
         from datetime import timedelta
 
-        return self.checked_out_at is None and now > self.expected_end_at + timedelta(minutes=grace_minutes)
+        return self.expected_end_at + timedelta(minutes=grace_minutes)
+
+    def is_overdue(self, now: datetime, grace_minutes: int) -> bool:
+        """Still under way past `overdue_from(grace_minutes)`; with no grace, past its expected end."""
+        return self.checked_out_at is None and now > self.overdue_from(grace_minutes)
 
     def minutes_overdue_at_check_out(self, grace_minutes: int) -> int | None:
         """For a finished visit that had become overdue before its check-out, how long after the

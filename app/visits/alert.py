@@ -7,7 +7,7 @@ without the manager reloading; the visits panel opens itself again when they cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -48,13 +48,13 @@ def is_overdue(visit) -> bool:
 def is_past_end(visit) -> bool:
     """Whether a visit under way has passed its expected end, overdue or not yet: its officer is
     asked to check out from then, before the manager is alerted."""
-    return visit.checked_out_at is None and utcnow() > visit.expected_end_at
+    return visit.is_overdue(utcnow(), grace_minutes=0)
 
 
 @bp.app_template_global("manager_alerted_at")
 def manager_alerted_at(visit) -> datetime:
     """When a visit not checked out becomes overdue and the manager is alerted."""
-    return visit.expected_end_at + timedelta(minutes=current_app.config["VISIT_OVERDUE_GRACE_MINUTES"])
+    return visit.overdue_from(current_app.config["VISIT_OVERDUE_GRACE_MINUTES"])
 
 
 @bp.get("/alert")
