@@ -372,10 +372,11 @@ def pytest_collection_finish(session) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _todays_dates_are_today(request):
-    """A test module's dates of today are today's when each test starts, even in a run that
-    crosses midnight (tests/todays_dates.py)."""
-    todays_dates.refresh(request.module)
+def _todays_dates_are_today():
+    """The test modules' dates of today are today's when each test starts, even in a run that
+    crosses midnight (tests/todays_dates.py): the test's own module's and those of every other
+    test module loaded, whose helpers it may call."""
+    todays_dates.refresh_loaded()
 
 
 @pytest.hookimpl(tryfirst=True)

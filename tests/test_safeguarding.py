@@ -3,7 +3,7 @@ and the manager's list of open concerns (/safeguarding/), managers only, paginat
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from app.services.errors import RuleBroken
 from tests import factories
 
 TODAY = uk_today()
+RAISED = date(2026, 3, 2)  # a fixed day where the day does not matter
 
 
 @pytest.fixture
@@ -91,11 +92,11 @@ def test_safeguarding_closing_needs_an_outcome_and_a_date_not_before_it_was_rais
 
 
 @pytest.mark.parametrize("broken", [dict(status="closed"),                                  # closed, no date
-                                    dict(closed_on=TODAY),                                  # dated, still open
-                                    dict(status="closed", closed_on=TODAY),                 # no who, no outcome
+                                    dict(closed_on=RAISED),                                 # dated, still open
+                                    dict(status="closed", closed_on=RAISED),                # no who, no outcome
                                     dict(status="pending")])
 def test_safeguarding_check_constraints_refuse_a_half_closed_concern(officer, episode, broken):
-    values = dict(person_id=episode.person_id, raised_on=TODAY, raised_by_id=officer.id, concern="c",
+    values = dict(person_id=episode.person_id, raised_on=RAISED, raised_by_id=officer.id, concern="c",
                   action_taken="a", status="open")
     db.session.add(SafeguardingConcern(**{**values, **broken}))
     with pytest.raises(IntegrityError):

@@ -111,7 +111,8 @@ def test_an_answer_out_of_range_is_refused_by_the_service(app):
         support_measures.record(episode.officer, episode, "review", TODAY, [("ons4", {**ONS4, "anxiety": 11})])
 
 
-def _onward(steps, *, formal=False, on=FIRST + timedelta(days=2)) -> support_onward.Drawn:
+def _onward(steps, *, formal=False, on: date | None = None) -> support_onward.Drawn:
+    on = on or FIRST + timedelta(days=2)
     organisation = {"service_id": None, "organisation_name": "Age UK Dudley", "service_name": "Befriending",
                     "sector": "voluntary"}
     return support_onward.Drawn(organisation, "loneliness", formal, on, not formal, tuple(steps))
