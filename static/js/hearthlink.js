@@ -62,6 +62,7 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
       if (!overdueChanged && !openChanged) return;
       var said = !overdueChanged ? "A home visit has started or ended."
         : after ? "The overdue home visits have changed." : "No home visits are overdue now.";
+      if (halfMade()) return sayStale(said, after, nowOpen);
       if (window.sessionStorage) sessionStorage.setItem(CHANGED, said);
       return window.location.reload();
     }
@@ -75,6 +76,38 @@ document.querySelectorAll("[data-hl-print]").forEach(function (button) {
       var title = region.querySelector(".nhsuk-notification-banner__title");
       news.textContent = (title ? title.textContent + ". " : "") + (heading ? heading.textContent : "");
     }
+  }
+
+  // A choice half made in the page's form (an officer picked, "Show visits" not yet pressed) is
+  // not thrown away by opening the page again: the page says what changed above its heading, and
+  // offers to open it again, once for each change.
+  function halfMade() {
+    var fields = document.querySelectorAll("main form select, main form input, main form textarea");
+    return Array.prototype.some.call(fields, function (field) {
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  function sayStale(said, overdueNow, openNow) {
+    listed = overdueNow;
+    if (openNow !== null) open = openNow;
+    var notice = document.createElement("div");
+    notice.className = "nhsuk-inset-text hl-stale-notice";
+    var line = document.createElement("p");
+    var again = document.createElement("a");
+    again.href = window.location.href;
+    again.textContent = "open this page again";
+    line.append(said + " The lists below are from before. Press \u201cShow visits\u201d, or ", again,
+                ", to see them as they are now.");
+    notice.append(line);
+    region.replaceChildren(notice);
+    news.textContent = line.textContent;
   }
 
   function ask() {

@@ -113,3 +113,43 @@ def test_the_visits_page_left_open_opens_itself_again_when_a_visit_starts_or_end
     visits.check_out(by=officer, visit=visit)
     expect(page.locator("main")).to_contain_text("No other visits in progress", timeout=15_000)
     assert page.evaluate("window.leftOpen === undefined")
+
+
+def test_the_visits_page_keeps_an_officer_half_chosen_and_says_what_changed(live_app, new_page):
+    """A manager who has picked an officer in the history's filter but not yet pressed "Show visits"
+    loses nothing: the page is not opened again under them; it says, once, what changed and that
+    its lists are from before, and "Show visits" shows the chosen officer's visits and the new one."""
+    from playwright.sync_api import expect
+
+    live_app.config["OVERDUE_ALERT_POLL_SECONDS"] = 1
+    now = utcnow()
+    officers = [factories.user(role=Role.LINK_OFFICER, name=name) for name in ("Olive Officer", "Peter Officer")]
+    for officer in officers:  # each with a visit finished yesterday, so the filter offers both
+        visit = visits.check_in(by=officer, episode=factories.episode(officer), now=now - timedelta(days=1),
+                                expected_end_at=now - timedelta(days=1) + timedelta(hours=1))
+        visits.check_out(by=officer, visit=visit, now=now - timedelta(days=1) + timedelta(minutes=50))
+    page = new_page(DESKTOP)
+    sign_in(page, factories.user(role=Role.MANAGER).email, factories.PASSWORD)
+    page.goto("/visits/")
+    page.select_option("#officer", label="Peter Officer")  # chosen, not yet shown
+    page.evaluate("window.leftOpen = true")
+
+    visits.check_in(by=officers[0], episode=factories.episode(officers[0]), now=now,
+                    expected_end_at=now + timedelta(hours=1))
+    notice = page.locator(".hl-stale-notice")
+    expect(notice).to_have_text("A home visit has started or ended. The lists below are from before. Press"
+                                " \u201cShow visits\u201d, or open this page again, to see them as they are now.",
+                                timeout=15_000)
+    expect(page.locator("#hl-overdue-news")).to_have_text(notice.inner_text())
+    assert page.evaluate("window.leftOpen === true")  # not opened again under the manager
+    assert page.locator("#officer option:checked").inner_text() == "Peter Officer"
+    assert "No other visits in progress" in page.locator("main").inner_text()  # as it was
+    page.wait_for_timeout(2_500)  # further asks finding the same visits say nothing more
+    assert notice.count() == 1 and page.evaluate("window.leftOpen === true")
+    screenshot(page, "visits-half-chosen-filter-kept-1280")
+
+    page.get_by_role("button", name="Show visits").click()
+    main = page.locator("main").inner_text()
+    assert "1 visit by Peter Officer finished in the last 14 days" in main
+    in_progress = page.locator("main").get_by_role("heading", name="In progress").locator("xpath=following-sibling::*[1]")
+    assert "Olive Officer" in in_progress.inner_text() and page.locator(".hl-stale-notice").count() == 0
