@@ -600,6 +600,61 @@ def test_from_its_expected_end_the_officer_is_asked_to_check_out_before_the_mana
         assert "was due to end" not in html and "visit-reminder-title" not in html and "is overdue" not in html
 
 
+def _reminder(html: str) -> str | None:
+    """The words of the reminder to check out at the top of a page, or None when there is none."""
+    if html.count('aria-labelledby="visit-reminder-title"') > 1:
+        raise AssertionError("the reminder is on the page twice")
+    if 'aria-labelledby="visit-reminder-title"' not in html:
+        return None
+    after = html.split('aria-labelledby="visit-reminder-title"', 1)[1].split(">", 1)[1]
+    return _words(after.split("</div>\n</div>", 1)[0])
+
+
+def test_the_officer_is_reminded_to_check_out_on_every_page_once_past_the_end(client, sign_in, officer, episode):
+    """Wherever the officer is working (the directory, finding a person, another person's record, a
+    colleague's caseload) the reminder is at the top once their visit has passed its end, naming
+    nobody; on the visited person's record once. Not before the end, not on their own caseload
+    (which says it in its own words), not above the check-out and expected-end forms it leads to."""
+    now = utcnow()
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=now + timedelta(minutes=20),
+                            now=now - timedelta(hours=1))
+    other = factories.episode(officer, referral_=factories.referral(status="allocated", given_name="Walter"))
+    colleague = factories.user(role=Role.LINK_OFFICER)
+    check_out = f"/people/{episode.person_id}/visits/{visit.id}/check-out"
+    expected_end = f"/people/{episode.person_id}/visits/{visit.id}/expected-end"
+    everywhere = ["/directory/", "/people/find", f"/people/{other.person_id}", f"/people/{episode.person_id}",
+                  f"/caseload/?officer={colleague.id}", "/account/two-step"]
+    sign_in.as_user(officer)
+    for path in everywhere + ["/caseload/"]:
+        assert _reminder(client.get(path).get_data(as_text=True)) is None, path  # before the end: nowhere
+    visit.expected_end_at = now - timedelta(minutes=5)
+    db.session.commit()
+    for path in everywhere:
+        html = client.get(path).get_data(as_text=True)
+        banner = _reminder(html)
+        assert banner is not None and banner.startswith("Your home visit Your visit was due to end at"), path
+        assert "Vera" not in banner and episode.person.family_name not in banner  # names nobody
+        assert f'href="{check_out}"' in html and f'href="{expected_end}"' in html, path
+    caseload = client.get("/caseload/").get_data(as_text=True)
+    assert _reminder(caseload) is None and "Your visit was due to end at" in _words(caseload)
+    for path in (check_out, expected_end):
+        assert _reminder(client.get(path).get_data(as_text=True)) is None, path
+    visit.expected_end_at = now - timedelta(minutes=40)  # overdue now
+    db.session.commit()
+    banner = _reminder(client.get("/directory/").get_data(as_text=True))
+    assert banner.startswith("Your home visit Your visit is overdue: your manager has been alerted.")
+    sign_in.out()
+    for role in (Role.LINK_OFFICER, Role.MANAGER, Role.GP_PRACTICE, Role.COMMISSIONER, Role.ADMIN):
+        sign_in.as_role(role)  # nobody else is reminded of the officer's visit
+        page = {Role.LINK_OFFICER: "/directory/", Role.MANAGER: "/triage/", Role.GP_PRACTICE: "/referrals/",
+                Role.COMMISSIONER: "/dashboard/", Role.ADMIN: "/admin/"}[role]
+        assert _reminder(client.get(page).get_data(as_text=True)) is None, role
+        sign_in.out()
+    sign_in.as_user(officer)
+    visits.check_out(by=officer, visit=visit)
+    assert _reminder(client.get("/directory/").get_data(as_text=True)) is None  # checked out: gone
+
+
 def test_the_record_reminds_only_its_officer_and_only_once_the_visit_has_passed_its_end(
         client, sign_in, officer, episode):
     now = utcnow()

@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
-from sqlalchemy import Integer, String, bindparam, select
+from sqlalchemy import DateTime, Integer, String, bindparam, exists, select
 
 from app.extensions import db
-from app.models import StaffSession, User
+from app.models import HomeVisit, StaffSession, User
 from app.models.base import utcnow
 from app.models.staff_session import token_digest
 from app.services import audit
@@ -118,10 +118,21 @@ def forget_browser() -> None:
 def _session_and_user():
     """The session record and its user, by the token's digest (`token_hash`) and the user's id
     (`user_id`). Built once: this runs on every signed-in request, and SQLAlchemy works out the
-    cache key of a statement built afresh each time (about 0.2 ms of a page), of a kept one once."""
-    return (select(StaffSession, User).join(User, User.id == StaffSession.user_id)
+    cache key of a statement built afresh each time (about 0.2 ms of a page), of a kept one once.
+    It also says whether the user is on a home visit past its expected end (`now`), so the
+    reminder to check out at the top of every page (base.html) costs a query only when there is
+    one to give (on the index of visits under way, usually no row)."""
+    past_end = exists().where(HomeVisit.officer_id == User.id, HomeVisit.checked_out_at.is_(None),
+                              HomeVisit.expected_end_at <= bindparam("now", type_=DateTime))
+    return (select(StaffSession, User, past_end.label("visit_past_end"))
+            .join(User, User.id == StaffSession.user_id)
             .where(StaffSession.token_hash == bindparam("token_hash", type_=String),
                    User.id == bindparam("user_id", type_=Integer)))
+
+
+def on_a_visit_past_its_end() -> bool:
+    """Whether the signed-in user had a home visit past its expected end as this request began."""
+    return bool(g.get("visit_past_end"))
 
 
 def _load_user(identity: str) -> User | None:
@@ -132,8 +143,8 @@ def _load_user(identity: str) -> User | None:
     # One query per request: the session record and its user together.
     found = None
     if isinstance(token, str) and token:
-        found = db.session.execute(_session_and_user(),
-                                   {"token_hash": token_digest(token), "user_id": int(user_id)}).first()
+        found = db.session.execute(_session_and_user(), {"token_hash": token_digest(token), "user_id": int(user_id),
+                                                         "now": utcnow()}).first()
     # A reset password or a deactivation bumps the version and so ends old sessions.
     if found is None or found.StaffSession.ended_at is not None or not found.User.active \
             or found.User.session_version != int(version):
@@ -154,6 +165,7 @@ def _load_user(identity: str) -> User | None:
         record.last_seen_at = utcnow()
         db.session.commit()
     g.staff_session_id = record.id
+    g.visit_past_end = found.visit_past_end
     return user
 
 

@@ -179,6 +179,14 @@ def officers_in_history(days: int = 14, now: datetime | None = None) -> list[tup
         select(User.id, User.name).where(User.id.in_(visited)).order_by(User.name, User.id))]
 
 
+def past_end_for(officer: User, now: datetime | None = None) -> HomeVisit | None:
+    """The officer's visit under way that has passed its expected end, if any: its officer is
+    reminded to check out on every page (on the index of visits under way; usually no row)."""
+    return db.session.scalar(select(HomeVisit).where(
+        HomeVisit.checked_out_at.is_(None), HomeVisit.expected_end_at <= (now or utcnow()),
+        HomeVisit.officer_id == officer.id).order_by(HomeVisit.expected_end_at).limit(1))
+
+
 def open_visit_for(officer: User) -> HomeVisit | None:
     return db.session.scalar(select(HomeVisit).where(HomeVisit.officer_id == officer.id,
                                                      HomeVisit.checked_out_at.is_(None)))

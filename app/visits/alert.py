@@ -1,5 +1,6 @@
 """The overdue-visit alert: on every page the service manager opens, not only the visits panel, so
-an officer who has not checked out is noticed whatever the manager is doing. Base.html draws it in
+an officer who has not checked out is noticed whatever the manager is doing. The officer on the
+visit is reminded first, at the top of every page they open once it has passed its expected end. Base.html draws it in
 its `alerts` block; the error pages leave that empty (a 500's database may be down), and the visits
 panel draws no banner (it lists them in full). A page left open asks `/visits/alert` again every
 OVERDUE_ALERT_POLL_SECONDS (static/js/hearthlink.js), so the alert appears, changes and goes
@@ -12,7 +13,7 @@ from datetime import datetime
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from app.auth.session import background
+from app.auth.session import background, on_a_visit_past_its_end
 from app.models.base import utcnow
 from app.security import Role, requires
 from app.services import visits
@@ -36,6 +37,16 @@ def overdue_visits() -> list[Overdue]:
     now = utcnow()
     return [Overdue(visit_id, name, end, int((now - end).total_seconds() // 60))
             for visit_id, name, end in visits.overdue_officers(now)]
+
+
+@bp.app_template_global("own_visit_past_end")
+def own_visit_past_end():
+    """A signed-in link officer's own visit under way once past its expected end (base.html reminds
+    them at the top of every page to check out); nothing for anyone else. The request's sign-in
+    query has said whether there is one: queried only then."""
+    if not current_user.is_authenticated or current_user.role != Role.LINK_OFFICER or not on_a_visit_past_its_end():
+        return None
+    return visits.past_end_for(current_user)
 
 
 @bp.app_template_global("is_overdue")
