@@ -4,8 +4,9 @@ service's worth of history in the tables, has no sequential scan of the big tabl
 
 The data is built in SQL (each row cloned from one made by the factories, so new columns need
 nothing here): 3,000 people and episodes (30 open for the officer, the rest another officer's or
-discharged), 60,000 contacts, 12,000 needs, 12,000 referral events, 60,000 audit events and 30,000
-activity rows, then ANALYZE. At this size the planner scans a whole table only when a query needs
+discharged), 60,000 contacts, 12,000 needs, 12,000 referral events, 60,000 audit events, 30,000
+activity rows and 15,000 finished home visits (asked about on every officer's and manager's page:
+the sign-in check, the manager's overdue alert), then ANALYZE. At this size the planner scans a whole table only when a query needs
 all of it — as the old caseload query did, aggregating every contact ever recorded. No planner
 setting is changed. Every SELECT a page sends is captured and EXPLAINed with its parameters.
 """
@@ -19,13 +20,13 @@ from psycopg import ClientCursor
 from sqlalchemy import event, text
 
 from app.extensions import db
-from app.models.base import uk_today
+from app.models.base import uk_today, utcnow
 from app.security import Role
-from app.services import contacts, needs
+from app.services import contacts, needs, visits
 from tests import factories
 from tests.conftest import postgres_app_of_its_own
 
-BIG_TABLES = ("contact", "activity", "audit_event", "referral_event", "need")
+BIG_TABLES = ("contact", "activity", "audit_event", "referral_event", "need", "home_visit")
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 PEOPLE = 3000
 OPEN_FOR_OFFICER = 30
@@ -53,12 +54,16 @@ def _history(officer, other) -> int:
     db.session.execute(text("INSERT INTO activity (practice_id, person_id, activity_date, activity_type, count) "
                             "VALUES (:practice, :person, :day, 'gp_surgery', 1)"),
                        {"practice": episode.person.practice_id, "person": episode.person_id, "day": date(2025, 1, 1)})
+    started = utcnow() - timedelta(days=2)
+    visit = visits.check_in(by=officer, episode=episode, expected_end_at=started + timedelta(hours=1), now=started)
+    visits.check_out(by=officer, visit=visit, now=started + timedelta(minutes=50))
     if db.session.scalar(text("SELECT count(*) FROM referral_event")) == 0:
         db.session.execute(text("INSERT INTO referral_event (referral_id, at, to_status, note) "
                                 "VALUES (:referral, now(), 'received', '')"), {"referral": referral.id})
     db.session.commit()
     ids = {table: db.session.scalar(text(f"SELECT min(id) FROM {table}"))
-           for table in ("person", "referral", "episode", "contact", "need", "referral_event", "audit_event", "activity")}
+           for table in ("person", "referral", "episode", "contact", "need", "referral_event", "audit_event", "activity",
+                         "home_visit")}
     _clone("person", ids["person"], PEOPLE, nhs_number="'8' || lpad(g::text, 9, '0')")
     _clone("referral", ids["referral"], PEOPLE, nhs_number="'8' || lpad(g::text, 9, '0')", status="'discharged'")
     _clone("episode", ids["episode"], PEOPLE,
@@ -78,6 +83,9 @@ def _history(officer, other) -> int:
     _clone("activity", ids["activity"], PEOPLE * 10,
            person_id=f"(SELECT array_agg(id ORDER BY id) FROM person)[1 + g % {PEOPLE + 1}]",
            activity_date="t.activity_date - (g / 3000)")
+    _clone("home_visit", ids["home_visit"], PEOPLE * 5, episode_id=f"{episodes}[1 + g % {PEOPLE + 1}]",
+           contact_id="NULL", **{column: f"t.{column} - g * interval '1 hour'"
+                                 for column in ("checked_in_at", "expected_end_at", "checked_out_at")})
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
@@ -145,8 +153,10 @@ def test_query_plans_officers_caseload_reads_no_whole_big_table(client, sign_in,
     officer, _ = history
     sign_in.as_user(officer)
     plans = _plans_of(client, "/caseload/")
-    # The session's check, then the page of cards with its counts and its people's risks in force.
+    # The session's check (with whether the officer is on a visit past its end), then the page of
+    # cards with its counts and its people's risks in force.
     assert len(plans) >= 2 and any("FROM person_risk" in statement for statement, _ in plans)
+    assert any("FROM staff_session" in statement and "home_visit" in plan for statement, plan in plans)
     assert _scanned_whole(plans) == []
 
 
