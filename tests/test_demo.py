@@ -158,7 +158,7 @@ def test_demo_next_contacts_are_planned_on_weekdays_in_the_coming_fortnight(load
     assert all(day.weekday() < 5 and 0 <= (day - today).days <= 16 for day in planned), sorted(planned)
 
 
-def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner):
+def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app, runner, landing_view_only):
     runner.invoke(args=["demo", "load", "--people", "30", "--seed", "9"])
     before = _counts()
     assert all(before.values()), before  # every kind of row is there to be counted again
@@ -169,14 +169,14 @@ def test_demo_load_refuses_a_database_with_people_and_force_changes_nothing(app,
     assert _counts() == before
 
 
-def test_make_run_style_reload_skips_quietly_and_prints_the_logins(app, runner):
+def test_make_run_style_reload_skips_quietly_and_prints_the_logins(app, runner, landing_view_only):
     runner.invoke(args=["demo", "load", "--people", "10", "--seed", "1"])
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0
     assert "not loaded again" in result.output and "officer1@hearthlink.example" in result.output
 
 
-def test_the_same_seed_gives_the_same_people(app, runner, tmp_path):
+def test_the_same_seed_gives_the_same_people(app, runner, tmp_path, landing_view_only):
     runner.invoke(args=["demo", "load", "--people", "15", "--seed", "11"])
     first = db.session.execute(select(Referral.nhs_number, Referral.given_name, Referral.status)
                                .order_by(Referral.nhs_number)).all()
