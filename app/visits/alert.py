@@ -1,8 +1,8 @@
 """The overdue-visit alert: on every page the service manager opens, not only the visits panel, so
-an officer who has not checked out is noticed whatever the manager is doing. The officer on the
-visit is reminded first, at the top of every page they open once it has passed its expected end. Base.html draws it in
-its `alerts` block; the error pages leave that empty (a 500's database may be down), and the visits
-panel draws no banner (it lists them in full). A page left open asks `/visits/alert` again every
+an officer who has not checked out is noticed whatever the manager is doing. (The officer on the
+visit is reminded first, at the top of every page they open once it has passed its expected end.)
+Base.html draws both in its `alerts` block; the error pages leave that empty (a 500's database may
+be down), and the visits panel draws no banner (it lists them in full). A page left open asks `/visits/alert` again every
 OVERDUE_ALERT_POLL_SECONDS (static/js/hearthlink.js), so the alert appears, changes and goes
 without the manager reloading; the visits panel opens itself again when they change."""
 from __future__ import annotations
