@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
 from app.models import Locality, Practice
@@ -14,9 +15,28 @@ from app.security import Role
 from app.services import org
 from app.services.errors import RuleBroken
 
-users_cli = AppGroup("users", help="User accounts.")
-practices_cli = AppGroup("practices", help="GP practices.")
-demo_cli = AppGroup("demo", help="The synthetic demo data set.")
+#: What SQLite and PostgreSQL say when a table the code reads is not there.
+_NO_TABLE = ("no such table", "does not exist")
+
+
+class DatabaseGroup(AppGroup):
+    """Commands that read and write the tables `flask db upgrade` makes. Run before it (on a new
+    database, `flask demo load` without `make run`), a command says so in one line rather than
+    ending in a traceback: it has changed nothing, as the failing statement was its first."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            if not any(words in str(error.orig).lower() for words in _NO_TABLE):
+                raise
+            raise click.ClickException("The database has no tables yet: run `flask db upgrade` first "
+                                       "(`make run` does).") from None
+
+
+users_cli = DatabaseGroup("users", help="User accounts.")
+practices_cli = DatabaseGroup("practices", help="GP practices.")
+demo_cli = DatabaseGroup("demo", help="The synthetic demo data set.")
 
 
 def fail(message: str) -> None:

@@ -69,3 +69,41 @@ def test_users_create_refuses_a_second_account_with_the_same_email(app, runner):
                                  "manager", "--password-stdin"], input="a long enough password\n")
     assert result.exit_code != 0 and "already exists" in result.output
     assert _count(User) == 1
+
+
+def _app_without_tables(engine: str, folder):
+    """An app on a database `flask db upgrade` has not been run on: a new SQLite file, or a
+    PostgreSQL schema of no tables (the connection's search path)."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import POSTGRES_URL, _psycopg_url, make_app
+
+    if engine == "sqlite":
+        return make_app(f"sqlite:///{folder / 'new.db'}")
+    url = _psycopg_url(POSTGRES_URL)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS hl_no_tables CASCADE"))
+        connection.execute(text("CREATE SCHEMA hl_no_tables"))
+    admin.dispose()
+    return make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": "-c search_path=hl_no_tables"}})
+
+
+def test_a_command_run_before_db_upgrade_says_so_in_one_line(database_engine, tmp_path):
+    """`flask demo load` (or creating a user or practice) on a new database, before `flask db
+    upgrade`, tells the newcomer what to run, with no traceback, and makes no table."""
+    from sqlalchemy import inspect
+
+    application = _app_without_tables(database_engine, tmp_path)
+    runner = application.test_cli_runner()
+    said = "Error: The database has no tables yet: run `flask db upgrade` first (`make run` does).\n"
+    for args, stdin in ((["demo", "load", "--people", "5"], None), (["demo", "load", "--if-empty"], None),
+                        (["practices", "create", "--ods", "M12345", "--name", "New Surgery", "--locality", "North"],
+                         None),
+                        (["users", "create", "--email", "new@example.org", "--name", "New Person", "--role", "admin",
+                          "--password-stdin"], "a long enough password\n")):
+        result = runner.invoke(args=args, input=stdin)
+        assert (result.exit_code, result.output) == (1, said), args
+    with application.app_context():
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
