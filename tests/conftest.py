@@ -270,9 +270,10 @@ def _prepare_landing_view_only(patch) -> None:
 def landing_view_only(monkeypatch):
     """`flask demo load` prepares the dashboard's 32 one-click views, and the tests' task queue
     (HUEY_IMMEDIATE) computes them all before the command returns: about 10 s a load (a load of 30
-    people 15-18 s with them, 6.5 s without), for tests about the demo's data that never open them. With this fixture the command prepares only the
-    landing view; a view a test does open is computed when it is opened, as for any visitor.
-    (tests/test_demo_fast_load.py checks the whole preparation.)"""
+    people 15-18 s with them, 6.5 s without), for tests about the demo's data that never open them.
+    With this fixture the command prepares only the landing view; a view a test does open is
+    computed when it is opened, as for any visitor. (tests/test_demo_fast_load.py checks the
+    whole preparation.)"""
     _prepare_landing_view_only(monkeypatch)
 
 
